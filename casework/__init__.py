@@ -1,0 +1,38 @@
+"""casework: compensation claims and disputes for a power supply company's legal department."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def instance_path() -> str:
+    """<repo>/instance unless CASEWORK_INSTANCE_PATH moves it."""
+    return os.environ.get("CASEWORK_INSTANCE_PATH") or str(ROOT / "instance")
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Config → extensions → blueprints → CLI → error handlers; nothing else (no migrations, no prompts)."""
+    from casework import config, models, web  # noqa: F401  (models: the whole schema for Alembic)
+    from casework.db import init_db
+    from casework.pii import init_pii
+
+    app = Flask(
+        __name__,
+        instance_path=instance_path(),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+    )
+    config.load_config(app, test_config)
+    config.check_secret(app)
+    init_db(app)
+    init_pii(app)
+    web.init_extensions(app)
+    web.register_blueprints(app)
+    web.register_error_handlers(app)
+    return app

@@ -1,0 +1,46 @@
+"""One audit entry: who, when (UTC), what, on which object, before/after values, chained by SHA-256."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from casework.db import UTCDateTime, db
+
+
+class AuditEvent(db.Model):
+    __tablename__ = "audit_event"
+
+    # Assigned under a lock as max+1, so the chain is gapless and a missing entry is visible.
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    actor_name: Mapped[str] = mapped_column(String(64))
+    ip: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    object_type: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_record.id"), index=True)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+    def content(self) -> dict[str, Any]:
+        """What the hash covers: every column but the hashes themselves."""
+        return {
+            "seq": self.seq,
+            "at": self.at.isoformat(),
+            "actor_id": self.actor_id,
+            "actor_name": self.actor_name,
+            "ip": self.ip,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "case_id": self.case_id,
+            "before": self.before,
+            "after": self.after,
+        }

@@ -1,0 +1,1 @@
+"""Accounts, organisational units, server-side sessions, login throttling and route guards."""

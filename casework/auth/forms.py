@@ -1,0 +1,56 @@
+"""Forms for logging in, changing a password, and administering users and units."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+
+from casework.auth.models import UNIT_KINDS
+from casework.domain.access import Role
+from casework.labels import ROLE, UNIT_KIND
+
+_USERNAME = Regexp(r"^[a-z0-9][a-z0-9._-]*$", message=_l("只能使用小写字母、数字、点、下划线和连字符"))
+_CODE = Regexp(r"^[A-Za-z0-9][A-Za-z0-9_-]*$", message=_l("只能使用字母、数字、下划线和连字符"))
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("用户名"), validators=[DataRequired(_l("请输入用户名")), Length(max=64)])
+    password = PasswordField(_l("密码"), validators=[DataRequired(_l("请输入密码")), Length(max=128)])
+    submit = SubmitField(_l("登录"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(_l("当前密码"), validators=[DataRequired(_l("请输入当前密码"))])
+    new = PasswordField(_l("新密码"), validators=[DataRequired(_l("请输入新密码")), Length(max=128)],
+                        description=_l("至少 8 个字符，可使用中文、空格或短语；不能是常见密码"))
+    confirm = PasswordField(_l("确认新密码"), validators=[EqualTo("new", _l("两次输入的新密码不一致"))])
+    submit = SubmitField(_l("修改密码"))
+
+
+def _role_choices() -> list[tuple[str, str]]:
+    return [(r.value, str(ROLE[r.value])) for r in Role]
+
+
+class UserForm(FlaskForm):
+    username = StringField(_l("用户名"), validators=[DataRequired(_l("请输入用户名")), Length(max=64), _USERNAME])
+    display_name = StringField(_l("姓名"), validators=[DataRequired(_l("请输入姓名")), Length(max=100)])
+    role = SelectField(_l("角色"), choices=_role_choices, validators=[DataRequired()])
+    unit_id = SelectField(_l("所属单位"), coerce=int, validate_choice=True)
+    active = BooleanField(_l("启用"), default=True)
+    submit = SubmitField(_l("保存"))
+
+
+class UnitForm(FlaskForm):
+    code = StringField(_l("单位编码"), validators=[DataRequired(_l("请输入单位编码")), Length(max=32), _CODE])
+    name = StringField(_l("单位名称"), validators=[DataRequired(_l("请输入单位名称")), Length(max=100)])
+    kind = SelectField(_l("层级"), choices=lambda: [(k, str(UNIT_KIND[k])) for k in UNIT_KINDS])
+    parent_id = SelectField(_l("上级单位"), coerce=int, validate_choice=True)
+    submit = SubmitField(_l("新建单位"))
+
+
+class ConfirmForm(FlaskForm):
+    """A bare form for buttons that change state: it carries only the CSRF token."""
+
+    submit = SubmitField(_l("确认"))

@@ -1,0 +1,66 @@
+"""Deny by default: every endpoint declares who may call it, and a request hook enforces it (ASVS v5 8.1.1)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask, abort, current_app, redirect, request, url_for
+from flask_login import current_user
+
+from casework.domain.access import Actor, Perm
+
+F = TypeVar("F", bound=Callable[..., Any])
+_ATTR = "_casework_access"
+PUBLIC = "public"
+LOGGED_IN = "logged_in"
+# Extension endpoints that serve static assets only.
+PUBLIC_ENDPOINTS = frozenset({"static", "bootstrap.static"})
+# Reachable by a user who must first replace a temporary password.
+PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.change_password", "auth.logout", "main.set_language"})
+
+
+def public(view: F) -> F:
+    setattr(view, _ATTR, PUBLIC)
+    return view
+
+
+def login_required(view: F) -> F:
+    setattr(view, _ATTR, LOGGED_IN)
+    return view
+
+
+def requires(perm: Perm) -> Callable[[F], F]:
+    def mark(view: F) -> F:
+        setattr(view, _ATTR, perm)
+        return view
+
+    return mark
+
+
+def access_of(app: Flask, endpoint: str) -> str | Perm | None:
+    if endpoint in PUBLIC_ENDPOINTS:
+        return PUBLIC
+    return getattr(app.view_functions.get(endpoint), _ATTR, None)
+
+
+def current_actor() -> Actor:
+    return current_user.actor(request.remote_addr)  # type: ignore[no-any-return]
+
+
+def enforce() -> Any:
+    """before_request: an endpoint without a declaration is refused, whoever asks (fail closed)."""
+    if request.endpoint is None:
+        return None  # no route matched: Flask answers 404 or 405
+    rule = access_of(current_app, request.endpoint)
+    if rule is None:
+        abort(403)
+    if rule == PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+    if current_user.must_change_password and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
+        return redirect(url_for("auth.change_password"))
+    if isinstance(rule, Perm) and not current_actor().can(rule):
+        abort(403)
+    return None

@@ -1,0 +1,85 @@
+"""The case record and its yearly number counter."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from casework.auth.models import Unit, User
+from casework.db import UTCDateTime, db
+from casework.pii import EncryptedText
+
+
+class CaseNumberCounter(db.Model):
+    """Last number issued per year. Numbers are taken inside the opening transaction and never reused."""
+
+    __tablename__ = "case_number_counter"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Case(db.Model):
+    __tablename__ = "case_record"
+    __table_args__ = (
+        Index("ix_case_record_unit_path_state", "unit_path", "state"),
+        Index("ix_case_record_created_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    category: Mapped[str] = mapped_column(String(24), index=True)
+    state: Mapped[str] = mapped_column(String(24), index=True)
+
+    # Claimant. ID number, phone and bank account are sensitive personal information (PIPL art. 28):
+    # encrypted at rest, found by keyed digest, shown masked except to roles that need them.
+    claimant_name: Mapped[str] = mapped_column(String(100))
+    claimant_id_number: Mapped[str | None] = mapped_column(EncryptedText)
+    claimant_id_digest: Mapped[str | None] = mapped_column(String(64), index=True)
+    claimant_phone: Mapped[str | None] = mapped_column(EncryptedText)
+    claimant_phone_digest: Mapped[str | None] = mapped_column(String(64), index=True)
+    claimant_address: Mapped[str | None] = mapped_column(String(255))
+    claimant_bank_account: Mapped[str | None] = mapped_column(EncryptedText)
+
+    # Place. unit_path is copied from the unit so scoping a list is one prefix match on this table.
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    unit_path: Mapped[str] = mapped_column(String(255))
+    address: Mapped[str | None] = mapped_column(String(255))
+    gps_lat: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
+    gps_lng: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
+
+    # The contract's top-level facts (event/report dates, ownership, cause …) and the category's facts.
+    event_on: Mapped[date | None] = mapped_column(Date)
+    reported_on: Mapped[date | None] = mapped_column(Date)
+    circumstances: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    claimed_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    description: Mapped[str | None] = mapped_column(Text)
+
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Optimistic locking: forms carry the version they loaded; the ORM re-checks it at flush.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    unit: Mapped[Unit] = relationship()
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def contract_case(self) -> dict[str, Any]:
+        """The case as the assessment contract's input object (spec/assessment.md)."""
+        obj: dict[str, Any] = {"category": self.category, **self.circumstances, "facts": dict(self.facts)}
+        if self.event_on:
+            obj["event_date"] = self.event_on.isoformat()
+        if self.reported_on:
+            obj["report_date"] = self.reported_on.isoformat()
+        if self.claimed_amount is not None:
+            obj["claimed_amount"] = f"{self.claimed_amount:.2f}"
+        return obj

@@ -1,0 +1,112 @@
+"""Case list, case page and case edit: load → authorise → call one service → render or redirect."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
+
+from casework.audit.service import case_history, record
+from casework.auth.guard import current_actor, requires
+from casework.cases.forms import CaseEditForm
+from casework.cases.models import Case
+from casework.cases.service import StaleEdit, describe_conflict, edit_case, find_case, list_cases
+from casework.db import db, unit_of_work, utcnow
+from casework.domain.access import Actor, Perm, can_edit_case
+from casework.domain.personal import mask_bank_account, mask_id_number, mask_phone
+from casework.labels import CATEGORY, STATE
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+
+def _case_or_404(number: str, actor: Actor) -> Case:
+    case = find_case(db.session, actor, number)
+    if case is None:
+        abort(404)  # another unit's case looks exactly like a missing one
+    return case
+
+
+def identifiers(case: Case, actor: Actor) -> dict[str, str | None]:
+    """What this viewer may read of the claimant's identifiers: masked unless their role needs them."""
+    full = actor.can(Perm.CASE_PII_FULL)
+    phone_full = actor.can(Perm.CASE_EDIT)
+
+    def show(value: str | None, mask: Any, allowed: bool) -> str | None:
+        return None if value is None else (value if allowed else mask(value))
+
+    return {
+        "id_number": show(case.claimant_id_number, mask_id_number, full),
+        "phone": show(case.claimant_phone, mask_phone, phone_full),
+        "bank_account": show(case.claimant_bank_account, mask_bank_account, full),
+        "unmasked": full and bool(case.claimant_id_number or case.claimant_bank_account),
+    }
+
+
+@bp.route("/")
+@requires(Perm.CASE_READ)
+def index() -> Any:
+    actor = current_actor()
+    q = request.args.get("q", "").strip()[:100]
+    state = request.args.get("state", "")
+    category = request.args.get("category", "")
+    page = request.args.get("page", 1, type=int) or 1
+    result = list_cases(db.session, actor, q=q, state=state if state in STATE else "",
+                        category=category if category in CATEGORY else "", page=page,
+                        per_page=current_app.config["PAGE_SIZE"])
+    rows = [(c, mask_phone(c.claimant_phone) if c.claimant_phone else None) for c in result.items]
+    return render_template("cases/list.html", page=result, rows=rows, q=q, state=state, category=category,
+                           states=STATE, categories=CATEGORY)
+
+
+@bp.route("/<number>")
+@requires(Perm.CASE_READ)
+def show(number: str) -> Any:
+    actor = current_actor()
+    case = _case_or_404(number, actor)
+    ids = identifiers(case, actor)
+    if ids["unmasked"]:  # every view of full identifiers is on record (PIPL art. 51, ASVS v5 16.3.2)
+        with unit_of_work() as session:
+            record(session, actor, "case.view_identifiers", now=utcnow(), object_type="case",
+                   object_id=case.number, case_id=case.id)
+    return render_template(
+        "cases/show.html", case=case, ids=ids, history=case_history(db.session, case.id),
+        can_edit=can_edit_case(actor, case.unit_path, case.state),
+    )
+
+
+@bp.route("/<number>/edit", methods=["GET", "POST"])
+@requires(Perm.CASE_EDIT)
+def edit(number: str) -> Any:
+    actor = current_actor()
+    case = _case_or_404(number, actor)
+    if not can_edit_case(actor, case.unit_path, case.state):
+        abort(403)
+    form = CaseEditForm(obj=case)
+    if request.method == "GET":
+        form.version.data = str(case.version)
+        for field in ("claimant_id_number", "claimant_phone", "claimant_bank_account"):
+            getattr(form, field).data = ""  # never echo full identifiers into a form
+    conflict = None
+    if form.validate_on_submit():
+        try:
+            with unit_of_work() as session:
+                changed = edit_case(session, actor, case, form.changes(), loaded_version=form.loaded_version(),
+                                    now=utcnow())
+        except StaleEdit as stale:
+            conflict = stale.conflict
+        except StaleDataError:
+            # Someone saved between our version check and the write: report it like any stale save.
+            db.session.rollback()
+            case = _case_or_404(number, actor)
+            conflict = describe_conflict(db.session, case, form.changes(), form.loaded_version())
+        else:
+            flash(_("已保存。") if changed else _("没有需要保存的修改。"), "success")
+            return redirect(url_for("cases.show", number=number))
+    if conflict is not None:
+        form.version.data = str(conflict.current_version)
+        flash(_("保存失败：在您编辑期间，该案件已被他人修改。请核对下面标出的差异后重新保存。"), "danger")
+        return render_template("cases/edit.html", form=form, case=case, conflict=conflict), 409
+    return render_template("cases/edit.html", form=form, case=case, conflict=None)
+

@@ -1,0 +1,140 @@
+"""The `casework` console script: init, demo, users, audit — plus Flask's run/shell/routes and Flask-Migrate's db."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import select
+
+from casework import create_app, instance_path
+
+
+def _write_instance_config(folder: Path) -> bool:
+    """Create instance/config.py with fresh secrets unless one exists; True when written."""
+    from casework.pii import new_key
+
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "config.py"
+    if target.exists():
+        return False
+    text = (
+        '"""Machine-local secrets written by `casework init`. Never commit this file."""\n'
+        f"SECRET_KEY = {secrets.token_urlsafe(48)!r}\n"
+        f"PII_KEY = {new_key()!r}\n"
+    )
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    return True
+
+
+main = FlaskGroup(create_app=create_app, help="casework: compensation claims and disputes.")
+
+
+@main.command("init", with_appcontext=False)
+def init_command() -> None:
+    """Create the instance folder and its secrets, then create or upgrade the database (safe to repeat)."""
+    from flask_migrate import upgrade
+
+    folder = Path(instance_path())
+    if _write_instance_config(folder):
+        click.echo(f"wrote {folder / 'config.py'} (secret key and PII key)")
+    app = create_app()
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory)
+    click.echo(f"database ready: {app.config['DATABASE_URL'].split('@')[-1]}")
+
+
+@main.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Load the fictional demo province, one user per role (passwords printed once) and demo cases."""
+    from casework.demo import load_demo
+
+    load_demo(click.echo)
+
+
+@main.group("users")
+def users_group() -> None:
+    """Manage user accounts."""
+
+
+@users_group.command("create")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(["field", "legal", "legal_head", "auditor", "admin"]))
+@click.option("--unit", "unit_code", required=True, help="unit code, e.g. DEMO-PROV")
+@click.option("--name", "display_name", default=None, help="display name (defaults to the username)")
+@with_appcontext
+def users_create(username: str, role: str, unit_code: str, display_name: str | None) -> None:
+    """Create USERNAME and print a one-time password the user must change at first login."""
+    from casework.auth.models import Unit
+    from casework.auth.service import AccountError, create_user
+    from casework.db import db, unit_of_work, utcnow
+    from casework.domain.access import SYSTEM, Role
+
+    unit = db.session.scalar(select(Unit).where(Unit.code == unit_code))
+    if unit is None:
+        raise click.ClickException(f"no unit with code {unit_code!r} (see `casework units list`)")
+    try:
+        with unit_of_work() as session:
+            user, secret = create_user(session, SYSTEM, username=username, display_name=display_name or username,
+                                       role=Role(role), unit=session.get(Unit, unit.id), now=utcnow())
+    except AccountError as err:
+        raise click.ClickException(err.key) from err
+    click.echo(f"created {user.username} ({role}, {unit_code}); one-time password: {secret}")
+
+
+@users_group.command("list")
+@with_appcontext
+def users_list() -> None:
+    """List user accounts."""
+    from casework.auth.models import User
+    from casework.db import db
+
+    for user in db.session.scalars(select(User).order_by(User.username)):
+        state = "active" if user.active else "disabled"
+        click.echo(f"{user.username:20} {user.role:11} {user.unit.code:16} {state}")
+
+
+@main.group("units")
+def units_group() -> None:
+    """Organisational units."""
+
+
+@units_group.command("list")
+@with_appcontext
+def units_list() -> None:
+    """List units as a tree with their codes."""
+    from casework.auth.models import Unit
+    from casework.db import db
+
+    for unit in db.session.scalars(select(Unit).order_by(Unit.path)):
+        click.echo("  " * (unit.path.count("/") - 2) + f"{unit.code}  {unit.name} ({unit.kind})")
+
+
+@main.group("audit")
+def audit_group() -> None:
+    """The hash-chained audit trail."""
+
+
+@audit_group.command("verify")
+@with_appcontext
+def audit_verify() -> None:
+    """Walk the chain; print OK and the head hash, or the first bad entry (exit status 1)."""
+    from casework.audit.service import verify
+    from casework.db import db
+
+    report = verify(db.session)
+    if report.ok:
+        click.echo(f"OK {report.count} entries, head {report.head}")
+        return
+    click.echo(f"FAILED at seq {report.bad_seq}: {report.problem} ({report.count} entries verified before it)",
+               err=True)
+    sys.exit(1)
+
+

@@ -1,0 +1,103 @@
+"""Typed configuration defaults and the loader: defaults → instance/config.py → CASEWORK_* env → test mapping."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+#: Values an operator may never run with outside debug/testing.
+KNOWN_DEV_SECRETS = frozenset({"", "dev", "change-me", "secret"})
+
+
+class Defaults:
+    """Every key casework reads, with its default. Environment variables override them as CASEWORK_<KEY>."""
+
+    #: Signs session cookies and CSRF tokens; `casework init` writes a random one into instance/config.py.
+    SECRET_KEY: str = ""
+    #: Fernet key that encrypts claimant ID numbers, phones and bank accounts at rest (PIPL art. 51).
+    PII_KEY: str = ""
+    #: SQLAlchemy URL; empty means SQLite at instance/casework.sqlite.
+    DATABASE_URL: str = ""
+    #: Seconds a SQLite writer waits for the lock before giving up.
+    SQLITE_BUSY_TIMEOUT_S: int = 15
+    #: Sessions end after this long without a request …
+    SESSION_IDLE_MINUTES: int = 30
+    #: … and after this long in any case (ASVS v5 7.3.1/7.3.2).
+    SESSION_ABSOLUTE_HOURS: int = 12
+    #: Send cookies only over HTTPS; the local demo on http://127.0.0.1 turns this off.
+    COOKIE_SECURE: bool = True
+    #: Redirect plain HTTP to HTTPS (only behind a TLS-terminating proxy that sets X-Forwarded-Proto).
+    FORCE_HTTPS: bool = False
+    #: Proxies in front of the app whose X-Forwarded-For is trusted (0 = none).
+    PROXY_COUNT: int = 0
+    #: Failed logins for one account within the window before it is throttled.
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: int = 5
+    #: Failed logins from one address within the window before the address is throttled.
+    LOGIN_MAX_FAILURES_PER_ADDRESS: int = 20
+    #: The window for both login limits, in minutes.
+    LOGIN_WINDOW_MINUTES: int = 15
+    #: Cases per page in lists.
+    PAGE_SIZE: int = 25
+    #: The language the UI speaks unless the user switches.
+    BABEL_DEFAULT_LOCALE: str = "zh"
+    #: Times are stored in UTC and shown in this zone.
+    BABEL_DEFAULT_TIMEZONE: str = "Asia/Shanghai"
+    #: Serve Bootstrap from the package, never from a CDN.
+    BOOTSTRAP_SERVE_LOCAL: bool = True
+    #: Largest request body accepted (bytes); evidence uploads get their own limit later.
+    MAX_CONTENT_LENGTH: int = 16 * 1024 * 1024
+
+
+def _coerce(raw: str, like: Any) -> Any:
+    """Turn an environment string into the type of the default it overrides."""
+    if isinstance(like, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(like, int):
+        return int(raw)
+    return raw
+
+
+def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
+    """Apply the four layers in order; later layers win."""
+    for key in dir(Defaults):
+        if key.isupper():
+            app.config[key] = getattr(Defaults, key)
+    app.config.from_pyfile("config.py", silent=True)
+    for key in dir(Defaults):
+        env = os.environ.get(f"CASEWORK_{key}")
+        if key.isupper() and env is not None:
+            app.config[key] = _coerce(env, getattr(Defaults, key))
+    if test_config:
+        app.config.update(test_config)
+
+    if not app.config["DATABASE_URL"]:
+        app.config["DATABASE_URL"] = "sqlite:///" + str(Path(app.instance_path) / "casework.sqlite")
+    app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    secure = bool(app.config["COOKIE_SECURE"])
+    app.config.update(
+        # The __Host- prefix pins the cookie to this host and path; browsers demand Secure with it.
+        SESSION_COOKIE_NAME="__Host-casework" if secure else "casework",
+        SESSION_COOKIE_SECURE=secure,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_PATH="/",
+        REMEMBER_COOKIE_SECURE=secure,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the server-side session
+    )
+
+
+def check_secret(app: Flask) -> None:
+    """Refuse to run in production with a missing, short or well-known secret key (ASVS v5 13.3.1)."""
+    if app.debug or app.testing:
+        return
+    key = app.config.get("SECRET_KEY") or ""
+    if key in KNOWN_DEV_SECRETS or len(key) < 32:
+        raise RuntimeError(
+            "SECRET_KEY is missing or weak: run `casework init` (writes instance/config.py) "
+            "or set CASEWORK_SECRET_KEY to at least 32 random characters."
+        )
+    if not app.config.get("PII_KEY"):
+        raise RuntimeError("PII_KEY is missing: run `casework init` or set CASEWORK_PII_KEY.")

@@ -1,0 +1,137 @@
+"""`casework demo`: a clearly fictional province, one user per role, and a couple of dozen cases."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from casework.auth.models import Unit
+from casework.auth.service import create_unit, create_user, temporary_password
+from casework.cases.service import open_case
+from casework.db import db, unit_of_work, utcnow
+from casework.domain.access import SYSTEM, Role
+from casework.domain.lifecycle import State
+from casework.domain.personal import id_check_digit
+
+# (code, name, kind, parent code). Every name is invented; "示范" marks the data as a demo.
+UNITS = (
+    ("DEMO-PROV", "示范省电力公司", "province", None),
+    ("DEMO-JC", "江城市供电公司", "city", "DEMO-PROV"),
+    ("DEMO-HK", "河口市供电公司", "city", "DEMO-PROV"),
+    ("DEMO-JC-QS", "青山县供电公司", "county", "DEMO-JC"),
+    ("DEMO-JC-BS", "白水县供电公司", "county", "DEMO-JC"),
+    ("DEMO-HK-LL", "柳林县供电公司", "county", "DEMO-HK"),
+    ("DEMO-JC-QS-01", "青山镇供电所", "station", "DEMO-JC-QS"),
+    ("DEMO-JC-QS-02", "石桥供电所", "station", "DEMO-JC-QS"),
+    ("DEMO-JC-BS-01", "白水供电所", "station", "DEMO-JC-BS"),
+    ("DEMO-HK-LL-01", "柳林供电所", "station", "DEMO-HK-LL"),
+)
+
+# (username, display name, role, unit code)
+USERS = (
+    ("demo.field", "王小军（供电所）", Role.FIELD, "DEMO-JC-QS-01"),
+    ("demo.legal", "李敏（法务）", Role.LEGAL, "DEMO-JC"),
+    ("demo.head", "赵静（法务负责人）", Role.LEGAL_HEAD, "DEMO-JC"),
+    ("demo.auditor", "孙立（审计）", Role.AUDITOR, "DEMO-PROV"),
+    ("demo.admin", "周航（系统管理员）", Role.ADMIN, "DEMO-PROV"),
+)
+
+SURNAMES = "张王李赵刘陈杨黄周吴徐孙马朱胡郭何林罗高"
+GIVEN = ("建国", "秀英", "桂兰", "志强", "丽华", "海燕", "永红", "春生", "玉梅", "德胜", "小平", "国庆")
+VILLAGES = ("青山镇东岗村", "青山镇柳湾村", "石桥镇石桥村三组", "白水镇河西村", "柳林镇新华街 12 号", "青山镇人民路 8 号")
+
+
+def _appliance(rng: random.Random) -> dict[str, Any]:
+    items = [
+        {"name": "电视机", "class": "electronic", "price": "3200.00", "purchase_date": "2021-03-15",
+         "invoice": True, "repairable": True, "repair_cost": "650.00"},
+        {"name": "电冰箱", "class": "motor", "price": "3600.00", "purchase_date": "2019-07-20",
+         "invoice": True, "repairable": False},
+        {"name": "电饭煲", "class": "resistive_heating", "price": "420.00", "purchase_date": "2023-11-02",
+         "invoice": False, "repairable": False},
+    ]
+    return {"customer_type": "residential", "supply_voltage_v": 220,
+            "fault_type": rng.choice(["neutral_broken", "phase_neutral_contact", "hv_onto_lv"]),
+            "appliances": rng.sample(items, rng.randint(1, 3))}
+
+
+FACTS: dict[str, Callable[[random.Random], dict[str, Any]]] = {
+    "appliance": _appliance,
+    "outage": lambda rng: {"outage_cause": rng.choice(["utility_accident", "planned_maintenance"]),
+                           "notice_given_hours": rng.choice([None, "48", "200"]), "important_user": False,
+                           "contract_accident_clause": True, "tariff": "single_part", "avg_hourly_kwh": "35",
+                           "outage_hours": "6", "energy_price": "0.62", "proven_loss": None},
+    "power_quality": lambda rng: {"quality_kind": "voltage", "contract_quality_clause": True,
+                                  "power_factor_meets_standard": True, "caused_by_other_user": False,
+                                  "noncompliant_kwh": "1200", "avg_price": "0.58"},
+    "crop": lambda rng: {"work_kind": "construction", "area_mu": str(rng.choice([1.5, 2, 3.2])), "crop": "小麦",
+                         "region": "990101", "growth_stage": "拔节期"},
+    "trees": lambda rng: {"reason": rng.choice(["new_line_corridor", "protection_zone_clearance"]),
+                          "tree_count": rng.randint(5, 40), "planted_date": "2012-04-01",
+                          "zone_designated_date": "2015-06-30", "rate_per_tree": "45.00"},
+    "land_tower": lambda rng: {"claim_kind": rng.choice(["recurring_fee", "unpaid_one_time"]),
+                               "facility_built_date": "1994-05-01", "claimant_acquired_date": "2008-03-01",
+                               "one_time_compensation_paid": rng.choice([True, None])},
+    "injury": lambda rng: {"voltage_kv": "10", "victim_conduct": rng.choice(["none", "gross_negligence"]),
+                           "warnings_adequate": rng.choice([True, False]), "assessed_damages": "48000.00"},
+    "service_dispute": lambda rng: {"employee_involved": True, "employee_on_duty": rng.choice([True, False]),
+                                    "description": "抄表员上门时与住户发生争执，住户要求赔礼道歉并赔偿。"},
+}
+
+STATES = (State.DRAFT, State.REGISTERED, State.REGISTERED, State.ASSESSED, State.EVIDENCE_COMPLETE,
+          State.DECISION_PENDING, State.SETTLED, State.PAID, State.REJECTED, State.IN_LITIGATION, State.CLOSED)
+
+
+def fictional_id_number(rng: random.Random, born: date) -> str:
+    """A well-formed ID number with the fictional region prefix 990101 (no real county uses 99)."""
+    first17 = f"990101{born:%Y%m%d}{rng.randint(100, 999)}"
+    return first17 + id_check_digit(first17)
+
+
+def load_demo(say: Callable[[str], None]) -> None:
+    if db.session.scalar(select(Unit.id).where(Unit.code == "DEMO-PROV")) is not None:
+        say("demo data already loaded; nothing changed (passwords were printed when it was first loaded)")
+        return
+    rng = random.Random(20250720)  # the same demo every time
+    now = utcnow()
+    with unit_of_work() as session:
+        units: dict[str, Unit] = {}
+        for code, name, kind, parent in UNITS:
+            units[code] = create_unit(session, SYSTEM, code=code, name=name, kind=kind,
+                                      parent=units.get(parent) if parent else None, now=now)
+        credentials = []
+        users = {}
+        for username, display, role, unit_code in USERS:
+            secret = temporary_password()
+            users[role], _ = create_user(session, SYSTEM, username=username, display_name=display, role=role,
+                                         unit=units[unit_code], now=now, password=secret, must_change=False)
+            credentials.append((username, role.value, unit_code, secret))
+        stations = [u for u in units.values() if u.kind == "station"]
+        categories = list(FACTS)
+        for i in range(26):
+            category = categories[i % len(categories)]
+            event = date(2025, 1, 5) + timedelta(days=rng.randint(0, 600))
+            station = stations[i % len(stations)]
+            field_user = users[Role.FIELD]
+            open_case(
+                session, field_user.actor(), category=category, unit=station, now=now,
+                state=STATES[i % len(STATES)],
+                claimant_name=rng.choice(SURNAMES) + rng.choice(GIVEN),
+                claimant_id_number=fictional_id_number(rng, date(1950 + rng.randint(0, 50), rng.randint(1, 12), 15)),
+                claimant_phone=f"139{rng.randint(10_000_000, 99_999_999)}",
+                claimant_address=rng.choice(VILLAGES), address=rng.choice(VILLAGES),
+                claimant_bank_account=f"6222{rng.randint(10**11, 10**12 - 1)}",
+                event_on=event, reported_on=event + timedelta(days=rng.randint(1, 12)),
+                claimed_amount=Decimal(rng.randint(300, 60000)).quantize(Decimal("0.01")),
+                description="【示范数据】" + ("家中电器在停电恢复后损坏。" if category == "appliance" else "请核实现场情况。"),
+                facts=FACTS[category](rng),
+                circumstances={"facility_owner": "utility", "utility_maintains": True, "cause": "utility_fault"},
+            )
+    say("demo data loaded: 10 units, 5 users, 26 cases. Demo logins (shown once, keep them):")
+    for username, role, unit_code, secret in credentials:
+        say(f"  {username:14} {role:11} {unit_code:15} password: {secret}")

@@ -1,0 +1,1 @@
+"""Pure domain core of casework: no Flask, no database, no clock."""

@@ -1,0 +1,82 @@
+"""Who may do what, and which cases they may see: roles, permissions and unit scope (DESIGN.md, Users)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    FIELD = "field"
+    LEGAL = "legal"
+    LEGAL_HEAD = "legal_head"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+
+
+class Perm(StrEnum):
+    CASE_READ = "case.read"
+    CASE_EDIT = "case.edit"
+    CASE_PII_FULL = "case.pii_full"  # see ID number and bank account unmasked on the case page
+    AUDIT_READ = "audit.read"
+    USERS_MANAGE = "users.manage"
+    UNITS_MANAGE = "units.manage"
+
+
+ROLE_PERMS: dict[Role, frozenset[Perm]] = {
+    Role.FIELD: frozenset({Perm.CASE_READ, Perm.CASE_EDIT}),
+    Role.LEGAL: frozenset({Perm.CASE_READ, Perm.CASE_EDIT, Perm.CASE_PII_FULL}),
+    Role.LEGAL_HEAD: frozenset({Perm.CASE_READ, Perm.CASE_EDIT, Perm.CASE_PII_FULL}),
+    # Auditors read everything and change nothing; full identifiers need a logged unmask (later).
+    Role.AUDITOR: frozenset({Perm.CASE_READ, Perm.AUDIT_READ}),
+    # The administrator runs accounts and units and sees no case content.
+    Role.ADMIN: frozenset({Perm.USERS_MANAGE, Perm.UNITS_MANAGE}),
+}
+
+# Case states in which a field worker may still correct what they filed.
+FIELD_EDITABLE_STATES = frozenset({"draft", "registered"})
+FINAL_STATES = frozenset({"closed", "withdrawn"})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The acting user as services see them: no ORM object, no request."""
+
+    user_id: int | None
+    username: str
+    role: Role
+    unit_path: str
+    ip: str | None = None
+
+    def can(self, perm: Perm) -> bool:
+        return perm in ROLE_PERMS[self.role]
+
+
+SYSTEM = Actor(user_id=None, username="system", role=Role.ADMIN, unit_path="/")
+
+
+def case_scope(actor: Actor) -> str | None:
+    """The unit-path prefix whose cases the actor may see; "/" is all, None is none.
+
+    Field staff see their own unit's subtree (a station sees its station); legal staff see their
+    company's, i.e. the subtree of the unit they sit in; auditors see everything.
+    """
+    if actor.role is Role.AUDITOR:
+        return "/"
+    if actor.role in (Role.FIELD, Role.LEGAL, Role.LEGAL_HEAD):
+        return actor.unit_path
+    return None
+
+
+def can_see_case(actor: Actor, case_unit_path: str) -> bool:
+    scope = case_scope(actor)
+    return scope is not None and case_unit_path.startswith(scope)
+
+
+def can_edit_case(actor: Actor, case_unit_path: str, state: str) -> bool:
+    """Field staff correct their unit's cases until legal review starts; legal staff until the case ends."""
+    if not actor.can(Perm.CASE_EDIT) or not can_see_case(actor, case_unit_path):
+        return False
+    if actor.role is Role.FIELD:
+        return state in FIELD_EDITABLE_STATES
+    return state not in FINAL_STATES

@@ -1,0 +1,322 @@
+"""The assessment contract's input shape: field descriptions and validation with JSON paths."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from casework.domain.money import MoneyError, parse_money, parse_quantity
+
+__all__ = [
+    "CATEGORIES",
+    "FACT_FIELDS",
+    "TOP_FIELDS",
+    "FieldError",
+    "FieldSpec",
+    "parse_date",
+    "validate_case",
+    "validate_cases",
+    "validate_facts",
+]
+
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """How one input field looks, for validation and for generating intake forms.
+
+    `kind` is one of enum, bool, date, money, quantity, count, text, date_list, object,
+    object_list. `choices` pairs each enum value with its Chinese label. `extension` marks
+    keys casework reads beyond the contract (allowed: the contract may be extended).
+    """
+
+    kind: str
+    label_zh: str
+    label_en: str
+    help_zh: str = ""
+    choices: tuple[tuple[Any, str], ...] = ()
+    required: bool = False
+    items: Mapping[str, FieldSpec] | None = None
+    extension: bool = False
+
+    @property
+    def values(self) -> tuple[Any, ...]:
+        """The allowed enum values, in display order."""
+        return tuple(value for value, _ in self.choices)
+
+
+def _f(kind: str, zh: str, en: str, help_zh: str = "", **kw: Any) -> FieldSpec:
+    return FieldSpec(kind, zh, en, help_zh, **kw)
+
+
+_CAUSES = (
+    ("utility_fault", "供电企业责任"), ("force_majeure", "不可抗力"), ("third_party", "第三人原因"),
+    ("victim_fault", "受害人过错"), ("victim_intent", "受害人故意"),
+    ("product_quality", "产品质量问题"), ("unknown", "原因不明"),
+)
+
+TOP_FIELDS: dict[str, FieldSpec] = {
+    "category": _f("enum", "案件类别", "Category", required=True, choices=(
+        ("appliance", "居民家用电器损坏"), ("outage", "停电损失"), ("power_quality", "电压、频率质量损失"),
+        ("crop", "青苗补偿"), ("trees", "林木砍伐、修剪"), ("land_tower", "杆塔、线路占地"),
+        ("injury", "人身损害（含触电）"), ("service_dispute", "其他服务纠纷"))),
+    "event_date": _f("date", "损害发生日", "Event date", "损害或事件发生的日期；据此选择适用的规则版本", required=True),
+    "report_date": _f("date", "首次索赔日", "Report date", "权利人首次向供电企业提出索赔的日期", required=True),
+    "knew_date": _f("date", "知道损害及义务人之日", "Knowledge date", "权利人知道或应当知道损害及义务人的日期；缺省为损害发生日"),
+    "limitation_interruptions": _f("date_list", "时效中断事由日期", "Limitation interruptions",
+                                   "书面索赔、供电企业承认或同意赔偿、起诉等使诉讼时效重新计算的日期（民法典第一百九十五条）"),
+    "holidays": _f("date_list", "补充法定节假日", "Extra holidays", "在系统节假日日历之外补充的法定休假日，逐日列出"),
+    "facility_owner": _f("enum", "故障设施产权人", "Facility owner", "以产权分界点判断发生故障的设施归谁所有", choices=(
+        ("utility", "供电企业"), ("customer", "用户"), ("third_party", "第三方"), ("village_collective", "村集体"))),
+    "utility_maintains": _f("bool", "供电企业运行维护", "Utility maintains", "该设施由供电企业运行维护（自有或受托维护）"),
+    "cause": _f("enum", "损害原因", "Cause", choices=_CAUSES),
+    "cause_confirmed_by_authority": _f("bool", "免责事由经电力管理部门核实", "Cause confirmed by authority",
+                                       "免责事由已经县级以上电力管理部门核实（家电办法第六条）"),
+    "claimed_amount": _f("money", "请求金额", "Claimed amount", "权利人请求赔偿的金额（元）"),
+    "facts": _f("object", "案件事实", "Facts", required=True),
+    "in_supply_area": _f("bool", "在本企业供电营业区内", "Within supply area",
+                         "损害地点在本供电企业批准的供电营业区内；为否时不属本企业业务（电力法第二十五条）", extension=True),
+}
+
+_APPLIANCE_ITEM: dict[str, FieldSpec] = {
+    "name": _f("text", "电器名称", "Name"),
+    "class": _f("enum", "电器类别", "Class", "决定平均使用年限（家电办法第十二条）", choices=(
+        ("electronic", "电子类（10年）"), ("motor", "电机类（12年）"),
+        ("resistive_heating", "电阻电热类（5年）"), ("light_source", "电光源类（2年）"))),
+    "price": _f("money", "购置价格", "Price", "发票价；无发票时为经核实的购置日国家定价（同型号当时价格）"),
+    "purchase_date": _f("date", "购置日期", "Purchase date", "以发票开具日期为准"),
+    "invoice": _f("bool", "有购货发票", "Invoice"),
+    "repairable": _f("bool", "可以修复", "Repairable"),
+    "repair_cost": _f("money", "修复费用", "Repair cost", "可修复时必填"),
+    "currency": _f("text", "购置币种", "Currency", "以外币购置时填写币种代码，如 USD", extension=True),
+    "fx_rate": _f("quantity", "购置时外汇牌价", "FX rate", "一单位外币折合人民币，按购置时国家外汇牌价", extension=True),
+}
+
+_OUTAGE_CAUSES = (
+    ("utility_accident", "供电企业电力运行事故"), ("planned_maintenance", "计划检修"),
+    ("temporary_maintenance", "临时检修"), ("grid_fault_or_rationing", "电网故障或限电"),
+    ("natural_disaster", "自然灾害"), ("customer_fault", "用户责任"),
+)
+
+FACT_FIELDS: dict[str, dict[str, FieldSpec]] = {
+    "appliance": {
+        "customer_type": _f("enum", "用户类别", "Customer type", choices=(
+            ("residential", "居民用户"), ("non_residential", "非居民用户"))),
+        "supply_voltage_v": _f("enum", "供电电压（伏）", "Supply voltage (V)", choices=((220, "220伏"), (380, "380伏"))),
+        "fault_type": _f("enum", "故障类型", "Fault type", "家电办法第三条所列事件", choices=(
+            ("phase_neutral_swapped", "相线与零线接错或三相相序接反"), ("neutral_broken", "零线断线"),
+            ("phase_neutral_contact", "相线与零线互碰"), ("hv_onto_lv", "高压线路掉落或放电到220/380伏线路"),
+            ("other", "其他"))),
+        "appliances": _f("object_list", "损坏电器清单", "Appliances", items=_APPLIANCE_ITEM),
+        "proven_loss": _f("money", "经证明的实际损失", "Proven loss",
+                          "不适用家电办法时按损失发生时市场价格计算的损失（民法典第一千一百八十四条）", extension=True),
+    },
+    "outage": {
+        "outage_cause": _f("enum", "停电原因", "Outage cause", choices=_OUTAGE_CAUSES),
+        "notice_given_hours": _f("quantity", "提前通知小时数", "Notice given (hours)", "停电前多少小时通知或公告；未通知填空值"),
+        "important_user": _f("bool", "重要用户", "Important user"),
+        "contract_accident_clause": _f("bool", "合同订有电力运行事故责任条款", "Contract accident clause"),
+        "tariff": _f("enum", "电价制度", "Tariff", choices=(("two_part", "两部制"), ("single_part", "单一制及其他"))),
+        "avg_hourly_kwh": _f("quantity", "正常每小时平均用电量（千瓦时）", "Average hourly kWh"),
+        "outage_hours": _f("quantity", "停电小时数", "Outage hours"),
+        "energy_price": _f("quantity", "电价（元/千瓦时）", "Energy price", "2024年6月1日前为电度电费电价；其后为当期同类用户平均电量电价"),
+        "proven_loss": _f("money", "经证明的实际损失", "Proven loss", "无法证明时填空值"),
+        "repair_delayed": _f("bool", "未及时抢修", "Repair delayed", "自然灾害停电后供电企业未及时抢修（民法典第六百五十三条）"),
+    },
+    "power_quality": {
+        "quality_kind": _f("enum", "质量问题类别", "Quality kind", choices=(("voltage", "电压"), ("frequency", "频率"))),
+        "contract_quality_clause": _f("bool", "合同订有质量责任条款", "Contract quality clause"),
+        "power_factor_meets_standard": _f("bool", "用户功率因数达标", "Power factor meets standard"),
+        "caused_by_other_user": _f("bool", "由其他用户原因引起", "Caused by another user"),
+        "noncompliant_kwh": _f("quantity", "不合格累计时间内用电量（千瓦时）", "Non-compliant kWh"),
+        "avg_price": _f("quantity", "当月平均电价（元/千瓦时）", "Month average price"),
+        "proven_loss": _f("money", "经证明的实际损失", "Proven loss", "合同无质量责任条款时使用"),
+    },
+    "crop": {
+        "work_kind": _f("enum", "作业类型", "Work kind", choices=(("construction", "新建、改建、扩建"), ("maintenance", "运行维护"))),
+        "area_mu": _f("quantity", "受损面积（亩）", "Area (mu)"),
+        "crop": _f("text", "作物名称", "Crop"),
+        "region": _f("text", "行政区划代码", "Region code", "六位行政区划代码，用于查找当地补偿标准"),
+        "growth_stage": _f("text", "生长期", "Growth stage"),
+        "local_rate_per_mu": _f("money", "当地补偿标准（元/亩）", "Local rate per mu", "为空时按系统中的当地标准表查找"),
+        "temporary_land_use": _f("bool", "属临时用地", "Temporary land use", "施工临时占用土地（土地管理法第五十七条）", extension=True),
+    },
+    "trees": {
+        "reason": _f("enum", "砍伐修剪原因", "Reason", choices=(
+            ("new_line_corridor", "新建线路通道"), ("protection_zone_clearance", "保护区内清障"))),
+        "tree_count": _f("count", "株数", "Tree count"),
+        "rate_per_tree": _f("money", "当地补偿标准（元/株）", "Rate per tree", "为空时按系统中的当地标准表查找"),
+        "planted_date": _f("date", "种植（自然生长）日期", "Planted date"),
+        "zone_designated_date": _f("date", "保护区划定公告日期", "Zone designated date"),
+        "region": _f("text", "行政区划代码", "Region code", extension=True),
+        "species": _f("text", "树种", "Species", extension=True),
+        "size": _f("text", "规格", "Size", "如 胸径10-20厘米", extension=True),
+        "action": _f("enum", "处理方式", "Action", choices=(("fell", "砍伐"), ("prune", "修剪")), extension=True),
+        "line_voltage_kv": _f("quantity", "线路电压（千伏）", "Line voltage (kV)", extension=True),
+    },
+    "land_tower": {
+        "claim_kind": _f("enum", "请求类型", "Claim kind", choices=(
+            ("recurring_fee", "逐年占地费"), ("unpaid_one_time", "未付一次性补偿"), ("removal", "迁移杆塔线路"))),
+        "facility_built_date": _f("date", "杆塔建成日期", "Facility built date"),
+        "claimant_acquired_date": _f("date", "请求人取得土地权利日期", "Claimant acquired date"),
+        "one_time_compensation_paid": _f("bool", "一次性补偿已支付", "One-time compensation paid", "查无记录填空值"),
+        "local_compensation": _f("money", "按当地标准的一次性补偿额", "Local one-time compensation", extension=True),
+        "land_expropriated": _f("bool", "土地已依法征收", "Land expropriated", extension=True),
+    },
+    "injury": {
+        "voltage_kv": _f("quantity", "设施电压（千伏）", "Voltage (kV)"),
+        "victim_conduct": _f("enum", "受害人行为", "Victim conduct", choices=(
+            ("none", "无过错"), ("gross_negligence", "重大过失（如攀爬杆塔、线下放风筝）"),
+            ("intent", "故意"), ("unauthorised_entry", "未经许可进入围栏或警示区域"))),
+        "warnings_adequate": _f("bool", "已采取足够安全措施并充分警示", "Warnings adequate"),
+        "assessed_damages": _f("money", "核定损失", "Assessed damages"),
+    },
+    "service_dispute": {
+        "employee_involved": _f("bool", "涉及本企业员工", "Employee involved"),
+        "employee_on_duty": _f("bool", "员工执行工作任务", "Employee on duty"),
+        "description": _f("text", "情况说明", "Description"),
+        "proven_loss": _f("money", "经证明的实际损失", "Proven loss", extension=True),
+    },
+}
+
+CATEGORIES: tuple[str, ...] = tuple(FACT_FIELDS)
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One contract violation: the JSON path of the field and an English message."""
+
+    path: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        """The shape the HTTP API returns in `errors`."""
+        return {"path": self.path, "message": self.message}
+
+
+def parse_date(value: object) -> date:
+    """Parse a strict `YYYY-MM-DD` string (fromisoformat alone would accept `20250101`)."""
+    if not isinstance(value, str) or not _DATE_RE.match(value):
+        raise ValueError("not a date (YYYY-MM-DD)")
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError("not a date (YYYY-MM-DD)") from exc
+
+
+def _join(prefix: str, key: str) -> str:
+    return f"{prefix}.{key}" if prefix else key
+
+
+def _check_value(spec: FieldSpec, value: Any, path: str, errors: list[FieldError]) -> None:
+    """Append the errors of one present, non-null value against its spec."""
+    kind = spec.kind
+    if kind == "enum":
+        allowed = spec.values
+        if isinstance(value, bool) or value not in allowed:
+            expected = ", ".join(str(v) for v in allowed)
+            errors.append(FieldError(path, f"unknown value {value!r} (expected one of {expected})"))
+    elif kind == "bool":
+        if not isinstance(value, bool):
+            errors.append(FieldError(path, "not a boolean"))
+    elif kind == "date":
+        try:
+            parse_date(value)
+        except ValueError as exc:
+            errors.append(FieldError(path, str(exc)))
+    elif kind == "money":
+        try:
+            parse_money(value)
+        except MoneyError as exc:
+            errors.append(FieldError(path, str(exc)))
+    elif kind in ("quantity", "count"):
+        try:
+            number = parse_quantity(value)
+        except MoneyError as exc:
+            errors.append(FieldError(path, str(exc)))
+        else:
+            if kind == "count" and number != number.to_integral_value():
+                errors.append(FieldError(path, "not a whole number"))
+    elif kind == "text":
+        if not isinstance(value, str):
+            errors.append(FieldError(path, "not a string"))
+    elif kind == "date_list":
+        if not isinstance(value, list):
+            errors.append(FieldError(path, "not an array"))
+            return
+        for i, item in enumerate(value):
+            try:
+                parse_date(item)
+            except ValueError as exc:
+                errors.append(FieldError(f"{path}[{i}]", str(exc)))
+    elif kind == "object_list":
+        if not isinstance(value, list):
+            errors.append(FieldError(path, "not an array"))
+            return
+        for i, item in enumerate(value):
+            item_path = f"{path}[{i}]"
+            if not isinstance(item, Mapping):
+                errors.append(FieldError(item_path, "not an object"))
+                continue
+            _check_fields(spec.items or {}, item, item_path, errors, required=False)
+    elif kind == "object":
+        if not isinstance(value, Mapping):
+            errors.append(FieldError(path, "not an object"))
+
+
+def _check_fields(
+    specs: Mapping[str, FieldSpec],
+    obj: Mapping[str, Any],
+    prefix: str,
+    errors: list[FieldError],
+    *,
+    required: bool,
+) -> None:
+    for name, spec in specs.items():
+        path = _join(prefix, name)
+        value = obj.get(name)
+        if value is None:
+            # null means "not given" for every optional field; a few facts give null a meaning
+            # (no notice, no record) that the engine reads, but it is never a type error.
+            if required and spec.required:
+                errors.append(FieldError(path, "required"))
+            continue
+        _check_value(spec, value, path, errors)
+
+
+def validate_facts(category: str, facts: object, path: str = "facts") -> list[FieldError]:
+    """Type and enum check of only the facts present: used for half-filled drafts."""
+    if category not in FACT_FIELDS:
+        return [FieldError("category", f"unknown category {category!r}")]
+    if not isinstance(facts, Mapping):
+        return [FieldError(path, "not an object")]
+    errors: list[FieldError] = []
+    _check_fields(FACT_FIELDS[category], facts, path, errors, required=False)
+    return errors
+
+
+def validate_case(obj: object, path: str = "case") -> list[FieldError]:
+    """Full contract validation of one case object; an empty list means it is acceptable."""
+    if not isinstance(obj, Mapping):
+        return [FieldError(path or "case", "not an object")]
+    errors: list[FieldError] = []
+    _check_fields(TOP_FIELDS, obj, path, errors, required=True)
+    category = obj.get("category")
+    facts = obj.get("facts")
+    if isinstance(category, str) and category in FACT_FIELDS and isinstance(facts, Mapping):
+        errors.extend(validate_facts(category, facts, _join(path, "facts")))
+    return errors
+
+
+def validate_cases(items: object, path: str = "cases") -> list[FieldError]:
+    """Validate a JSON array of cases; each error path names the case's index."""
+    if not isinstance(items, list):
+        return [FieldError(path, "not an array")]
+    errors: list[FieldError] = []
+    for i, item in enumerate(items):
+        errors.extend(validate_case(item, f"{path}[{i}]"))
+    return errors

@@ -1,0 +1,135 @@
+"""The web layer's wiring: extensions, blueprints, security headers, template filters and error pages."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+from flask import Flask, Response, render_template, request, session
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from casework import formatting
+from casework.auth.guard import current_actor, enforce
+from casework.auth.loader import init_login
+from casework.db import ROOT_MIGRATIONS, db
+from casework.domain.access import Perm
+from casework.extensions import babel, bootstrap, csrf, migrate, talisman
+
+log = logging.getLogger("casework")
+LANGUAGES = {"zh": "中文", "en": "English"}
+
+CSP = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "frame-ancestors": "'none'",
+    "form-action": "'self'",
+}
+
+
+def select_locale() -> str:
+    """Chinese unless the user switched; the browser's language does not decide for them."""
+    lang = session.get("lang")
+    return lang if lang in LANGUAGES else "zh"
+
+
+def init_extensions(app: Flask) -> None:
+    if app.config["PROXY_COUNT"]:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"]
+        )
+    migrate.init_app(app, db, directory=ROOT_MIGRATIONS, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    init_login(app)
+    babel.init_app(app, locale_selector=select_locale)
+    bootstrap.init_app(app)
+    secure = app.config["COOKIE_SECURE"]
+    talisman.init_app(
+        app,
+        force_https=app.config["FORCE_HTTPS"],
+        strict_transport_security=True,
+        strict_transport_security_max_age=365 * 24 * 3600,
+        strict_transport_security_include_subdomains=True,
+        content_security_policy=CSP,
+        frame_options="DENY",
+        referrer_policy="strict-origin-when-cross-origin",
+        session_cookie_secure=secure,
+        session_cookie_http_only=True,
+        session_cookie_samesite="Lax",
+    )
+    app.before_request(enforce)
+    app.after_request(_no_store)
+    formatting.register(app)
+    app.jinja_env.globals["LANGUAGES"] = LANGUAGES
+    app.jinja_env.globals["nav_items"] = nav_items
+    app.jinja_env.globals["get_locale"] = get_locale
+
+
+NAV = (
+    ("cases.index", _l("案件"), Perm.CASE_READ),
+    ("admin.users", _l("用户"), Perm.USERS_MANAGE),
+    ("admin.units", _l("单位"), Perm.UNITS_MANAGE),
+)
+
+
+def nav_items() -> list[tuple[str, Any]]:
+    """The menu shows only what the viewer's role may open."""
+    if not current_user.is_authenticated:
+        return []
+    actor = current_actor()
+    return [(endpoint, text) for endpoint, text, perm in NAV if actor.can(perm)]
+
+
+def _no_store(response: Response) -> Response:
+    """Pages behind a login may show personal data: no browser or proxy may keep a copy (ASVS v5 14.3.2)."""
+    if current_user and current_user.is_authenticated:
+        response.headers["Cache-Control"] = "no-store"
+    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    return response
+
+
+def register_blueprints(app: Flask) -> None:
+    from casework.auth.admin_views import bp as admin_bp
+    from casework.auth.views import bp as auth_bp
+    from casework.cases.views import bp as cases_bp
+    from casework.main_views import bp as main_bp
+
+    for bp in (main_bp, auth_bp, admin_bp, cases_bp):
+        app.register_blueprint(bp)
+
+
+ERROR_TITLES = {
+    400: _l("请求无效"),
+    403: _l("无权访问"),
+    404: _l("页面不存在"),
+    405: _l("不允许的操作"),
+    409: _l("数据已被他人修改"),
+    413: _l("上传内容过大"),
+    429: _l("尝试次数过多"),
+    500: _l("系统出错"),
+}
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Any:
+        code = exc.code or 500
+        if code in (301, 302, 303, 307, 308):
+            return exc
+        title = ERROR_TITLES.get(code, exc.name)
+        return render_template("errors/error.html", code=code, title=title, incident=None), code
+
+    @app.errorhandler(Exception)
+    def server_error(exc: Exception) -> Any:
+        db.session.rollback()
+        incident = secrets.token_hex(4)
+        log.exception("incident %s on %s %s", incident, request.method, request.path)
+        return render_template("errors/error.html", code=500, title=ERROR_TITLES[500], incident=incident), 500

@@ -1,0 +1,103 @@
+"""Fixtures: a real database per test (SQLite file, or PostgreSQL when CASEWORK_TEST_DATABASE_URL is set)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+from casework import create_app
+from casework.db import db
+
+PG_URL = os.environ.get("CASEWORK_TEST_DATABASE_URL", "")
+PII_KEY = Fernet.generate_key().decode()
+SECRET = "test-secret-" + "x" * 40
+ACTIVE_APP: list[Flask] = []  # the current test's app, for factories
+
+
+def base_config(url: str) -> dict[str, object]:
+    return {"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": SECRET, "PII_KEY": PII_KEY}
+
+
+def _migrate(url: str) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app(base_config(url))
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory)
+        db.engine.dispose()
+
+
+def reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Migrate once per run; each test then starts from this migrated, empty database."""
+    if PG_URL:
+        reset_postgres(PG_URL)
+        _migrate(PG_URL)
+        return PG_URL
+    path = tmp_path_factory.mktemp("template") / "casework.sqlite"
+    _migrate(f"sqlite:///{path}")
+    return str(path)
+
+
+@pytest.fixture
+def db_url(template_db: str, tmp_path: Path) -> str:
+    if PG_URL:
+        return PG_URL
+    target = tmp_path / "casework.sqlite"
+    shutil.copyfile(template_db, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def app(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+    """The app, with no context pushed: each request gets its own, as in production.
+
+    Test code that touches the database opens `with app.app_context():` itself (factories do).
+    """
+    monkeypatch.setenv("CASEWORK_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app(base_config(db_url))
+    ACTIVE_APP[:] = [app]
+    yield app
+    ACTIVE_APP.clear()
+    with app.app_context():
+        if PG_URL:
+            tables = ", ".join(t.name for t in db.metadata.sorted_tables)
+            with db.engine.begin() as conn:
+                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner()
+
+
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+def csrf_from(html: str) -> str:
+    match = _CSRF.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1) or match.group(2)

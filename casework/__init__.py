@@ -18,7 +18,7 @@ def instance_path() -> str:
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Config → extensions → blueprints → CLI → error handlers; nothing else (no migrations, no prompts)."""
-    from casework import config, models, web  # noqa: F401  (models: the whole schema for Alembic)
+    from casework import cli, config, models, web  # noqa: F401  (models: the whole schema for Alembic)
     from casework.db import init_db
     from casework.pii import init_pii
 
@@ -35,4 +35,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     web.init_extensions(app)
     web.register_blueprints(app)
     web.register_error_handlers(app)
+    cli.register_cli(app)
     return app

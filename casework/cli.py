@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import click
+from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
@@ -41,16 +42,21 @@ def init_command() -> None:
     """Create the instance folder and its secrets, then create or upgrade the database (safe to repeat)."""
     from flask_migrate import upgrade
 
+    from casework.db import db
+    from casework.i18n import compile_translations
+
+    compile_translations()
     folder = Path(instance_path())
     if _write_instance_config(folder):
         click.echo(f"wrote {folder / 'config.py'} (secret key and PII key)")
     app = create_app()
     with app.app_context():
         upgrade(directory=app.extensions["migrate"].directory)
+        db.engine.dispose()
     click.echo(f"database ready: {app.config['DATABASE_URL'].split('@')[-1]}")
 
 
-@main.command("demo")
+@click.command("demo")
 @with_appcontext
 def demo_command() -> None:
     """Load the fictional demo province, one user per role (passwords printed once) and demo cases."""
@@ -59,7 +65,7 @@ def demo_command() -> None:
     load_demo(click.echo)
 
 
-@main.group("users")
+@click.group("users")
 def users_group() -> None:
     """Manage user accounts."""
 
@@ -83,7 +89,7 @@ def users_create(username: str, role: str, unit_code: str, display_name: str | N
     try:
         with unit_of_work() as session:
             user, secret = create_user(session, SYSTEM, username=username, display_name=display_name or username,
-                                       role=Role(role), unit=session.get(Unit, unit.id), now=utcnow())
+                                       role=Role(role), unit=session.merge(unit), now=utcnow())
     except AccountError as err:
         raise click.ClickException(err.key) from err
     click.echo(f"created {user.username} ({role}, {unit_code}); one-time password: {secret}")
@@ -101,7 +107,7 @@ def users_list() -> None:
         click.echo(f"{user.username:20} {user.role:11} {user.unit.code:16} {state}")
 
 
-@main.group("units")
+@click.group("units")
 def units_group() -> None:
     """Organisational units."""
 
@@ -117,7 +123,7 @@ def units_list() -> None:
         click.echo("  " * (unit.path.count("/") - 2) + f"{unit.code}  {unit.name} ({unit.kind})")
 
 
-@main.group("audit")
+@click.group("audit")
 def audit_group() -> None:
     """The hash-chained audit trail."""
 
@@ -129,7 +135,7 @@ def audit_verify() -> None:
     from casework.audit.service import verify
     from casework.db import db
 
-    report = verify(db.session)
+    report = verify(db.session())
     if report.ok:
         click.echo(f"OK {report.count} entries, head {report.head}")
         return
@@ -138,3 +144,7 @@ def audit_verify() -> None:
     sys.exit(1)
 
 
+def register_cli(app: Flask) -> None:
+    """Commands that need the app; `init` lives on the console script alone (it runs before an app can)."""
+    for command in (demo_command, users_group, units_group, audit_group):
+        app.cli.add_command(command)

@@ -133,5 +133,5 @@ def load_demo(say: Callable[[str], None]) -> None:
                 circumstances={"facility_owner": "utility", "utility_maintains": True, "cause": "utility_fault"},
             )
     say("demo data loaded: 10 units, 5 users, 26 cases. Demo logins (shown once, keep them):")
-    for username, role, unit_code, secret in credentials:
-        say(f"  {username:14} {role:11} {unit_code:15} password: {secret}")
+    for username, role_name, unit_code, secret in credentials:
+        say(f"  {username:14} {role_name:11} {unit_code:15} password: {secret}")

@@ -132,4 +132,9 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         incident = secrets.token_hex(4)
         log.exception("incident %s on %s %s", incident, request.method, request.path)
-        return render_template("errors/error.html", code=500, title=ERROR_TITLES[500], incident=incident), 500
+        try:  # a bare page: the failure may lie in what the full layout needs (user, permissions)
+            return render_template("errors/error.html", code=500, title=ERROR_TITLES[500], incident=incident,
+                                   bare=True), 500
+        except Exception:  # noqa: BLE001 - the last resort must answer whatever broke
+            log.exception("incident %s: error page failed", incident)
+            return f"500 Internal Server Error (incident {incident})", 500, {"Content-Type": "text/plain"}

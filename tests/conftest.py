@@ -44,6 +44,13 @@ def reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def translations() -> None:
+    from casework.i18n import compile_translations
+
+    compile_translations()
+
+
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     """Migrate once per run; each test then starts from this migrated, empty database."""

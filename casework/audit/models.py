@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from casework.db import UTCDateTime, db
+from casework.db import Base, UTCDateTime
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Base):
     __tablename__ = "audit_event"
 
     # Assigned under a lock as max+1, so the chain is gapless and a missing entry is visible.

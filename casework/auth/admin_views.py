@@ -44,7 +44,7 @@ def users() -> Any:
                 user, secret = create_user(
                     session, current_actor(), username=form.username.data or "",
                     display_name=form.display_name.data or "", role=Role(form.role.data),
-                    unit=session.get(Unit, form.unit_id.data), now=utcnow(),
+                    unit=_unit_or_400(session, form.unit_id.data), now=utcnow(),
                 )
         except AccountError as err:
             _show_error(form, err, "username")
@@ -54,6 +54,14 @@ def users() -> Any:
             return redirect(url_for("admin.users"))
     all_users = db.session.scalars(select(User).order_by(User.username)).all()
     return render_template("admin/users.html", form=form, users=all_users)
+
+
+def _unit_or_400(session: Any, unit_id: int | None) -> Unit:
+    """The form offered only existing units; one that vanished since is a stale form."""
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        abort(400)
+    return unit  # type: ignore[no-any-return]
 
 
 def _user_or_404(user_id: int) -> User:
@@ -76,7 +84,7 @@ def edit_user(user_id: int) -> Any:
             with unit_of_work() as session:
                 update_user(
                     session, current_actor(), user, display_name=form.display_name.data or "",
-                    role=Role(form.role.data), unit=session.get(Unit, form.unit_id.data), active=form.active.data,
+                    role=Role(form.role.data), unit=_unit_or_400(session, form.unit_id.data), active=form.active.data,
                     now=utcnow(),
                 )
         except AccountError as err:

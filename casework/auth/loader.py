@@ -30,13 +30,14 @@ def init_login(app: Flask) -> None:
     # authority, so Flask-Login's cookie fingerprinting adds nothing.
     login_manager.session_protection = None
 
-    @login_manager.user_loader
     def load_user(token: str) -> User | None:
         now = utcnow()
-        loaded = load_session(db.session, token, now=now, limits=limits(app.config))
+        loaded = load_session(db.session(), token, now=now, limits=limits(app.config))
         if loaded is None:
             return None
         if loaded.needs_touch:  # keep the idle clock honest without a write on every request
             with unit_of_work() as session:
                 touch_session(session, token, now)
         return loaded.user
+
+    login_manager.user_loader(load_user)

@@ -7,13 +7,13 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from casework.db import UTCDateTime, db
+from casework.db import Base, UTCDateTime
 from casework.domain.access import Actor, Role
 
 UNIT_KINDS = ("province", "city", "county", "station")
 
 
-class Unit(db.Model):
+class Unit(Base):
     __tablename__ = "unit"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -30,7 +30,7 @@ class Unit(db.Model):
         return f"<Unit {self.code}>"
 
 
-class User(db.Model):
+class User(Base):
     __tablename__ = "user_account"
     __allow_unmapped__ = True  # session_token below is per-request state, not a column
 
@@ -71,7 +71,7 @@ class User(db.Model):
         return Actor(self.id, self.username, Role(self.role), self.unit.path, ip)
 
 
-class UserSession(db.Model):
+class UserSession(Base):
     __tablename__ = "user_session"
 
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -85,7 +85,7 @@ class UserSession(db.Model):
     user: Mapped[User] = relationship()
 
 
-class LoginFailure(db.Model):
+class LoginFailure(Base):
     """One failed login; counted per account and per address over a window, shared by every worker."""
 
     __tablename__ = "login_failure"

@@ -13,7 +13,8 @@ from casework.auth.forms import ChangePasswordForm, LoginForm
 from casework.auth.guard import current_actor, login_required, public
 from casework.auth.loader import limits
 from casework.auth.messages import ACCOUNT_ERRORS
-from casework.auth.service import AccountError, change_password as change_password_service
+from casework.auth.service import AccountError
+from casework.auth.service import change_password as change_password_service
 from casework.auth.sessions import LoginOutcome, end_session, log_in
 from casework.db import unit_of_work, utcnow
 

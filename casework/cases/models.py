@@ -10,11 +10,11 @@ from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, Numeric, String, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.auth.models import Unit, User
-from casework.db import UTCDateTime, db
+from casework.db import Base, UTCDateTime
 from casework.pii import EncryptedText
 
 
-class CaseNumberCounter(db.Model):
+class CaseNumberCounter(Base):
     """Last number issued per year. Numbers are taken inside the opening transaction and never reused."""
 
     __tablename__ = "case_number_counter"
@@ -23,7 +23,7 @@ class CaseNumberCounter(db.Model):
     last: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Case(db.Model):
+class Case(Base):
     __tablename__ = "case_record"
     __table_args__ = (
         Index("ix_case_record_unit_path_state", "unit_path", "state"),

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, false, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -111,13 +111,14 @@ def open_case(
 def scoped(actor: Actor, query: Select[Any]) -> Select[Any]:
     scope = case_scope(actor)
     if scope is None:
-        return query.where(False)
+        return query.where(false())
     return query if scope == "/" else query.where(Case.unit_path.startswith(scope, autoescape=True))
 
 
 def find_case(session: Session, actor: Actor, number: str) -> Case | None:
     """A case the actor may see; out-of-scope cases are indistinguishable from missing ones."""
-    return session.scalar(scoped(actor, select(Case).where(Case.number == number)))
+    case: Case | None = session.scalar(scoped(actor, select(Case).where(Case.number == number)))
+    return case
 
 
 @dataclass(frozen=True)

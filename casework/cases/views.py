@@ -22,13 +22,13 @@ bp = Blueprint("cases", __name__, url_prefix="/cases")
 
 
 def _case_or_404(number: str, actor: Actor) -> Case:
-    case = find_case(db.session, actor, number)
+    case = find_case(db.session(), actor, number)
     if case is None:
         abort(404)  # another unit's case looks exactly like a missing one
     return case
 
 
-def identifiers(case: Case, actor: Actor) -> dict[str, str | None]:
+def identifiers(case: Case, actor: Actor) -> dict[str, Any]:
     """What this viewer may read of the claimant's identifiers: masked unless their role needs them."""
     full = actor.can(Perm.CASE_PII_FULL)
     phone_full = actor.can(Perm.CASE_EDIT)
@@ -52,7 +52,7 @@ def index() -> Any:
     state = request.args.get("state", "")
     category = request.args.get("category", "")
     page = request.args.get("page", 1, type=int) or 1
-    result = list_cases(db.session, actor, q=q, state=state if state in STATE else "",
+    result = list_cases(db.session(), actor, q=q, state=state if state in STATE else "",
                         category=category if category in CATEGORY else "", page=page,
                         per_page=current_app.config["PAGE_SIZE"])
     rows = [(c, mask_phone(c.claimant_phone) if c.claimant_phone else None) for c in result.items]
@@ -71,7 +71,7 @@ def show(number: str) -> Any:
             record(session, actor, "case.view_identifiers", now=utcnow(), object_type="case",
                    object_id=case.number, case_id=case.id)
     return render_template(
-        "cases/show.html", case=case, ids=ids, history=case_history(db.session, case.id),
+        "cases/show.html", case=case, ids=ids, history=case_history(db.session(), case.id),
         can_edit=can_edit_case(actor, case.unit_path, case.state),
     )
 
@@ -100,7 +100,7 @@ def edit(number: str) -> Any:
             # Someone saved between our version check and the write: report it like any stale save.
             db.session.rollback()
             case = _case_or_404(number, actor)
-            conflict = describe_conflict(db.session, case, form.changes(), form.loaded_version())
+            conflict = describe_conflict(db.session(), case, form.changes(), form.loaded_version())
         else:
             flash(_("已保存。") if changed else _("没有需要保存的修改。"), "success")
             return redirect(url_for("cases.show", number=number))

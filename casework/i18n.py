@@ -1,0 +1,27 @@
+"""Compile the translation catalogues (.po → .mo); `casework init` and the test suite run this."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+CATALOGUES = Path(__file__).resolve().parent / "translations"
+
+
+def compile_translations() -> list[Path]:
+    """Write every messages.mo that is missing or older than its .po; return what was written."""
+    written = []
+    for po_path in CATALOGUES.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as fh:
+            catalog = read_po(fh)
+        tmp = mo_path.with_suffix(".mo.tmp")
+        with tmp.open("wb") as fh:
+            write_mo(fh, catalog)
+        tmp.replace(mo_path)
+        written.append(mo_path)
+    return written

@@ -1,0 +1,97 @@
+"""Configuration layers, `casework init`, and the migrations that alone make the schema."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from click.testing import CliRunner
+from flask import Flask
+
+from casework import create_app
+from casework.cli import main
+from casework.db import db
+from tests.conftest import PG_URL, base_config
+
+
+def test_migrations_produce_exactly_the_models_schema(app: Flask) -> None:
+    with app.app_context(), db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        diff = compare_metadata(context, db.metadata)
+    assert diff == []
+
+
+def test_config_layers_apply_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    (instance / "config.py").write_text("PAGE_SIZE = 40\nLOGIN_WINDOW_MINUTES = 20\nSESSION_IDLE_MINUTES = 9\n")
+    monkeypatch.setenv("CASEWORK_INSTANCE_PATH", str(instance))
+    monkeypatch.setenv("CASEWORK_LOGIN_WINDOW_MINUTES", "25")
+    monkeypatch.setenv("CASEWORK_SESSION_IDLE_MINUTES", "11")
+    app = create_app({**base_config("sqlite://"), "SESSION_IDLE_MINUTES": 12})
+    assert app.config["SQLITE_BUSY_TIMEOUT_S"] == 15  # default
+    assert app.config["PAGE_SIZE"] == 40  # instance file beats default
+    assert app.config["LOGIN_WINDOW_MINUTES"] == 25  # environment beats instance file
+    assert app.config["SESSION_IDLE_MINUTES"] == 12  # test mapping beats environment
+    assert app.instance_path == str(instance)
+
+
+def test_app_refuses_to_start_without_a_strong_secret(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CASEWORK_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.delenv("CASEWORK_SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"DATABASE_URL": "sqlite://"})
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": "dev"})
+
+
+def test_init_twice_is_harmless_and_keeps_the_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str
+) -> None:
+    instance = tmp_path / "fresh"
+    monkeypatch.setenv("CASEWORK_INSTANCE_PATH", str(instance))
+    url = PG_URL or f"sqlite:///{instance / 'casework.sqlite'}"
+    if not PG_URL:
+        monkeypatch.delenv("CASEWORK_DATABASE_URL", raising=False)
+    else:
+        monkeypatch.setenv("CASEWORK_DATABASE_URL", url)
+    runner = CliRunner()
+    first = runner.invoke(main, ["init"])
+    assert first.exit_code == 0, first.output
+    assert "wrote" in first.output and "database ready" in first.output
+    secret = (instance / "config.py").read_text()
+    assert oct((instance / "config.py").stat().st_mode)[-3:] == "600"
+    second = runner.invoke(main, ["init"])
+    assert second.exit_code == 0, second.output
+    assert "wrote" not in second.output
+    assert (instance / "config.py").read_text() == secret
+    app = create_app()
+    assert not app.testing and len(app.config["SECRET_KEY"]) >= 32
+    if not PG_URL:
+        assert (instance / "casework.sqlite").exists()
+    os.environ.pop("CASEWORK_DATABASE_URL", None)
+
+
+def test_demo_loads_once_and_every_role_can_log_in(app: Flask) -> None:
+    import re
+
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    logins = re.findall(r"^\s+(demo\.\w+)\s+(\w+)\s+\S+\s+password: (\S+)$", first.output, re.M)
+    assert {role for _, role, _ in logins} == {"field", "legal", "legal_head", "auditor", "admin"}
+    assert "already loaded" in runner.invoke(args=["demo"]).output
+    from tests.factories import login
+
+    for username, role, password in logins:
+        client = app.test_client()
+        assert login(client, username, password).status_code == 302, username
+        landing = client.get("/", follow_redirects=True)
+        assert landing.status_code == 200
+        if role == "admin":
+            assert "demo.field" in landing.text and "PC-" not in landing.text
+        else:
+            assert "PC-" in landing.text

@@ -1,0 +1,144 @@
+"""Who may open what: every route × every role (and anonymous), plus object-level scoping of cases."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from casework.domain.access import Role
+from casework.domain.lifecycle import State
+from tests.factories import login, make_case, make_units, make_user, token
+
+ALL = {"field", "legal", "legal_head", "auditor", "admin"}
+CASE_READERS = {"field", "legal", "legal_head", "auditor"}
+CASE_EDITORS = {"field", "legal", "legal_head"}
+
+# endpoint -> roles that may use it. Kept by hand on purpose: a new route fails the
+# completeness test below until someone decides, here, who may call it.
+MATRIX: dict[str, set[str] | str] = {
+    "static": "public",
+    "bootstrap.static": "public",
+    "auth.login": "public",
+    "main.set_language": "public",
+    "main.index": ALL,
+    "auth.logout": ALL,
+    "auth.change_password": ALL,
+    "admin.users": {"admin"},
+    "admin.edit_user": {"admin"},
+    "admin.reset_user_password": {"admin"},
+    "admin.end_user_sessions": {"admin"},
+    "admin.units": {"admin"},
+    "cases.index": CASE_READERS,
+    "cases.show": CASE_READERS,
+    "cases.edit": CASE_EDITORS,
+}
+
+
+@pytest.fixture
+def world(app: Flask) -> dict:  # type: ignore[type-arg]
+    units = make_units()
+    users = {
+        "field": make_user("field1", Role.FIELD, units["S1"]),
+        "legal": make_user("legal1", Role.LEGAL, units["C1"]),
+        "legal_head": make_user("head1", Role.LEGAL_HEAD, units["C1"]),
+        "auditor": make_user("audit1", Role.AUDITOR, units["P"]),
+        "admin": make_user("admin1", Role.ADMIN, units["P"]),
+    }
+    other_field = make_user("field2", Role.FIELD, units["S2"])
+    own = make_case(units["S1"], users["field"])
+    foreign = make_case(units["S2"], other_field)
+    return {"units": units, "users": users, "own": own, "foreign": foreign}
+
+
+def _url(endpoint: str, world: dict) -> str:  # type: ignore[type-arg]
+    return {
+        "main.index": "/", "auth.logout": "/logout", "auth.change_password": "/password",
+        "admin.users": "/admin/users", "admin.units": "/admin/units",
+        "admin.edit_user": f"/admin/users/{world['users']['field'].id}",
+        "admin.reset_user_password": f"/admin/users/{world['users']['field'].id}/reset-password",
+        "admin.end_user_sessions": f"/admin/users/{world['users']['field'].id}/end-sessions",
+        "cases.index": "/cases/", "cases.show": f"/cases/{world['own'].number}",
+        "cases.edit": f"/cases/{world['own'].number}/edit",
+    }[endpoint]
+
+
+def test_every_route_is_in_the_matrix(app: Flask) -> None:
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints == set(MATRIX), "decide who may call each new route, in MATRIX"
+
+
+def _methods(app: Flask, endpoint: str) -> set[str]:
+    return {m for rule in app.url_map.iter_rules() if rule.endpoint == endpoint for m in rule.methods or ()} - {
+        "HEAD", "OPTIONS"}
+
+
+@pytest.mark.parametrize("role", sorted(ALL))
+def test_role_reaches_exactly_its_routes(app: Flask, world: dict, role: str) -> None:  # type: ignore[type-arg]
+    client = app.test_client()
+    login(client, world["users"][role].username)
+    csrf = token(client)
+    for endpoint, allowed in MATRIX.items():
+        if allowed == "public" or endpoint in ("auth.logout",):
+            continue
+        url = _url(endpoint, world)
+        for method in _methods(app, endpoint):
+            data = {"csrf_token": csrf} if method == "POST" else None
+            status = client.open(url, method=method, data=data).status_code
+            if role in allowed:
+                assert status != 403 and status != 404, f"{role} refused {method} {url}"
+            else:
+                assert status == 403, f"{role} got {status} on {method} {url}"
+
+
+def test_anonymous_is_sent_to_login_everywhere_but_public_pages(app: Flask, world: dict) -> None:  # type: ignore[type-arg]
+    client = app.test_client()
+    for endpoint, allowed in MATRIX.items():
+        if allowed == "public":
+            continue
+        url = _url(endpoint, world)
+        for method in _methods(app, endpoint):
+            response = client.open(url, method=method)
+            if method == "POST":
+                assert response.status_code in (302, 400), f"{method} {url}"  # no session: no CSRF token either
+            else:
+                assert response.status_code == 302 and "/login" in response.headers["Location"], url
+
+
+def test_field_user_gets_404_for_another_stations_case(app: Flask, world: dict) -> None:  # type: ignore[type-arg]
+    client = app.test_client()
+    login(client, "field1")
+    foreign = world["foreign"].number
+    assert client.get(f"/cases/{foreign}").status_code == 404
+    assert client.get(f"/cases/{foreign}/edit").status_code == 404
+    assert foreign not in client.get("/cases/").text
+    assert world["own"].number in client.get("/cases/").text
+
+
+def test_legal_sees_their_company_only_and_auditor_sees_all(app: Flask, world: dict) -> None:  # type: ignore[type-arg]
+    legal, auditor = app.test_client(), app.test_client()
+    login(legal, "legal1")
+    login(auditor, "audit1")
+    assert legal.get(f"/cases/{world['own'].number}").status_code == 200
+    assert legal.get(f"/cases/{world['foreign'].number}").status_code == 404
+    listing = auditor.get("/cases/").text
+    assert world["own"].number in listing and world["foreign"].number in listing
+
+
+def test_auditor_can_read_but_not_change_a_case(app: Flask, world: dict) -> None:  # type: ignore[type-arg]
+    client = app.test_client()
+    login(client, "audit1")
+    number = world["own"].number
+    assert client.get(f"/cases/{number}").status_code == 200
+    response = client.post(f"/cases/{number}/edit", data={"csrf_token": token(client), "claimant_name": "改名",
+                                                          "version": "1"})
+    assert response.status_code == 403
+    assert "改名" not in client.get(f"/cases/{number}").text
+
+
+def test_field_cannot_edit_once_legal_review_started(app: Flask, world: dict) -> None:  # type: ignore[type-arg]
+    assessed = make_case(world["units"]["S1"], world["users"]["field"], state=State.ASSESSED)
+    client = app.test_client()
+    login(client, "field1")
+    assert client.get(f"/cases/{assessed.number}/edit").status_code == 403
+    page = client.get(f"/cases/{assessed.number}").text
+    assert f"/cases/{assessed.number}/edit" not in page  # the page offers only what the viewer may do

@@ -95,6 +95,24 @@ def users_create(username: str, role: str, unit_code: str, display_name: str | N
     click.echo(f"created {user.username} ({role}, {unit_code}); one-time password: {secret}")
 
 
+@users_group.command("reset-password")
+@click.argument("username")
+@with_appcontext
+def users_reset_password(username: str) -> None:
+    """Give USERNAME a new one-time password (printed once) and end all their sessions."""
+    from casework.auth.models import User
+    from casework.auth.service import reset_password
+    from casework.db import db, unit_of_work, utcnow
+    from casework.domain.access import SYSTEM
+
+    user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"no user {username!r}")
+    with unit_of_work() as session:
+        secret = reset_password(session, SYSTEM, session.merge(user), now=utcnow())
+    click.echo(f"{username}: one-time password {secret} (must be changed at next login)")
+
+
 @users_group.command("list")
 @with_appcontext
 def users_list() -> None:

@@ -95,3 +95,26 @@ def test_demo_loads_once_and_every_role_can_log_in(app: Flask) -> None:
             assert "demo.field" in landing.text and "PC-" not in landing.text
         else:
             assert "PC-" in landing.text
+
+
+def test_cli_creates_users_and_resets_passwords(app: Flask) -> None:
+    import re
+
+    from tests.factories import login, make_units
+
+    make_units()
+    runner = app.test_cli_runner()
+    created = runner.invoke(args=["users", "create", "--role", "legal", "--unit", "C1", "--name", "李敏", "LiMin"])
+    assert created.exit_code == 0, created.output
+    first = re.search(r"one-time password: (\S+)", created.output)
+    assert first
+    client = app.test_client()
+    assert login(client, "limin", first.group(1)).status_code == 302
+    assert client.get("/cases/").headers["Location"].endswith("/password")  # must choose a password first
+    refused = runner.invoke(args=["users", "create", "--role", "legal", "--unit", "NOPE", "x"])
+    assert refused.exit_code != 0 and "no unit" in refused.output
+    reset = runner.invoke(args=["users", "reset-password", "limin"])
+    second = re.search(r"one-time password (\S+)", reset.output)
+    assert second and second.group(1) != first.group(1)
+    assert client.get("/password").status_code == 302  # the old session ended with the reset
+    assert login(app.test_client(), "limin", second.group(1)).status_code == 302

@@ -1,0 +1,46 @@
+# casework — the two commands of the README, and what they need.
+#   make run    install, create the SQLite database, load the demo, serve on http://127.0.0.1:5000
+#   make test   install the test tools and run the whole suite
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+# Debian packages WeasyPrint needs (Pango for text layout).
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0
+
+.PHONY: run test lint system venv install install-dev
+
+run: install
+	$(BIN)/casework init
+	$(BIN)/casework demo
+	@echo "casework on http://$(HOST):$(PORT)  (stop with Ctrl-C)"
+	# Plain HTTP on loopback: cookies cannot be Secure here. Production serves HTTPS and keeps the default.
+	CASEWORK_COOKIE_SECURE=false $(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) \
+	  --access-logfile - 'casework:create_app()'
+
+test: install-dev
+	$(BIN)/python -m pytest
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/mypy casework
+	$(BIN)/mypy --strict --follow-imports=silent casework/domain
+
+system:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+venv:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "casework needs Python 3.11+"'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+
+install: system venv
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e .
+
+install-dev: system venv
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'

@@ -47,5 +47,14 @@ def label(code: str | None, table: str) -> Any:
     return getattr(labels, table.upper()).get(code, code)
 
 
+def audit_value(value: Any, key: str) -> Any:
+    """A value from the audit trail as people read it: coded values by their names."""
+    if value is None:
+        return "—"
+    if key in ("state", "category", "role"):
+        return label(value, key)
+    return value
+
+
 def register(app: Flask) -> None:
-    app.jinja_env.filters.update(money=money, day=day, moment=moment, label=label)
+    app.jinja_env.filters.update(money=money, day=day, moment=moment, label=label, audit_value=audit_value)

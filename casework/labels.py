@@ -56,6 +56,10 @@ FIELD = {
     "reported_on": _l("报案日期"),
     "claimed_amount": _l("索赔金额"),
     "description": _l("情况说明"),
+    "number": _l("案件编号"),
+    "category": _l("类别"),
+    "state": _l("状态"),
+    "unit": _l("所属单位"),
 }
 
 ACTION = {

@@ -63,6 +63,7 @@ def make_user(username: str, role: Role, unit: Unit, password: str = PASSWORD) -
                                   unit=session.get(Unit, unit.id), now=utcnow(), password=password,
                                   must_change=False)
             user_id = user.id
+        db.session.get(User, user_id).unit  # type: ignore[union-attr]  # load it: actor() needs the unit
         return _detached(User, user_id)
 
 

@@ -16,16 +16,21 @@ _CODE = Regexp(r"^[A-Za-z0-9][A-Za-z0-9_-]*$", message=_l("只能使用字母、
 
 
 class LoginForm(FlaskForm):
-    username = StringField(_l("用户名"), validators=[DataRequired(_l("请输入用户名")), Length(max=64)])
-    password = PasswordField(_l("密码"), validators=[DataRequired(_l("请输入密码")), Length(max=128)])
+    username = StringField(_l("用户名"), validators=[DataRequired(_l("请输入用户名")), Length(max=64)],
+                           render_kw={"autocomplete": "username", "autocapitalize": "none"})
+    password = PasswordField(_l("密码"), validators=[DataRequired(_l("请输入密码")), Length(max=128)],
+                             render_kw={"autocomplete": "current-password"})
     submit = SubmitField(_l("登录"))
 
 
 class ChangePasswordForm(FlaskForm):
-    current = PasswordField(_l("当前密码"), validators=[DataRequired(_l("请输入当前密码"))])
+    current = PasswordField(_l("当前密码"), validators=[DataRequired(_l("请输入当前密码"))],
+                            render_kw={"autocomplete": "current-password"})
     new = PasswordField(_l("新密码"), validators=[DataRequired(_l("请输入新密码")), Length(max=128)],
-                        description=_l("至少 8 个字符，可使用中文、空格或短语；不能是常见密码"))
-    confirm = PasswordField(_l("确认新密码"), validators=[EqualTo("new", _l("两次输入的新密码不一致"))])
+                        description=_l("至少 8 个字符，可使用中文、空格或短语；不能是常见密码"),
+                        render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(_l("确认新密码"), validators=[EqualTo("new", _l("两次输入的新密码不一致"))],
+                            render_kw={"autocomplete": "new-password"})
     submit = SubmitField(_l("修改密码"))
 
 

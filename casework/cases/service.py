@@ -66,7 +66,7 @@ def audit_value(field: str, value: Any) -> Any:
 
 
 def next_number(session: Session, year: int) -> str:
-    """Take the next number of the year atomically; a rolled-back case leaves a gap, never a reuse."""
+    """Take the next number of the year atomically: concurrent openings never get the same number."""
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     session.execute(insert(CaseNumberCounter).values(year=year, last=0).on_conflict_do_nothing())
     seq = session.execute(

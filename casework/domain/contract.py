@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from casework.domain.money import MoneyError, parse_money, parse_quantity
@@ -200,7 +201,15 @@ class FieldError:
 
 def parse_date(value: object) -> date:
     """Parse a strict `YYYY-MM-DD` string (fromisoformat alone would accept `20250101`)."""
-    if not isinstance(value, str) or not _DATE_RE.match(value):
+    if not isinstance(value, str):
+        raise ValueError("not a date (YYYY-MM-DD)")
+    return _parse_date_text(value)
+
+
+@lru_cache(maxsize=8192)
+def _parse_date_text(value: str) -> date:
+    # Cached: batches repeat the same dates; a failure raises and is simply not cached.
+    if not _DATE_RE.match(value):
         raise ValueError("not a date (YYYY-MM-DD)")
     try:
         return date.fromisoformat(value)
@@ -263,9 +272,8 @@ def _check_value(spec: FieldSpec, value: Any, path: str, errors: list[FieldError
                 errors.append(FieldError(item_path, "not an object"))
                 continue
             _check_fields(spec.items or {}, item, item_path, errors, required=False)
-    elif kind == "object":
-        if not isinstance(value, Mapping):
-            errors.append(FieldError(path, "not an object"))
+    elif kind == "object" and not isinstance(value, Mapping):
+        errors.append(FieldError(path, "not an object"))
 
 
 def _check_fields(

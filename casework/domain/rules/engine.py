@@ -1,0 +1,320 @@
+"""The explaining engine: boundary → merits → time limits → reduction → quantum, as the contract orders."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from casework.domain.calendar import HolidayCalendar
+from casework.domain.contract import CATEGORIES, parse_date
+from casework.domain.money import format_money
+from casework.domain.rules import catalog
+from casework.domain.rules.context import MISSING, NO, YES, ZERO, Ctx, Verdict
+from casework.domain.rules.model import Rule
+from casework.domain.rules.table import RuleTable
+
+_PREDICATES = catalog.PREDICATES
+_STAGE_ORDER = ("boundary", "merits", "time", "reduction", "quantum")
+LIABLE, NOT_LIABLE, REDUCED = "liable", "not_liable", "reduced"
+TIME_BARRED, OUTSIDE, INSUFFICIENT = "time_barred", "outside_service_boundary", "insufficient_facts"
+_NEGATIVE_ROLES = ("exemption", "zero")
+_CONSEQUENCE_ZH: dict[str, str] = {
+    "boundary": "不属于供电企业的业务范围",
+    "exemption": "供电企业不承担赔偿责任",
+    "zero": "依该规定不予赔偿",
+    "basis": "供电企业应当承担赔偿责任",
+    "bar": "已超过期限",
+    "time_exempt": "不适用诉讼时效",
+    "reduce": "法院可酌情减轻供电企业的责任，减轻幅度无法定比例",
+}
+
+
+def assess(case: Mapping[str, Any], table: RuleTable, calendar: HolidayCalendar | None = None) -> dict[str, Any]:
+    """Assess one contract case object against `table`; pure, deterministic, never raises on dicts."""
+    return _Run(case, table, calendar).execute(collect_all=False)
+
+
+def missing_facts(case: Mapping[str, Any], table: RuleTable, calendar: HolidayCalendar | None = None) -> list[str]:
+    """Every fact the check still needs, across all stages it can reach (for live intake forms)."""
+    result = _Run(case, table, calendar).execute(collect_all=True)
+    gaps: list[str] = result["missing_facts"]
+    return gaps
+
+
+class _Run:
+    """The mutable record of one assessment; discarded after the result dict is built."""
+
+    def __init__(self, case: Mapping[str, Any], table: RuleTable, calendar: HolidayCalendar | None) -> None:
+        self.case: Mapping[str, Any] = case if isinstance(case, Mapping) else {}
+        self.table = table
+        self.calendar = calendar if calendar is not None else table.calendar
+        self.steps: list[str] = []
+        self.citations: list[dict[str, str]] = []
+        self.cited: set[tuple[str, str, str]] = set()
+        self.flags: list[str] = []
+        self.results: list[tuple[Rule, str]] = []
+        self.deadlines: list[dict[str, Any]] = []
+        self.deadline_keys: set[tuple[str, date]] = set()
+        self.missing: list[str] = []
+        self.unverified: list[str] = []
+        self.items: list[dict[str, str]] = []
+
+    # -- driver -----------------------------------------------------------------------
+    def execute(self, collect_all: bool) -> dict[str, Any]:
+        category = self.case.get("category")
+        event: date | None = _date_or_none(self.case.get("event_date"))
+        if category not in CATEGORIES or event is None:
+            gaps = [k for k, ok in (("category", category in CATEGORIES), ("event_date", event is not None)) if not ok]
+            self.missing.extend(gaps)
+            self.steps.append(f"缺少确定适用规则所需的基本事实：{'、'.join(gaps)}")
+            return self._result(INSUFFICIENT, None)
+        assert isinstance(category, str)
+        cal = self.calendar
+        if "holidays" in self.case:
+            cal = cal.with_holidays(_dates(self.case.get("holidays")))
+        ctx = Ctx(self.case, self.table, cal, category, event, self.table.staged(category, event))
+        self._intro(ctx)
+        outcome: str | None = None
+        time_done = False
+        for name in _STAGE_ORDER:
+            if outcome is not None and not (collect_all and outcome == INSUFFICIENT):
+                break
+            if name == "quantum" and ctx.basis is None:
+                break
+            decided = getattr(self, "_" + name)(ctx)
+            time_done = time_done or name == "time"
+            if outcome is None:
+                outcome = decided
+            elif decided not in (None, INSUFFICIENT):
+                break
+        if outcome is None:
+            outcome = LIABLE
+        ctx.outcome = outcome
+        if outcome != OUTSIDE and not time_done:
+            self._time(ctx, deadlines_only=True)
+        for rule in ctx.rules.note:
+            self._eval(ctx, rule, notes=True)
+        self._flag_unverified(ctx)
+        return self._result(outcome, ctx)
+
+    # -- stages -------------------------------------------------------------------------
+    def _boundary(self, ctx: Ctx) -> str | None:
+        fired, gaps = False, []
+        for rule in ctx.rules.boundary:
+            verdict = self._eval(ctx, rule)
+            fired = fired or verdict.status == YES
+            gaps.extend(verdict.missing)
+        if fired:
+            return OUTSIDE
+        return self._gaps(gaps) if gaps else None
+
+    def _merits(self, ctx: Ctx) -> str | None:
+        negative, gaps, basis = False, [], None
+        for rule in ctx.rules.merits:
+            if basis is not None and rule.role == "basis":
+                continue  # a higher-priority basis already holds
+            verdict = self._eval(ctx, rule)
+            if verdict.status == ZERO or (verdict.status == YES and rule.role in _NEGATIVE_ROLES):
+                negative = True
+            elif verdict.status == YES and rule.role == "basis":
+                basis = rule
+            gaps.extend(verdict.missing)
+        if negative:
+            return NOT_LIABLE
+        if gaps:
+            return self._gaps(gaps)
+        if basis is None:
+            self.steps.append("责任依据：未发现使供电企业对本项请求承担赔偿责任的规定，请求缺乏法律依据——不予赔偿")
+            return NOT_LIABLE
+        ctx.basis = basis
+        return None
+
+    def _time(self, ctx: Ctx, deadlines_only: bool = False) -> str | None:
+        exempt, barred, gaps = False, False, []
+        for rule in ctx.rules.time:
+            if exempt:
+                self._record(rule, "not_applicable")
+                continue
+            verdict = self._eval(ctx, rule, quiet=deadlines_only)
+            if verdict.due is not None and rule.deadline_kind:
+                self._deadline(rule, verdict.due)
+            if deadlines_only:
+                continue
+            if verdict.status == YES and rule.role == "time_exempt":
+                exempt = True
+            elif verdict.status == YES and rule.role == "bar":
+                barred = True
+            elif rule.role == "bar":
+                gaps.extend(verdict.missing)
+        if deadlines_only:
+            return None
+        if barred:
+            return TIME_BARRED
+        return self._gaps(gaps) if gaps else None
+
+    def _reduction(self, ctx: Ctx) -> str | None:
+        reduced, gaps = False, []
+        for rule in ctx.rules.reduction:
+            verdict = self._eval(ctx, rule)
+            reduced = reduced or verdict.status == YES
+            gaps.extend(verdict.missing)
+        if reduced:
+            return REDUCED
+        return self._gaps(gaps) if gaps else None
+
+    def _quantum(self, ctx: Ctx) -> str | None:
+        basis = ctx.basis
+        assert basis is not None and basis.formula is not None
+        quantum = catalog.FORMULAS[basis.formula](ctx, basis)
+        for measure in quantum.measures:
+            self._applied(ctx, measure)
+            self._record(measure, "applies")
+        self.steps.extend(f"金额：{line}" for line in quantum.lines)
+        if quantum.missing or quantum.amount is None:
+            return self._gaps(list(quantum.missing))
+        ctx.amount = quantum.amount
+        self.items = quantum.items
+        return None
+
+    # -- one rule -----------------------------------------------------------------------
+    def _eval(self, ctx: Ctx, rule: Rule, quiet: bool = False, notes: bool = False) -> Verdict:
+        verdict = _PREDICATES[rule.predicate](ctx, rule)
+        if quiet:
+            return verdict
+        status = verdict.status
+        if status is NO:
+            self.results.append((rule, "not_applicable"))
+            if verdict.detail and not notes:
+                tail = "属于供电企业的业务范围" if rule.role == "boundary" else "不适用"
+                self.steps.append(f"{rule.head}：{verdict.detail}——{tail}")
+            return verdict
+        if status is MISSING:
+            if not notes:
+                self.results.append((rule, "undetermined"))
+                self.steps.append(f"{rule.head}：尚缺事实 {'、'.join(verdict.missing)}——无法判断")
+            return verdict
+        self.results.append((rule, "applies"))
+        self._applied(ctx, rule)
+        if verdict.flags:
+            self._flag(*verdict.flags)
+        text = f"{rule.head}：{verdict.detail}" if verdict.detail else rule.head
+        if not notes:
+            text += rule.quote_suffix
+        tail = "依该规定供电企业不承担赔偿责任" if status is ZERO else _CONSEQUENCE_ZH.get(rule.role)
+        if tail:
+            text += "——" + tail
+        if rule.role == "boundary":
+            text += f"。{_redirect(rule, ctx)}"
+        self.steps.append(text)
+        return verdict
+
+    def _applied(self, ctx: Ctx, rule: Rule) -> None:
+        if rule.flags:
+            self._flag(*rule.flags)
+        if rule.confidence == "U":
+            self.unverified.append(f"规则 {rule.id} 的条文或条号未经核实")
+        if ctx.event_date < rule.effective_from:
+            self.unverified.append(f"规则 {rule.id} 自{rule.effective_from.isoformat()}起施行，本案事件在此之前，暂以其替代当时的法律")
+        for name in rule.params:
+            ctx.param(name)
+        if rule.cite:
+            cited = self.cited
+            for key, citation in rule.citation_keys:
+                if key not in cited:
+                    cited.add(key)
+                    self.citations.append(dict(citation))
+
+    # -- bookkeeping --------------------------------------------------------------------
+    def _intro(self, ctx: Ctx) -> None:
+        text = f"适用规则表版本 {self.table.version}；案件类别 {ctx.category}；损害发生日 {ctx.event_date.isoformat()}"
+        for instrument, version in ctx.rules.versions.items():
+            text += f"；按损害发生日适用《{instrument}》{version}年版（以2024年6月1日为界）"
+        self.steps.append(text)
+
+    def _record(self, rule: Rule, result: str) -> None:
+        self.results.append((rule, result))
+
+    def _flag(self, *flags: str) -> None:
+        for flag in flags:
+            if flag not in self.flags:
+                self.flags.append(flag)
+
+    def _gaps(self, gaps: list[str]) -> str:
+        for path in gaps:
+            if path not in self.missing:
+                self.missing.append(path)
+        return INSUFFICIENT
+
+    def _deadline(self, rule: Rule, due: date) -> None:
+        key = (rule.deadline_kind or "", due)
+        if key in self.deadline_keys:
+            return
+        self.deadline_keys.add(key)
+        citation = dict(rule.citations[0]) if rule.citations else None
+        self.deadlines.append({"kind": rule.deadline_kind, "due": due.isoformat(), "citation": citation})
+
+    def _flag_unverified(self, ctx: Ctx) -> None:
+        for name, (row, out_of_range) in ctx.used_params.items():
+            if not row.verified:
+                self.unverified.append(f"参数 {name}（取值 {row.value}）未经核实，暂用默认值")
+            elif out_of_range:
+                self.unverified.append(f"参数 {name} 在损害发生日无有效取值，暂用最接近的取值 {row.value}")
+        self.unverified.extend(ctx.cache.get("unverified_notes", ()))
+        if self.unverified:
+            self._flag("unverified_parameter")
+            self.steps.append("须人工核对：" + "；".join(dict.fromkeys(self.unverified)))
+
+    def _result(self, outcome: str, ctx: Ctx | None) -> dict[str, Any]:
+        if outcome == LIABLE and ctx is not None and ctx.amount is not None:
+            amount: str | None = format_money(ctx.amount)
+        elif outcome in (REDUCED, INSUFFICIENT):
+            amount = None
+        else:
+            amount = "0.00"
+        self.steps.append(_conclusion(outcome, amount, self.missing))
+        return {
+            "outcome": outcome,
+            "amount": amount,
+            "items": self.items if outcome == LIABLE else [],
+            "citations": self.citations,
+            "flags": self.flags,
+            "missing_facts": self.missing,
+            "deadlines": self.deadlines,
+            "rule_table_version": self.table.version,
+            "explanation": [f"第{i}步：{text}" for i, text in enumerate(self.steps, 1)],
+            "rule_results": {rule.result_key: result for rule, result in self.results},
+        }
+
+
+def _conclusion(outcome: str, amount: str | None, gaps: list[str]) -> str:
+    return {
+        LIABLE: f"结论：供电企业应赔偿 {amount} 元",
+        NOT_LIABLE: "结论：供电企业不承担赔偿责任",
+        REDUCED: "结论：供电企业应承担责任，但法院可酌情减轻，金额待定",
+        TIME_BARRED: "结论：请求已超过期限",
+        OUTSIDE: "结论：不属于供电企业的业务范围，请求人应向上述主体主张",
+        INSUFFICIENT: "结论：事实不足，尚需补充 " + "、".join(gaps),
+    }[outcome]
+
+
+def _redirect(rule: Rule, ctx: Ctx) -> str:
+    text = rule.redirect_zh
+    if isinstance(text, Mapping):
+        key = ctx.top("facility_owner") if "customer" in text else None
+        text = text.get(key or "", text.get("default", ""))
+    return f"请求人应转向：{text}" if text else ""
+
+
+def _date_or_none(value: object) -> date | None:
+    try:
+        return parse_date(value)
+    except ValueError:
+        return None
+
+
+def _dates(values: object) -> list[date]:
+    if not isinstance(values, list):
+        return []
+    return [d for d in (_date_or_none(v) for v in values) if d is not None]
+

@@ -1,0 +1,150 @@
+"""The appliance formula of 居民用户家用电器损坏处理办法: repair, full price, depreciation, 10 % floor."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from casework.domain.calendar import add_months, completed_months
+from casework.domain.contract import parse_date
+from casework.domain.money import MoneyError, parse_money, parse_quantity, round_money
+from casework.domain.rules.context import Ctx, Quantum
+from casework.domain.rules.model import Rule
+from casework.domain.rules.preds_common import zh_date, zh_money, zh_num
+from casework.domain.rules.registry import formula
+
+_CLASS_ZH = {"electronic": "电子类", "motor": "电机类", "resistive_heating": "电阻电热类", "light_source": "电光源类"}
+
+
+def _get(item: Mapping[str, Any], key: str, parse: Any) -> Any:
+    value = item.get(key)
+    if value is None:
+        return None
+    try:
+        return parse(value)
+    except (ValueError, MoneyError):
+        return None
+
+
+class _Item:
+    """One appliance's computation; collects missing paths instead of guessing."""
+
+    def __init__(self, ctx: Ctx, q: Quantum, item: Mapping[str, Any], path: str) -> None:
+        self.ctx, self.q, self.item, self.path = ctx, q, item, path
+        self.gaps: list[str] = []
+
+    def need(self, key: str, parse: Any) -> Any:
+        value = _get(self.item, key, parse)
+        if value is None:
+            self.gaps.append(f"{self.path}.{key}")
+        return value
+
+    def use(self, method: str) -> None:
+        rule = self.ctx.rules.measures.get(method)
+        # identity, not ==: dataclass equality would compare every field of the rule
+        if rule is not None and all(r is not rule for r in self.q.measures):
+            self.q.measures.append(rule)
+
+    def price(self) -> Decimal | None:
+        """Price in yuan; bought in foreign currency, converted at the purchase-date rate (第十条)."""
+        price: Decimal | None = self.need("price", parse_money)
+        currency = self.item.get("currency")
+        if isinstance(currency, str) and currency.strip().upper() not in ("", "CNY", "RMB"):
+            rate: Decimal | None = self.need("fx_rate", parse_quantity)
+            self.use("foreign_currency")
+            if price is None or rate is None:
+                return None
+            return price * rate
+        return price
+
+    def compute(self) -> tuple[Decimal, str, str] | None:
+        """(unrounded amount, method, explanation) or None when facts are missing."""
+        repairable = _get(self.item, "repairable", lambda v: v if isinstance(v, bool) else None)
+        if repairable is None:
+            self.gaps.append(f"{self.path}.repairable")
+            return None
+        price = self.price()
+        if repairable:
+            return self._repair(price)
+        purchased = self.need("purchase_date", parse_date)
+        if price is None or purchased is None:
+            return None
+        event = self.ctx.event_date
+        months_new = int(self.ctx.param("ha_full_price_months"))
+        if event <= add_months(purchased, months_new):
+            self.use("full_price")
+            return price, "full_price", f"{zh_date(purchased)}购买，至损坏不超过{months_new}个月，按原价全额赔偿"
+        cls = self.need("class", lambda v: v if v in _CLASS_ZH else None)
+        if cls is None:
+            return None
+        return self._depreciate(price, purchased, str(cls))
+
+    def _repair(self, price: Decimal | None) -> tuple[Decimal, str, str] | None:
+        cost: Decimal | None = self.need("repair_cost", parse_money)
+        self.use("repair")
+        if cost is None:
+            return None
+        cap = bool(self.ctx.param_peek("ha_repair_cap_at_price"))
+        if cap and price is None:
+            self.gaps.append(f"{self.path}.price")
+            return None
+        if cap and price is not None and cost > price:
+            self.ctx.param("ha_repair_cap_at_price")
+            return price, "repair", f"修复费用{zh_money(cost)}超过原价，以原价{zh_money(price)}为限"
+        return cost, "repair", f"可以修复，赔偿修复费用{zh_money(cost)}"
+
+    def _depreciate(self, price: Decimal, purchased: Any, cls: str) -> tuple[Decimal, str, str]:
+        life = int(self.ctx.param("ha_life_years")[cls])
+        unit = self.ctx.param("ha_age_unit")
+        months = completed_months(purchased, self.ctx.event_date)
+        # The Measures do not say whether age counts in months or whole years (REFERENCE §11.9).
+        age = months if unit == "month" else (months // 12) * 12
+        life_months = life * 12
+        floor = price * self.ctx.param_dec("ha_floor_rate")
+        self.use("life")
+        head = f"{_CLASS_ZH[cls]}使用寿命{life}年（{life_months}个月），已使用{age}个月"
+        if age >= life_months:
+            self.use("floor_10pct")
+            return floor, "floor_10pct", f"{head}，已超过使用寿命，按原价的10%赔偿"
+        residual = price * Decimal(life_months - age) / Decimal(life_months)
+        if residual < floor:
+            self.use("floor_10pct")
+            return floor, "floor_10pct", f"{head}，折旧后余额低于原价10%，按原价的10%赔偿"
+        self.use("depreciated")
+        return residual, "depreciated", f"{head}，按直线折旧：{zh_money(price)}×（1－{age}/{life_months}）"
+
+
+@formula("appliance_ha")
+def f_appliance_ha(ctx: Ctx, rule: Rule) -> Quantum:
+    """居民用户家用电器损坏处理办法 第十条、第十二条 (and the repair article): one item per appliance."""
+    q = Quantum()
+    raw = ctx.fact("appliances")
+    if not isinstance(raw, list) or not raw:
+        q.missing = ("facts.appliances",)
+        return q
+    total = Decimal(0)
+    gaps: list[str] = []
+    for i, item in enumerate(raw):
+        path = f"facts.appliances[{i}]"
+        if not isinstance(item, Mapping):
+            gaps.append(path)
+            continue
+        calc = _Item(ctx, q, item, path)
+        done = calc.compute()
+        gaps.extend(calc.gaps)
+        if done is None or calc.gaps:
+            continue
+        value, method, why = done
+        amount = round_money(value)  # rounded once, at the end of the item
+        name = str(item.get("name") or f"第{i + 1}件电器")
+        q.items.append({"name": name, "amount": f"{amount:.2f}", "method": method})
+        q.lines.append(f"{name}：{why}，计{zh_money(amount)}")
+        total += amount
+    if gaps:
+        q.missing = tuple(dict.fromkeys(gaps))
+        return q
+    q.amount = total
+    if len(q.items) > 1:
+        q.lines.append(f"合计{zh_num(total)}元")
+    return q

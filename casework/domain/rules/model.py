@@ -1,0 +1,276 @@
+"""Rows of the rule table: a rule (identity, citation, quote, dates, predicate) and a parameter."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from datetime import date
+from typing import Any
+
+#: The order of analysis of the contract, then notes (informative rules that decide nothing).
+STAGES = ("boundary", "merits", "time", "reduction", "quantum", "note")
+#: What a rule that holds does, per stage.
+ROLES = {
+    "boundary": ("boundary",),
+    "merits": ("exemption", "zero", "basis"),
+    "time": ("bar", "time_exempt", "deadline", "note"),
+    "reduction": ("reduce",),
+    "quantum": ("measure",),
+    "note": ("note",),
+}
+CONFIDENCE = ("V", "PV", "U")
+_STAGE_ZH = {"boundary": "服务边界", "merits": "责任依据", "time": "时限", "reduction": "减责", "quantum": "金额"}
+
+
+@dataclass(frozen=True)
+class Source:
+    """One provision a rule rests on, cited exactly as REFERENCE.md writes it."""
+
+    instrument: str
+    article: str | None
+    version: str | None = None
+
+    def citation(self) -> dict[str, str]:
+        """The contract's citation object; `version` only where the instrument has versions."""
+        out = {"instrument": self.instrument, "article": self.article or ""}
+        if self.version:
+            out["version"] = self.version
+        return out
+
+    def label(self) -> str:
+        """《供电营业规则》（2024年版）第九十七条 — for explanations."""
+        ver = f"（{self.version}年版）" if self.version else ""
+        return f"《{self.instrument}》{ver}{self.article or ''}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data."""
+        return {"instrument": self.instrument, "article": self.article, "version": self.version}
+
+
+def _source(data: Mapping[str, Any]) -> Source:
+    return Source(str(data["instrument"]), data.get("article"), data.get("version"))
+
+
+def _date(value: Any) -> date | None:
+    return None if value in (None, "") else date.fromisoformat(str(value))
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row of the rule table. Its logic is a named predicate (and formula) from the registry."""
+
+    id: str
+    title_zh: str
+    categories: tuple[str, ...]
+    stage: str
+    role: str
+    order: int
+    predicate: str
+    sources: tuple[Source, ...]
+    quote: str
+    effective_from: date
+    confidence: str
+    effective_to: date | None = None
+    variant: str | None = None
+    formula: str | None = None
+    args: Mapping[str, Any] = field(default_factory=dict)
+    params: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+    cite: bool = True
+    redirect_zh: Any = None
+    deadline_kind: str | None = None
+    before_effective: str | None = None
+    note: str = ""
+
+    def in_force_or_fallback(self, on: date) -> bool:
+        """In force on `on`, or an earlier date it may stand in for (flagged by the engine)."""
+        if self.effective_to is not None and on > self.effective_to:
+            return False
+        return on >= self.effective_from or self.before_effective == "flag"
+
+    @cached_property
+    def citations(self) -> tuple[dict[str, str], ...]:
+        """The contract citation objects of the sources that name an article (computed once)."""
+        return tuple(s.citation() for s in self.sources if s.article)
+
+    @cached_property
+    def citation_keys(self) -> tuple[tuple[tuple[str, str, str], dict[str, str]], ...]:
+        """(dedup key, citation) pairs, so the engine does not rebuild keys per case."""
+        return tuple(((c["instrument"], c["article"], c.get("version", "")), c) for c in self.citations)
+
+    @cached_property
+    def head(self) -> str:
+        """"时限：七日内投诉索赔（《居民用户家用电器损坏处理办法》第七条）" — an explanation line's start."""
+        label = self.label
+        return f"{_STAGE_ZH.get(self.stage, '说明')}：{self.title_zh}" + (f"（{label}）" if label else "")
+
+    @cached_property
+    def quote_suffix(self) -> str:
+        """The quoted original text, appended to the explanation of a rule that applies."""
+        return f"。原文：「{self.quote}」" if self.quote else ""
+
+    @cached_property
+    def result_key(self) -> str:
+        """This row's key in a result's `rule_results`: the id, or `id#variant`."""
+        return f"{self.id}#{self.variant}" if self.variant else self.id
+
+    @cached_property
+    def label(self) -> str:
+        """The rule's sources for an explanation line, articles grouped under their instrument."""
+        groups: dict[tuple[str, str | None], list[str]] = {}
+        for source in self.sources:
+            if source.article:
+                groups.setdefault((source.instrument, source.version), []).append(source.article)
+        parts = []
+        for (instrument, version), articles in groups.items():
+            ver = f"（{version}年版）" if version else ""
+            parts.append(f"《{instrument}》{ver}{'、'.join(articles)}")
+        return "；".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data in the shape `parse_rule` reads."""
+        return {
+            "id": self.id,
+            "variant": self.variant,
+            "title_zh": self.title_zh,
+            "categories": list(self.categories),
+            "stage": self.stage,
+            "role": self.role,
+            "order": self.order,
+            "predicate": self.predicate,
+            "formula": self.formula,
+            "args": dict(self.args),
+            "params": list(self.params),
+            "flags": list(self.flags),
+            "sources": [s.to_dict() for s in self.sources],
+            "quote": self.quote,
+            "effective_from": self.effective_from.isoformat(),
+            "effective_to": self.effective_to.isoformat() if self.effective_to else None,
+            "confidence": self.confidence,
+            "cite": self.cite,
+            "redirect_zh": self.redirect_zh,
+            "deadline_kind": self.deadline_kind,
+            "before_effective": self.before_effective,
+            "note": self.note,
+        }
+
+
+def parse_rule(data: Mapping[str, Any]) -> Rule:
+    """Build a Rule from plain data, rejecting unknown stages, roles and confidence marks."""
+    stage, role = str(data["stage"]), str(data["role"])
+    if stage not in ROLES or role not in ROLES[stage]:
+        raise ValueError(f"rule {data.get('id')!r}: role {role!r} is not allowed in stage {stage!r}")
+    confidence = str(data.get("confidence", "V"))
+    if confidence not in CONFIDENCE:
+        raise ValueError(f"rule {data.get('id')!r}: confidence must be one of {CONFIDENCE}")
+    start = _date(data["effective_from"])
+    if start is None:
+        raise ValueError(f"rule {data.get('id')!r}: effective_from is required")
+    return Rule(
+        id=str(data["id"]),
+        variant=data.get("variant"),
+        title_zh=str(data["title_zh"]),
+        categories=tuple(data["categories"]),
+        stage=stage,
+        role=role,
+        order=int(data.get("order", 0)),
+        predicate=str(data["predicate"]),
+        formula=data.get("formula"),
+        args=dict(data.get("args") or {}),
+        params=tuple(data.get("params") or ()),
+        flags=tuple(data.get("flags") or ()),
+        sources=tuple(_source(s) for s in data["sources"]),
+        quote=str(data["quote"]),
+        effective_from=start,
+        effective_to=_date(data.get("effective_to")),
+        confidence=confidence,
+        cite=bool(data.get("cite", True)),
+        redirect_zh=data.get("redirect_zh"),
+        deadline_kind=data.get("deadline_kind"),
+        before_effective=data.get("before_effective"),
+        note=str(data.get("note") or ""),
+    )
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A dated value the rules use (a life in years, a rate, a multiplier), with its verification mark."""
+
+    name: str
+    value: Any
+    effective_from: date
+    verified: bool
+    effective_to: date | None = None
+    source: Source | None = None
+    unit: str | None = None
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data in the shape `parse_parameter` reads."""
+        return {
+            "name": self.name,
+            "value": self.value,
+            "effective_from": self.effective_from.isoformat(),
+            "effective_to": self.effective_to.isoformat() if self.effective_to else None,
+            "verified": self.verified,
+            "source": self.source.to_dict() if self.source else None,
+            "unit": self.unit,
+            "note": self.note,
+        }
+
+
+def parse_parameter(data: Mapping[str, Any]) -> Parameter:
+    """Build a Parameter from plain data; `verified` must be stated, never assumed."""
+    if not isinstance(data.get("verified"), bool):
+        raise ValueError(f"parameter {data.get('name')!r}: verified must be true or false")
+    start = _date(data["effective_from"])
+    if start is None:
+        raise ValueError(f"parameter {data.get('name')!r}: effective_from is required")
+    src = data.get("source")
+    return Parameter(
+        name=str(data["name"]),
+        value=data["value"],
+        effective_from=start,
+        verified=data["verified"],
+        effective_to=_date(data.get("effective_to")),
+        source=_source(src) if src else None,
+        unit=data.get("unit"),
+        note=str(data.get("note") or ""),
+    )
+
+
+@dataclass(frozen=True)
+class StagedRules:
+    """The rules of one category in force on one date, grouped by stage and sorted by `order`."""
+
+    boundary: tuple[Rule, ...] = ()
+    merits: tuple[Rule, ...] = ()
+    time: tuple[Rule, ...] = ()
+    reduction: tuple[Rule, ...] = ()
+    note: tuple[Rule, ...] = ()
+    measures: Mapping[str, Rule] = field(default_factory=dict)
+    versions: Mapping[str, str] = field(default_factory=dict)
+    #: Parameter rows in force for the whole segment, with their out-of-range mark (filled by the table).
+    params: dict[str, tuple[Parameter, bool]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, rules: Iterable[Rule]) -> StagedRules:
+        """Group and sort; a quantum-stage rule is a measure looked up by its `method` arg."""
+        ordered = sorted(rules, key=lambda r: (r.order, r.id, r.variant or ""))
+        groups: dict[str, list[Rule]] = {s: [] for s in STAGES}
+        measures: dict[str, Rule] = {}
+        for rule in ordered:
+            if rule.stage == "quantum":
+                measures[str(rule.args.get("method", rule.id))] = rule
+            else:
+                groups[rule.stage].append(rule)
+        return cls(
+            boundary=tuple(groups["boundary"]),
+            merits=tuple(groups["merits"]),
+            time=tuple(groups["time"]),
+            reduction=tuple(groups["reduction"]),
+            note=tuple(groups["note"]),
+            measures=measures,
+            versions={s.instrument: s.version for r in ordered for s in r.sources if s.version},
+        )

@@ -1,0 +1,157 @@
+"""Land predicates: trees before/after a protection zone, pruning, tower-land one-time compensation."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from casework.domain.rules.context import NOT_APPLICABLE, Ctx, Verdict, missing, no, yes
+from casework.domain.rules.model import Rule
+from casework.domain.rules.preds_common import zh_date
+from casework.domain.rules.registry import predicate
+
+_ZONE = "protection_zone_clearance"
+_ONE_TIME_CLAIMS = ("unpaid_one_time", "removal")
+
+
+def _planted_after_zone(ctx: Ctx) -> tuple[bool | None, tuple[str, ...]]:
+    """电力法 第五十三条第三款 protects only plants 在依法划定电力设施保护区前已经种植的.
+
+    Planting on the very day of designation is not "before" it, so it counts as new.
+    """
+    planted: date | None = ctx.fact("planted_date", "date")
+    zone: date | None = ctx.fact("zone_designated_date", "date")
+    gaps = tuple(p for p, v in (("facts.planted_date", planted), ("facts.zone_designated_date", zone)) if v is None)
+    if planted is None or zone is None:
+        return None, gaps
+    return planted >= zone, ()
+
+
+@predicate("trees_new_in_zone")
+def p_trees_new_in_zone(ctx: Ctx, rule: Rule) -> Verdict:
+    """电力设施保护条例实施细则 第十八条: 新种植或自然生长的……应当予以砍伐，并不予支付……任何费用."""
+    reason = ctx.fact("reason")
+    if reason is None:
+        return missing("facts.reason")
+    if reason != _ZONE:
+        return NOT_APPLICABLE
+    after, gaps = _planted_after_zone(ctx)
+    if after is None:
+        return missing(*gaps)
+    planted, zone = ctx.fact("planted_date", "date"), ctx.fact("zone_designated_date", "date")
+    if after:
+        return yes(f"树木于{zh_date(planted)}种植，晚于保护区划定公告日{zh_date(zone)}，属保护区内新种植")
+    return no(f"树木于{zh_date(planted)}种植，早于保护区划定公告日{zh_date(zone)}")
+
+
+@predicate("trees_pruned")
+def p_trees_pruned(ctx: Ctx, rule: Rule) -> Verdict:
+    """电力设施保护条例实施细则 第十六条第四项: 修剪或砍伐……所需费用由树木所有者负担 (pruning only)."""
+    if ctx.fact("reason") != _ZONE or ctx.fact("action") != "prune":
+        return NOT_APPLICABLE
+    after, gaps = _planted_after_zone(ctx)
+    if after is None:
+        return missing(*gaps)
+    if after:
+        return NOT_APPLICABLE  # new trees already fall under 第十八条
+    return yes("对保护区内不符合安全距离的原有树木进行修剪，修剪费用由树木所有者负担，不予补偿")
+
+
+@predicate("trees_preexisting")
+def p_trees_preexisting(ctx: Ctx, rule: Rule) -> Verdict:
+    """电力设施保护条例 第二十四条; 实施细则 第十六条第一项: one-time compensation for felled trees."""
+    reason = ctx.fact("reason")
+    if reason is None:
+        return missing("facts.reason")
+    if reason == "new_line_corridor":
+        return yes("新建架空电力线路穿过林区需砍伐通道，应付给树木所有者一次性补偿")
+    after, gaps = _planted_after_zone(ctx)
+    if after is None:
+        return missing(*gaps)
+    if after:
+        return NOT_APPLICABLE
+    return yes("保护区划定前已种植的树木妨碍电力设施安全须砍伐，给予一次性补偿")
+
+
+def _one_time_claim(ctx: Ctx) -> tuple[str | None, Verdict | None]:
+    kind = ctx.fact("claim_kind")
+    if kind is None:
+        return None, missing("facts.claim_kind")
+    if kind not in _ONE_TIME_CLAIMS:
+        return kind, no()
+    return kind, None
+
+
+def _paid(ctx: Ctx) -> bool | None:
+    # null means "no record found": the payment cannot be established either way.
+    paid: bool | None = ctx.fact("one_time_compensation_paid", "bool")
+    return paid
+
+
+def _acquired_after_built(ctx: Ctx) -> tuple[bool | None, tuple[str, ...]]:
+    built: date | None = ctx.fact("facility_built_date", "date")
+    acquired: date | None = ctx.fact("claimant_acquired_date", "date")
+    gaps = tuple(
+        p for p, v in (("facts.facility_built_date", built), ("facts.claimant_acquired_date", acquired)) if v is None
+    )
+    if built is None or acquired is None:
+        return None, gaps
+    return acquired > built, ()
+
+
+@predicate("tower_recurring")
+def p_tower_recurring(ctx: Ctx, rule: Rule) -> Verdict:
+    """电力设施保护条例 第二十四条 and the provincial rules: one-time compensation, never annual fees."""
+    kind = ctx.fact("claim_kind")
+    if kind is None:
+        return missing("facts.claim_kind")
+    if kind == "recurring_fee":
+        return yes("杆塔、线路走廊不实行征地，国家和地方规定只给予一次性补偿，逐年占地费没有法律依据")
+    return NOT_APPLICABLE
+
+
+@predicate("tower_paid")
+def p_tower_paid(ctx: Ctx, rule: Rule) -> Verdict:
+    """One-time compensation already paid: nothing further is owed (电力设施保护条例 第二十四条)."""
+    _, early = _one_time_claim(ctx)
+    if early is not None:
+        return early
+    paid = _paid(ctx)
+    if paid is None:
+        return missing("facts.one_time_compensation_paid")
+    return yes("一次性补偿已经支付") if paid else no("未查到一次性补偿已支付")
+
+
+@predicate("tower_later_acquirer")
+def p_tower_later_acquirer(ctx: Ctx, rule: Rule) -> Verdict:
+    """The one-time compensation belonged to whoever held the land right when the tower was built."""
+    _, early = _one_time_claim(ctx)
+    if early is not None:
+        return early
+    if _paid(ctx) is not False:
+        return NOT_APPLICABLE
+    later, gaps = _acquired_after_built(ctx)
+    if later is None:
+        return missing(*gaps)
+    if later:
+        return yes("请求人在杆塔建成后才取得土地权利，一次性补偿请求权属于建设时的权利人")
+    return NOT_APPLICABLE
+
+
+@predicate("tower_unpaid")
+def p_tower_unpaid(ctx: Ctx, rule: Rule) -> Verdict:
+    """Unpaid one-time compensation is owed to the right-holder at construction (电力设施保护条例 第二十四条)."""
+    kind, early = _one_time_claim(ctx)
+    if early is not None:
+        return early
+    paid = _paid(ctx)
+    if paid is None:
+        return missing("facts.one_time_compensation_paid")
+    if paid:
+        return NOT_APPLICABLE
+    later, gaps = _acquired_after_built(ctx)
+    if later is None:
+        return missing(*gaps)
+    if later:
+        return NOT_APPLICABLE
+    extra = "；迁移请求本身不适用诉讼时效，但国家只规定一次性补偿，迁移须另行协商" if kind == "removal" else ""
+    return yes("杆塔建设时应给予的一次性补偿未支付，请求人为当时的土地权利人" + extra)

@@ -18,19 +18,25 @@ class Perm(StrEnum):
     CASE_READ = "case.read"
     CASE_EDIT = "case.edit"
     CASE_PII_FULL = "case.pii_full"  # see ID number and bank account unmasked on the case page
+    CASE_CHECK = "case.check"  # run the legal-basis check and keep its snapshot
+    RULES_READ = "rules.read"
+    RULES_EDIT = "rules.edit"  # draft a new version of the rule table (publishing needs legal_head)
+    CALENDAR_MANAGE = "calendar.manage"
     AUDIT_READ = "audit.read"
     USERS_MANAGE = "users.manage"
     UNITS_MANAGE = "units.manage"
 
 
 ROLE_PERMS: dict[Role, frozenset[Perm]] = {
-    Role.FIELD: frozenset({Perm.CASE_READ, Perm.CASE_EDIT}),
-    Role.LEGAL: frozenset({Perm.CASE_READ, Perm.CASE_EDIT, Perm.CASE_PII_FULL}),
-    Role.LEGAL_HEAD: frozenset({Perm.CASE_READ, Perm.CASE_EDIT, Perm.CASE_PII_FULL}),
+    Role.FIELD: frozenset({Perm.CASE_READ, Perm.CASE_EDIT, Perm.CASE_CHECK}),
+    Role.LEGAL: frozenset({Perm.CASE_READ, Perm.CASE_EDIT, Perm.CASE_PII_FULL, Perm.CASE_CHECK, Perm.RULES_READ,
+                           Perm.RULES_EDIT}),
+    Role.LEGAL_HEAD: frozenset({Perm.CASE_READ, Perm.CASE_EDIT, Perm.CASE_PII_FULL, Perm.CASE_CHECK,
+                                Perm.RULES_READ, Perm.RULES_EDIT}),
     # Auditors read everything and change nothing; full identifiers need a logged unmask (later).
-    Role.AUDITOR: frozenset({Perm.CASE_READ, Perm.AUDIT_READ}),
-    # The administrator runs accounts and units and sees no case content.
-    Role.ADMIN: frozenset({Perm.USERS_MANAGE, Perm.UNITS_MANAGE}),
+    Role.AUDITOR: frozenset({Perm.CASE_READ, Perm.AUDIT_READ, Perm.RULES_READ}),
+    # The administrator runs accounts, units and the holiday calendar, and sees no case content.
+    Role.ADMIN: frozenset({Perm.USERS_MANAGE, Perm.UNITS_MANAGE, Perm.CALENDAR_MANAGE}),
 }
 
 # Case states in which a field worker may still correct what they filed.

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from casework.domain.calendar import HolidayCalendar
-from casework.domain.contract import parse_date
+from casework.domain.contract import FACT_FIELDS, TOP_FIELDS, parse_date
 from casework.domain.money import MoneyError, parse_money, parse_quantity
 from casework.domain.rules.model import Parameter, Rule, StagedRules
 from casework.domain.rules.table import RuleTable
@@ -68,6 +68,13 @@ class Quantum:
     measures: list[Rule] = field(default_factory=list)
 
 
+#: Allowed values of enum fields: a raw read of anything else (a typo, a list) reads as absent.
+_TOP_ENUMS = {name: frozenset(spec.values) for name, spec in TOP_FIELDS.items() if spec.kind == "enum"}
+_FACT_ENUMS = {
+    category: {name: frozenset(spec.values) for name, spec in fields.items() if spec.kind == "enum"}
+    for category, fields in FACT_FIELDS.items()
+}
+
 _PARSERS: dict[str, Callable[[Any], Any]] = {
     "date": parse_date,
     "money": parse_money,
@@ -80,7 +87,7 @@ class Ctx:
 
     __slots__ = (
         "case", "facts", "table", "cal", "category", "event_date", "rules", "basis",
-        "outcome", "amount", "used_params", "cache",
+        "outcome", "amount", "used_params", "cache", "enums",
     )
 
     def __init__(
@@ -94,7 +101,8 @@ class Ctx:
     ) -> None:
         facts = case.get("facts")
         self.case = case
-        self.facts: Mapping[str, Any] = facts if isinstance(facts, Mapping) else {}
+        # type() first: isinstance against the Mapping ABC is slow and this runs per case.
+        self.facts: Mapping[str, Any] = facts if type(facts) is dict or isinstance(facts, Mapping) else {}
         self.table = table
         self.cal = cal
         self.category = category
@@ -105,6 +113,7 @@ class Ctx:
         self.amount: Decimal | None = None
         self.used_params: dict[str, tuple[Parameter, bool]] = {}
         self.cache: dict[str, Any] = {}
+        self.enums = _FACT_ENUMS.get(category, {})
 
     # -- facts -------------------------------------------------------------------------
     def has_fact(self, key: str) -> bool:
@@ -114,13 +123,19 @@ class Ctx:
     def fact(self, key: str, kind: str = "raw") -> Any:
         """A fact parsed as `kind` (raw, bool, str, date, money, qty); None when absent or malformed."""
         value = self.facts.get(key)
-        if value is None or kind == "raw":
-            return value
+        if value is None:
+            return None
+        if kind == "raw":
+            allowed = self.enums.get(key)
+            return value if allowed is None or _member(value, allowed) else None
         return _convert(value, kind)
 
     def top(self, key: str, kind: str = "raw") -> Any:
         """A top-level case field parsed as `kind`; None when absent or malformed."""
-        return _read(self.case, key, kind)
+        value = _read(self.case, key, kind)
+        if kind == "raw" and value is not None and key in _TOP_ENUMS and not _member(value, _TOP_ENUMS[key]):
+            return None
+        return value
 
     @property
     def report_date(self) -> date | None:
@@ -157,6 +172,11 @@ class Ctx:
     def param_dec(self, name: str) -> Decimal:
         """A numeric parameter as a Decimal (values are stored as strings or integers)."""
         return Decimal(str(self.param(name)))
+
+
+def _member(value: Any, allowed: frozenset[Any]) -> bool:
+    # bool is an int (True == 1) and lists are unhashable: only plain str/int can be enum values.
+    return type(value) in (str, int) and value in allowed
 
 
 def _read(source: Mapping[str, Any], key: str, kind: str) -> Any:

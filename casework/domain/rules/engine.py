@@ -15,6 +15,7 @@ from casework.domain.rules.model import Rule
 from casework.domain.rules.table import RuleTable
 
 _PREDICATES = catalog.PREDICATES
+_NOT_APPLICABLE_ZH = {"boundary": "属于供电企业的业务范围", "bar": "未超过期限"}
 _STAGE_ORDER = ("boundary", "merits", "time", "reduction", "quantum")
 LIABLE, NOT_LIABLE, REDUCED = "liable", "not_liable", "reduced"
 TIME_BARRED, OUTSIDE, INSUFFICIENT = "time_barred", "outside_service_boundary", "insufficient_facts"
@@ -46,7 +47,7 @@ class _Run:
     """The mutable record of one assessment; discarded after the result dict is built."""
 
     def __init__(self, case: Mapping[str, Any], table: RuleTable, calendar: HolidayCalendar | None) -> None:
-        self.case: Mapping[str, Any] = case if isinstance(case, Mapping) else {}
+        self.case: Mapping[str, Any] = case if type(case) is dict or isinstance(case, Mapping) else {}
         self.table = table
         self.calendar = calendar if calendar is not None else table.calendar
         self.steps: list[str] = []
@@ -100,7 +101,7 @@ class _Run:
 
     # -- stages -------------------------------------------------------------------------
     def _boundary(self, ctx: Ctx) -> str | None:
-        fired, gaps = False, []
+        fired, gaps = False, list[str]()
         for rule in ctx.rules.boundary:
             verdict = self._eval(ctx, rule)
             fired = fired or verdict.status == YES
@@ -110,7 +111,7 @@ class _Run:
         return self._gaps(gaps) if gaps else None
 
     def _merits(self, ctx: Ctx) -> str | None:
-        negative, gaps, basis = False, [], None
+        negative, gaps, basis = False, list[str](), None
         for rule in ctx.rules.merits:
             if basis is not None and rule.role == "basis":
                 continue  # a higher-priority basis already holds
@@ -131,7 +132,7 @@ class _Run:
         return None
 
     def _time(self, ctx: Ctx, deadlines_only: bool = False) -> str | None:
-        exempt, barred, gaps = False, False, []
+        exempt, barred, gaps = False, False, list[str]()
         for rule in ctx.rules.time:
             if exempt:
                 self._record(rule, "not_applicable")
@@ -154,7 +155,7 @@ class _Run:
         return self._gaps(gaps) if gaps else None
 
     def _reduction(self, ctx: Ctx) -> str | None:
-        reduced, gaps = False, []
+        reduced, gaps = False, list[str]()
         for rule in ctx.rules.reduction:
             verdict = self._eval(ctx, rule)
             reduced = reduced or verdict.status == YES
@@ -186,7 +187,7 @@ class _Run:
         if status is NO:
             self.results.append((rule, "not_applicable"))
             if verdict.detail and not notes:
-                tail = "属于供电企业的业务范围" if rule.role == "boundary" else "不适用"
+                tail = _NOT_APPLICABLE_ZH.get(rule.role, "不适用")
                 self.steps.append(f"{rule.head}：{verdict.detail}——{tail}")
             return verdict
         if status is MISSING:
@@ -201,7 +202,7 @@ class _Run:
         text = f"{rule.head}：{verdict.detail}" if verdict.detail else rule.head
         if not notes:
             text += rule.quote_suffix
-        tail = "依该规定供电企业不承担赔偿责任" if status is ZERO else _CONSEQUENCE_ZH.get(rule.role)
+        tail = "依该规定供电企业不承担赔偿责任" if status is ZERO else _CONSEQUENCE_ZH.get(rule.role, "")
         if tail:
             text += "——" + tail
         if rule.role == "boundary":
@@ -228,8 +229,8 @@ class _Run:
     # -- bookkeeping --------------------------------------------------------------------
     def _intro(self, ctx: Ctx) -> None:
         text = f"适用规则表版本 {self.table.version}；案件类别 {ctx.category}；损害发生日 {ctx.event_date.isoformat()}"
-        for instrument, version in ctx.rules.versions.items():
-            text += f"；按损害发生日适用《{instrument}》{version}年版（以2024年6月1日为界）"
+        for instrument, (version, since) in ctx.rules.versions.items():
+            text += f"；按损害发生日适用《{instrument}》{version}年版（{since.isoformat()}起施行的版本）"
         self.steps.append(text)
 
     def _record(self, rule: Rule, result: str) -> None:
@@ -300,9 +301,8 @@ def _conclusion(outcome: str, amount: str | None, gaps: list[str]) -> str:
 
 def _redirect(rule: Rule, ctx: Ctx) -> str:
     text = rule.redirect_zh
-    if isinstance(text, Mapping):
-        key = ctx.top("facility_owner") if "customer" in text else None
-        text = text.get(key or "", text.get("default", ""))
+    if isinstance(text, Mapping):  # keyed by the facility owner, with a default
+        text = text.get(str(ctx.top("facility_owner")), text.get("default", ""))
     return f"请求人应转向：{text}" if text else ""
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 #: The order of analysis of the contract, then notes (informative rules that decide nothing).
@@ -250,7 +250,8 @@ class StagedRules:
     reduction: tuple[Rule, ...] = ()
     note: tuple[Rule, ...] = ()
     measures: Mapping[str, Rule] = field(default_factory=dict)
-    versions: Mapping[str, str] = field(default_factory=dict)
+    #: instrument → (version in force, the date that version's rows start): for the explanation.
+    versions: Mapping[str, tuple[str, date]] = field(default_factory=dict)
     #: Parameter rows in force for the whole segment, with their out-of-range mark (filled by the table).
     params: dict[str, tuple[Parameter, bool]] = field(default_factory=dict)
 
@@ -272,5 +273,16 @@ class StagedRules:
             reduction=tuple(groups["reduction"]),
             note=tuple(groups["note"]),
             measures=measures,
-            versions={s.instrument: s.version for r in ordered for s in r.sources if s.version},
+            versions=_versions(ordered),
         )
+
+
+def _versions(rules: Iterable[Rule]) -> dict[str, tuple[str, date]]:
+    found: dict[str, tuple[str, date]] = {}
+    for rule in rules:
+        for source in rule.sources:
+            if source.version:
+                known = found.get(source.instrument)
+                if known is None or rule.effective_from < known[1]:
+                    found[source.instrument] = (source.version, rule.effective_from)
+    return found

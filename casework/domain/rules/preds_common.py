@@ -80,6 +80,7 @@ def ha_scope(ctx: Ctx) -> Tri:
 
 
 def _utility_line(ctx: Ctx) -> list[tuple[bool | None, str]]:
+    """居民用户家用电器损坏处理办法 第三条: 在供电企业负责运行维护的220/380伏供电线路或设备上."""
     owner = ctx.top("facility_owner")
     maintains = ctx.top("utility_maintains", "bool")
     if owner == "utility" or maintains is True:
@@ -91,10 +92,13 @@ def _utility_line(ctx: Ctx) -> list[tuple[bool | None, str]]:
 
 def voltage_level(ctx: Ctx) -> Tri:
     """High voltage (True) when voltage_kv reaches the threshold parameter (以上 includes the number)."""
+    cached = ctx.cache.get("voltage_level")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
     kv = ctx.fact("voltage_kv", "qty")
-    if kv is None:
-        return None, ("facts.voltage_kv",)
-    return kv >= ctx.param_dec("hv_threshold_kv"), ()
+    result: Tri = (None, ("facts.voltage_kv",)) if kv is None else (kv >= ctx.param_dec("hv_threshold_kv"), ())
+    ctx.cache["voltage_level"] = result
+    return result
 
 
 def gate(ctx: Ctx, name: str) -> Tri:

@@ -16,13 +16,20 @@ _CONDUCT_ZH = {
 
 
 def _hv(ctx: Ctx) -> tuple[bool | None, tuple[str, ...], str]:
+    """(high voltage?, missing paths, wording) — computed once per case, read by every injury rule."""
+    cached = ctx.cache.get("hv")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
     high, gaps = voltage_level(ctx)
     kv: Decimal | None = ctx.fact("voltage_kv", "qty")
     if high is None or kv is None:
-        return None, gaps, ""
-    threshold = ctx.param_dec("hv_threshold_kv")
-    word = "不低于" if high else "低于"
-    return high, (), f"设施电压{zh_num(kv)}千伏，{word}{zh_num(threshold)}千伏"
+        result: tuple[bool | None, tuple[str, ...], str] = (None, gaps, "")
+    else:
+        threshold = ctx.param_dec("hv_threshold_kv")
+        word = "不低于" if high else "低于"
+        result = (high, (), f"设施电压{zh_num(kv)}千伏，{word}{zh_num(threshold)}千伏")
+    ctx.cache["hv"] = result
+    return result
 
 
 @predicate("hv_exempt")

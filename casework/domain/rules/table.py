@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -63,6 +63,12 @@ class RuleTable:
         self._params.update(
             {k: tuple(sorted(v, key=lambda p: p.effective_from)) for k, v in params.items()}
         )
+        for name, rows in self._params.items():
+            _no_overlap(f"parameter {name!r}", rows)
+        for rule_id, rule_rows in self._by_id.items():
+            for variant in {r.variant for r in rule_rows}:
+                same = sorted((r for r in rule_rows if r.variant == variant), key=lambda r: r.effective_from)
+                _no_overlap(f"rule {rule_id!r} variant {variant!r}", same)
         categories = sorted({c for r in self.rules for c in r.categories})
         for category in categories:
             self._segments[category] = self._index(category)
@@ -143,3 +149,10 @@ class RuleTable:
 
 
 _TABLE_KEYS = frozenset({"version", "rules", "parameters", "rate_tables", "calendar"})
+
+
+def _no_overlap(what: str, rows: Sequence[Rule | Parameter]) -> None:
+    """Two rows of one rule or parameter in force on the same day would make the choice arbitrary."""
+    for earlier, later in zip(rows, rows[1:], strict=False):
+        if earlier.effective_to is None or earlier.effective_to >= later.effective_from:
+            raise ValueError(f"{what}: rows from {earlier.effective_from} and {later.effective_from} overlap")

@@ -1,0 +1,162 @@
+"""Residential appliance claims: which regime, which method, how much, and what is still missing."""
+
+from __future__ import annotations
+
+from casefactory import item, make, run
+
+
+def test_item_bought_within_six_months_is_paid_at_full_price() -> None:
+    result = run(make("appliance"))
+    assert (result["outcome"], result["amount"]) == ("liable", "4800.00")
+    assert result["items"] == [{"name": "液晶电视机", "amount": "4800.00", "method": "full_price"}]
+
+
+def test_six_months_is_the_same_day_six_months_later_and_no_more() -> None:
+    on_day = run(make("appliance", event_date="2025-08-15", report_date="2025-08-15"))
+    day_after = run(make("appliance", event_date="2025-08-16", report_date="2025-08-16"))
+    assert on_day["items"][0]["method"] == "full_price"
+    assert day_after["items"][0]["method"] == "depreciated"
+    # 6 completed months of an electronic appliance (120 months): 4800 × 114/120
+    assert day_after["amount"] == "4560.00"
+
+
+def test_month_end_purchase_has_its_six_months_end_at_the_shorter_month_end() -> None:
+    bought = {"appliances": [item(purchase_date="2024-08-31")]}
+    assert run(make("appliance", facts=bought, event_date="2025-02-28", report_date="2025-02-28"))["items"][0][
+        "method"] == "full_price"
+    assert run(make("appliance", facts=bought, event_date="2025-03-01", report_date="2025-03-01"))["items"][0][
+        "method"] == "depreciated"
+
+
+def test_depreciation_counts_completed_months_and_rounds_half_up_once() -> None:
+    # 3333.33 × (120 − 7)/120 = 3138.886… → 3138.89
+    facts = {"appliances": [item(price="3333.33", purchase_date="2025-01-01")]}
+    result = run(make("appliance", facts=facts, event_date="2025-08-02", report_date="2025-08-02"))
+    assert result["items"][0] == {"name": "液晶电视机", "amount": "3138.89", "method": "depreciated"}
+
+
+def test_residual_below_ten_percent_pays_ten_percent() -> None:
+    # light source: 24-month life; after 22 months the residual is 8.3 % of the price
+    facts = {"appliances": [item(**{"class": "light_source"}, price="100.00", purchase_date="2023-09-01")]}
+    result = run(make("appliance", facts=facts, event_date="2025-07-02", report_date="2025-07-02"))
+    assert result["items"][0] == {"name": "液晶电视机", "amount": "10.00", "method": "floor_10pct"}
+
+
+def test_repairable_item_is_paid_its_repair_cost() -> None:
+    result = run(make("appliance", facts={"appliances": [item(repairable=True, repair_cost="350.50")]}))
+    assert result["items"] == [{"name": "液晶电视机", "amount": "350.50", "method": "repair"}]
+    assert "unverified_parameter" in result["flags"]  # the repair article's number is unverified
+
+
+def test_repair_cost_above_the_price_is_capped_and_flagged() -> None:
+    result = run(make("appliance", facts={"appliances": [item(price="500.00", repairable=True, repair_cost="800.00")]}))
+    assert result["amount"] == "500.00"
+    assert "unverified_parameter" in result["flags"]
+
+
+def test_several_items_are_rounded_each_then_summed() -> None:
+    facts = {"appliances": [item(name="A", price="100.01", purchase_date="2025-01-01"),
+                            item(name="B", price="0.05", purchase_date="2025-01-01")]}
+    result = run(make("appliance", facts=facts, event_date="2025-08-02", report_date="2025-08-02"))
+    # A: 100.01 × 113/120 = 94.176 → 94.18; B: 0.05 × 113/120 = 0.0470… → 0.05
+    assert [i["amount"] for i in result["items"]] == ["94.18", "0.05"]
+    assert result["amount"] == "94.23"
+
+
+def test_foreign_currency_price_is_converted_at_the_purchase_rate() -> None:
+    result = run(make("appliance", facts={"appliances": [item(price="600.00", currency="USD", fx_rate="7.1")]}))
+    assert result["amount"] == "4260.00"
+
+
+def test_item_without_invoice_is_paid_but_flagged_for_the_price_basis() -> None:
+    result = run(make("appliance", facts={"appliances": [item(invoice=False)]}))
+    assert result["outcome"] == "liable"
+    assert "unverified_parameter" in result["flags"]
+
+
+def test_item_with_invoice_within_six_months_raises_no_flag() -> None:
+    assert run(make("appliance"))["flags"] == []
+
+
+def test_exemption_needs_the_authoritys_confirmation() -> None:
+    confirmed = run(make("appliance", cause="third_party", cause_confirmed_by_authority=True))
+    unconfirmed = run(make("appliance", cause="third_party", cause_confirmed_by_authority=False))
+    unknown = run(make("appliance", cause="third_party"))
+    assert confirmed["outcome"] == "not_liable"
+    assert {"instrument": "居民用户家用电器损坏处理办法", "article": "第六条"} in confirmed["citations"]
+    assert unconfirmed["outcome"] == "liable"
+    assert unknown["outcome"] == "insufficient_facts"
+    assert unknown["missing_facts"] == ["cause_confirmed_by_authority"]
+
+
+def test_non_residential_customer_falls_under_general_tort_law() -> None:
+    result = run(make("appliance", facts={"customer_type": "non_residential", "proven_loss": "1234.56"}))
+    assert (result["outcome"], result["amount"]) == ("liable", "1234.56")
+    assert {"instrument": "中华人民共和国民法典", "article": "第一千一百八十四条"} in result["citations"]
+    assert all(c["instrument"] != "居民用户家用电器损坏处理办法" for c in result["citations"])
+
+
+def test_general_law_claim_without_a_proven_loss_is_not_guessed() -> None:
+    result = run(make("appliance", facts={"fault_type": "other"}))
+    assert result["outcome"] == "insufficient_facts"
+    assert result["missing_facts"] == ["facts.proven_loss"]
+    assert result["amount"] is None
+
+
+def test_late_report_is_time_barred_with_litigation_risk() -> None:
+    result = run(make("appliance", event_date="2025-07-10", report_date="2025-07-21"))
+    assert result["outcome"] == "time_barred"
+    assert result["flags"] == ["litigation_risk"]
+    assert {"kind": "report_window", "due": "2025-07-17",
+            "citation": {"instrument": "居民用户家用电器损坏处理办法", "article": "第七条"}} in result["deadlines"]
+
+
+def test_general_law_appliance_claim_has_no_seven_day_window() -> None:
+    result = run(make("appliance", facts={"customer_type": "non_residential", "proven_loss": "100.00"},
+                      event_date="2025-07-10", report_date="2025-07-21"))
+    assert result["outcome"] == "liable"
+    assert all(d["kind"] != "report_window" for d in result["deadlines"])
+
+
+def test_on_site_investigation_is_due_the_day_after_the_report() -> None:
+    result = run(make("appliance"))
+    assert {"kind": "on_site_investigation", "due": "2025-08-04",
+            "citation": {"instrument": "居民用户家用电器损坏处理办法", "article": "第四条"}} in result["deadlines"]
+
+
+def test_fault_on_the_customers_own_wiring_is_outside_the_boundary_with_a_redirect() -> None:
+    result = run(make("appliance", facility_owner="customer", utility_maintains=False))
+    assert (result["outcome"], result["amount"]) == ("outside_service_boundary", "0.00")
+    assert {"instrument": "供电营业规则", "article": "第五十四条", "version": "2024"} in result["citations"]
+    assert any("请求人应转向" in line and "电工" in line for line in result["explanation"])
+    assert result["deadlines"] == []
+
+
+def test_customer_facility_maintained_by_the_utility_stays_inside() -> None:
+    result = run(make("appliance", facility_owner="customer", utility_maintains=True))
+    assert result["outcome"] == "liable"
+
+
+def test_missing_owner_or_maintenance_is_asked_for() -> None:
+    assert run(make("appliance", drop=("facility_owner",)))["missing_facts"] == ["facility_owner"]
+    assert run(make("appliance", facility_owner="village_collective", drop=("utility_maintains",)))[
+        "missing_facts"] == ["utility_maintains"]
+
+
+def test_missing_item_facts_are_named_by_json_path() -> None:
+    facts = {"appliances": [item(), item(repairable=True), {"name": "X", "repairable": False, "price": "10.00"}]}
+    result = run(make("appliance", facts=facts))
+    assert result["outcome"] == "insufficient_facts"
+    assert result["missing_facts"] == ["facts.appliances[1].repair_cost", "facts.appliances[2].purchase_date"]
+    assert result["items"] == []
+
+
+def test_empty_appliance_list_is_missing() -> None:
+    assert run(make("appliance", facts={"appliances": []}))["missing_facts"] == ["facts.appliances"]
+
+
+def test_class_is_needed_only_once_depreciation_is() -> None:
+    new = {"appliances": [{k: v for k, v in item().items() if k != "class"}]}
+    old = {"appliances": [{k: v for k, v in item(purchase_date="2020-01-01").items() if k != "class"}]}
+    assert run(make("appliance", facts=new))["outcome"] == "liable"
+    assert run(make("appliance", facts=old))["missing_facts"] == ["facts.appliances[0].class"]

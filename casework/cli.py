@@ -37,13 +37,21 @@ def _write_instance_config(folder: Path) -> bool:
 main = FlaskGroup(create_app=create_app, help="casework: compensation claims and disputes.")
 
 
+def _add_appless_commands() -> None:
+    from casework.rulecheck.cli import assess_command
+
+    main.add_command(assess_command)
+
+
 @main.command("init", with_appcontext=False)
 def init_command() -> None:
     """Create the instance folder and its secrets, then create or upgrade the database (safe to repeat)."""
     from flask_migrate import upgrade
 
-    from casework.db import db
+    from casework.db import db, unit_of_work, utcnow
+    from casework.domain.access import SYSTEM
     from casework.i18n import compile_translations
+    from casework.rulecheck.tables import load_bundled, load_bundled_calendar
 
     compile_translations()
     folder = Path(instance_path())
@@ -52,6 +60,13 @@ def init_command() -> None:
     app = create_app()
     with app.app_context():
         upgrade(directory=app.extensions["migrate"].directory)
+        with unit_of_work() as session:
+            loaded = load_bundled(session, SYSTEM, utcnow())
+            days = load_bundled_calendar(session)
+        if loaded:
+            click.echo(f"rule table {loaded.version} published (bundled with the package)")
+        if days:
+            click.echo(f"holiday calendar seeded with {days} days")
         db.engine.dispose()
     click.echo(f"database ready: {app.config['DATABASE_URL'].split('@')[-1]}")
 
@@ -163,6 +178,11 @@ def audit_verify() -> None:
 
 
 def register_cli(app: Flask) -> None:
-    """Commands that need the app; `init` lives on the console script alone (it runs before an app can)."""
-    for command in (demo_command, users_group, units_group, audit_group):
+    """Commands that need the app; `init` and `assess` live on the console script (they run without one)."""
+    from casework.rulecheck import cli as rulecheck_cli
+
+    for command in (demo_command, users_group, units_group, audit_group, *rulecheck_cli.APP_COMMANDS):
         app.cli.add_command(command)
+
+
+_add_appless_commands()

@@ -17,6 +17,8 @@ from casework.db import db, unit_of_work, utcnow
 from casework.domain.access import SYSTEM, Role
 from casework.domain.lifecycle import State
 from casework.domain.personal import id_check_digit
+from casework.rulecheck.service import run_rule_check
+from casework.rulecheck.tables import calendar, current_table
 
 # (code, name, kind, parent code). Every name is invented; "示范" marks the data as a demo.
 UNITS = (
@@ -70,7 +72,7 @@ FACTS: dict[str, Callable[[random.Random], dict[str, Any]]] = {
                                   "power_factor_meets_standard": True, "caused_by_other_user": False,
                                   "noncompliant_kwh": "1200", "avg_price": "0.58"},
     "crop": lambda rng: {"work_kind": "construction", "area_mu": str(rng.choice([1.5, 2, 3.2])), "crop": "小麦",
-                         "region": "990101", "growth_stage": "拔节期"},
+                         "region": "410100", "growth_stage": "抽穗期"},
     "trees": lambda rng: {"reason": rng.choice(["new_line_corridor", "protection_zone_clearance"]),
                           "tree_count": rng.randint(5, 40), "planted_date": "2012-04-01",
                           "zone_designated_date": "2015-06-30", "rate_per_tree": "45.00"},
@@ -112,13 +114,14 @@ def load_demo(say: Callable[[str], None]) -> None:
                                          unit=units[unit_code], now=now, password=secret, must_change=False)
             credentials.append((username, role.value, unit_code, secret))
         stations = [u for u in units.values() if u.kind == "station"]
+        table, days = current_table(session), calendar(session)
         categories = list(FACTS)
         for i in range(26):
             category = categories[i % len(categories)]
             event = date(2025, 1, 5) + timedelta(days=rng.randint(0, 600))
             station = stations[i % len(stations)]
             field_user = users[Role.FIELD]
-            open_case(
+            case = open_case(
                 session, field_user.actor(), category=category, unit=station, now=now,
                 state=STATES[i % len(STATES)],
                 claimant_name=rng.choice(SURNAMES) + rng.choice(GIVEN),
@@ -132,6 +135,8 @@ def load_demo(say: Callable[[str], None]) -> None:
                 facts=FACTS[category](rng),
                 circumstances={"facility_owner": "utility", "utility_maintains": True, "cause": "utility_fault"},
             )
+            if case.state not in (State.DRAFT, State.REGISTERED):  # past intake: the legal officer has checked it
+                run_rule_check(session, users[Role.LEGAL].actor(), case, table=table, calendar=days, now=now)
     say("demo data loaded: 10 units, 5 users, 26 cases. Demo logins (shown once, keep them):")
     for username, role_name, unit_code, secret in credentials:
         say(f"  {username:14} {role_name:11} {unit_code:15} password: {secret}")

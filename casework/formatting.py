@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -33,6 +34,11 @@ def day(value: date | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if _zh() else value.isoformat()
 
 
+def isoday(value: str | None) -> str:
+    """A contract date string (YYYY-MM-DD) shown like any other date."""
+    return day(date.fromisoformat(value)) if value else "—"
+
+
 def moment(value: datetime | None) -> str:
     """A stored UTC instant shown in Asia/Shanghai."""
     if value is None:
@@ -51,10 +57,16 @@ def audit_value(value: Any, key: str) -> Any:
     """A value from the audit trail as people read it: coded values by their names."""
     if value is None:
         return "—"
-    if key in ("state", "category", "role"):
+    if key in ("state", "category", "role", "outcome"):
         return label(value, key)
     return value
 
 
+def param_text(value: Any) -> str:
+    """A rule-table parameter as a person edits it: JSON for structures and booleans, plain text otherwise."""
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list | bool) else str(value)
+
+
 def register(app: Flask) -> None:
-    app.jinja_env.filters.update(money=money, day=day, moment=moment, label=label, audit_value=audit_value)
+    app.jinja_env.filters.update(money=money, day=day, moment=moment, label=label, audit_value=audit_value, isoday=isoday,
+                                 param_text=param_text)

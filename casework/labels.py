@@ -60,6 +60,9 @@ FIELD = {
     "category": _l("类别"),
     "state": _l("状态"),
     "unit": _l("所属单位"),
+    "outcome": _l("审查结论"),
+    "amount": _l("应赔金额"),
+    "version": _l("规则表版本"),
 }
 
 ACTION = {
@@ -76,4 +79,54 @@ ACTION = {
     "user.password_changed": _l("本人修改密码"),
     "user.sessions_ended": _l("结束登录会话"),
     "unit.create": _l("创建单位"),
+    "case.rule_check": _l("法律依据审查"),
+    "rules.publish": _l("发布规则表"),
+    "rules.draft": _l("起草规则表"),
+    "rules.parameter": _l("修改参数"),
+    "rules.replace": _l("替换规则表草稿"),
+    "rules.submit": _l("提交规则表审批"),
+    "rules.return": _l("退回规则表"),
+    "rules.recheck": _l("全部复查"),
+    "calendar.set": _l("修改节假日"),
+    "calendar.remove": _l("删除节假日"),
+    "token.create": _l("创建接口令牌"),
+    "token.revoke": _l("吊销接口令牌"),
+}
+
+OUTCOME = {
+    "liable": _l("应当赔偿"),
+    "not_liable": _l("不承担赔偿责任"),
+    "reduced": _l("应赔偿，但法院可能酌减"),
+    "time_barred": _l("已超过时限"),
+    "outside_service_boundary": _l("不属于供电企业业务范围"),
+    "insufficient_facts": _l("事实不足，无法判断"),
+}
+
+FLAG = {
+    "litigation_risk": _l("诉讼风险：对方仍可能起诉并获法院受理"),
+    "limitation_plea_required": _l("须由供电企业主张诉讼时效抗辩"),
+    "unverified_parameter": _l("使用了尚未核实的参数"),
+    "court_discretion": _l("赔偿数额由法院裁量"),
+}
+
+DEADLINE = {
+    "report_window": _l("报损期限"),
+    "on_site_investigation": _l("现场调查期限"),
+    "limitation": _l("诉讼时效届满"),
+    "limitation_longstop": _l("最长权利保护期间届满"),
+    "notice_period": _l("停电通知期限"),
+}
+
+METHOD = {
+    "repair": _l("按修复费用"),
+    "full_price": _l("按原价"),
+    "depreciated": _l("按折旧后价格"),
+    "floor_10pct": _l("按原价 10%"),
+}
+
+TABLE_STATUS = {
+    "draft": _l("草稿"),
+    "submitted": _l("待审批"),
+    "published": _l("现行"),
+    "superseded": _l("已被取代"),
 }

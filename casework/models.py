@@ -1,7 +1,11 @@
 """Every model module, imported in one place so Alembic and the app see the whole schema."""
 
 from casework.audit.models import AuditEvent
-from casework.auth.models import LoginFailure, Unit, User, UserSession
+from casework.auth.models import ApiToken, LoginFailure, Unit, User, UserSession
 from casework.cases.models import Case, CaseNumberCounter
+from casework.rulecheck.models import Assessment, CalendarDay, RuleTableVersion
 
-__all__ = ["AuditEvent", "Case", "CaseNumberCounter", "LoginFailure", "Unit", "User", "UserSession"]
+__all__ = [
+    "ApiToken", "Assessment", "AuditEvent", "CalendarDay", "Case", "CaseNumberCounter", "LoginFailure",
+    "RuleTableVersion", "Unit", "User", "UserSession",
+]

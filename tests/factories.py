@@ -63,7 +63,7 @@ def make_user(username: str, role: Role, unit: Unit, password: str = PASSWORD) -
                                   unit=session.get(Unit, unit.id), now=utcnow(), password=password,
                                   must_change=False)
             user_id = user.id
-        db.session.get(User, user_id).unit  # type: ignore[union-attr]  # load it: actor() needs the unit
+        _ = db.session.get(User, user_id).unit  # type: ignore[union-attr]  # load it: actor() needs the unit
         return _detached(User, user_id)
 
 
@@ -99,3 +99,14 @@ def login(client: FlaskClient, username: str, password: str = PASSWORD) -> Any:
 
 def token(client: FlaskClient, page: str = "/password") -> str:
     return csrf_from(client.get(page).text)
+
+
+def load_rule_table() -> str:
+    """Publish the bundled table and seed the calendar, as `casework init` does; returns the version."""
+    from casework.rulecheck.tables import load_bundled, load_bundled_calendar
+
+    with ctx(), unit_of_work() as session:
+        row = load_bundled(session, SYSTEM, utcnow())
+        load_bundled_calendar(session)
+        assert row is not None
+        return row.version

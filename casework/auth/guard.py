@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, abort, current_app, redirect, request, url_for
+from flask import Flask, abort, current_app, g, jsonify, redirect, request, url_for
 from flask_login import current_user
 
 from casework.domain.access import Actor, Perm
@@ -14,6 +14,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 _ATTR = "_casework_access"
 PUBLIC = "public"
 LOGGED_IN = "logged_in"
+API_TOKEN = "api_token"  # noqa: S105 - a marker name, not a secret
 # Extension endpoints that serve static assets only.
 PUBLIC_ENDPOINTS = frozenset({"static", "bootstrap.static"})
 # Reachable by a user who must first replace a temporary password.
@@ -27,6 +28,12 @@ def public(view: F) -> F:
 
 def login_required(view: F) -> F:
     setattr(view, _ATTR, LOGGED_IN)
+    return view
+
+
+def api_token(view: F) -> F:
+    """Machine endpoints: a bearer token instead of a session cookie (and so no CSRF token)."""
+    setattr(view, _ATTR, API_TOKEN)
     return view
 
 
@@ -57,10 +64,29 @@ def enforce() -> Any:
         abort(403)
     if rule == PUBLIC:
         return None
+    if rule == API_TOKEN:
+        return _authenticate_token()
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
     if current_user.must_change_password and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
         return redirect(url_for("auth.change_password"))
     if isinstance(rule, Perm) and not current_actor().can(rule):
         abort(403)
+    return None
+
+
+def _authenticate_token() -> Any:
+    from casework.auth.tokens import token_row, touch_token
+    from casework.db import db, unit_of_work, utcnow
+
+    header = request.headers.get("Authorization", "")
+    scheme, _, secret = header.partition(" ")
+    row = token_row(db.session(), secret.strip()) if scheme.lower() == "bearer" and secret else None
+    if row is None:
+        return jsonify({"errors": [{"path": "", "message": "missing, unknown or revoked API token"}]}), 401
+    g.api_user = row.user
+    now = utcnow()
+    if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
+        with unit_of_work() as session:
+            touch_token(session, row.id, now)
     return None

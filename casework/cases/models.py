@@ -60,6 +60,12 @@ class Case(Base):
     claimed_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     description: Mapped[str | None] = mapped_column(Text)
 
+    # The latest legal-basis check, copied from its snapshot so lists and re-checks need no join.
+    assessment_outcome: Mapped[str | None] = mapped_column(String(32), index=True)
+    assessment_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    assessment_version: Mapped[str | None] = mapped_column(String(40))
+    assessed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -8,6 +8,8 @@ Create Date: 2026-11-27 12:12:58.476939
 from alembic import op
 import sqlalchemy as sa
 
+from casework.db import append_only_ddl, drop_append_only_ddl
+
 
 # revision identifiers, used by Alembic.
 revision = 'c14fce7365f1'
@@ -144,32 +146,15 @@ def upgrade():
     _append_only("audit_event")
 
 
+
 def _append_only(table):
-    """The audit trail is never updated or deleted, whatever the application does (ASVS v5 16.4.2)."""
-    if op.get_bind().dialect.name == "sqlite":
-        for verb in ("UPDATE", "DELETE"):
-            op.execute(
-                f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
-            )
-    else:
-        op.execute(
-            f"CREATE FUNCTION {table}_append_only() RETURNS trigger LANGUAGE plpgsql AS "
-            f"$$ BEGIN RAISE EXCEPTION '{table} is append-only'; END $$"
-        )
-        op.execute(
-            f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()"
-        )
+    for statement in append_only_ddl(table, op.get_bind().dialect.name):
+        op.execute(statement)
 
 
 def _drop_append_only(table):
-    if op.get_bind().dialect.name == "sqlite":
-        op.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
-        op.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
-    else:
-        op.execute(f"DROP TRIGGER IF EXISTS {table}_no_change ON {table}")
-        op.execute(f"DROP FUNCTION IF EXISTS {table}_append_only()")
+    for statement in drop_append_only_ddl(table, op.get_bind().dialect.name):
+        op.execute(statement)
 
 def downgrade():
     _drop_append_only("audit_event")

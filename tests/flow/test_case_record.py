@@ -24,10 +24,9 @@ def test_facts_that_break_the_contract_are_refused_with_their_path(app: Flask) -
     units = make_units()
     user = make_user("field1", Role.FIELD, units["S1"])
     bad = {"fault_type": "lightning", "appliances": [{"name": "电视机", "price": "12.345"}]}
-    with app.app_context(), pytest.raises(CaseError) as caught:
-        with unit_of_work() as session:
-            open_case(session, user.actor(), category="appliance", unit=session.get(Unit, units["S1"].id),
-                      claimant_name="张三", now=utcnow(), facts=bad)
+    with app.app_context(), pytest.raises(CaseError) as caught, unit_of_work() as session:
+        open_case(session, user.actor(), category="appliance", unit=session.get(Unit, units["S1"].id),
+                  claimant_name="张三", now=utcnow(), facts=bad)
     paths = {error.path for error in caught.value.detail}
     assert {"facts.fault_type", "facts.appliances[0].price"} <= paths
     with app.app_context():

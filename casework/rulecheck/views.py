@@ -1,0 +1,64 @@
+"""The case's legal-basis check page (法律依据审查): the latest snapshot, worded for people, and a re-run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from casework.auth.forms import ConfirmForm
+from casework.auth.guard import current_actor, requires
+from casework.cases.models import Case
+from casework.cases.service import find_case
+from casework.db import db, unit_of_work, utcnow
+from casework.domain.access import Perm
+from casework.domain.rules import RuleTable, load_bundled_table
+from casework.rulecheck.models import RuleTableVersion
+from casework.rulecheck.present import applied_rules, fact_label
+from casework.rulecheck.service import assessment_count, latest_assessment, run_rule_check
+from casework.rulecheck.tables import calendar, current_table, parse
+
+bp = Blueprint("rulecheck", __name__)
+
+
+def _case(number: str) -> Case:
+    case = find_case(db.session(), current_actor(), number)
+    if case is None:
+        abort(404)
+    return case
+
+
+def _table_of(version: str) -> RuleTable:
+    """The table a snapshot was made with, so its quotes are the ones that applied then."""
+    row = db.session.scalar(select(RuleTableVersion).where(RuleTableVersion.version == version))
+    return parse(row) if row else load_bundled_table()
+
+
+@bp.route("/cases/<number>/check")
+@requires(Perm.CASE_READ)
+def show(number: str) -> Any:
+    case = _case(number)
+    snapshot = latest_assessment(db.session(), case.id)
+    english = str(get_locale()) == "en"
+    rules = applied_rules(_table_of(snapshot.rule_table_version), snapshot.result) if snapshot else []
+    missing = [fact_label(case.category, p, english) for p in snapshot.result["missing_facts"]] if snapshot else []
+    return render_template(
+        "rulecheck/show.html", case=case, snapshot=snapshot, rules=rules, missing=missing,
+        runs=assessment_count(db.session(), case.id), can_run=current_actor().can(Perm.CASE_CHECK),
+        form=ConfirmForm(),
+    )
+
+
+@bp.route("/cases/<number>/check", methods=["POST"])
+@requires(Perm.CASE_CHECK)
+def run(number: str) -> Any:
+    case = _case(number)
+    if ConfirmForm().validate_on_submit():
+        with unit_of_work() as session:
+            snapshot = run_rule_check(session, current_actor(), case, table=current_table(session),
+                                      calendar=calendar(session), now=utcnow())
+        flash(_("已完成法律依据审查（规则表 %(version)s）。", version=snapshot.rule_table_version), "success")
+    return redirect(url_for("rulecheck.show", number=number))

@@ -1,0 +1,140 @@
+"""The assessment contract's entry points: `casework assess` and POST /api/v1/assess answer every example."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+
+from casework.cli import main
+from casework.domain.access import Role
+from tests.domain.casefactory import check_expected, example_files, load
+from tests.factories import load_rule_table, make_units, make_user
+
+EXAMPLES = example_files()
+
+
+@pytest.fixture
+def bare_instance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh install: no instance config, no database — the bundled table answers."""
+    monkeypatch.setenv("CASEWORK_INSTANCE_PATH", str(tmp_path / "none"))
+    monkeypatch.delenv("CASEWORK_DATABASE_URL", raising=False)
+    return tmp_path
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_cli_answers_each_example(bare_instance: Path, path: Path) -> None:
+    example = load(path)
+    case_file = bare_instance / "case.json"
+    case_file.write_text(json.dumps(example["case"], ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(main, ["assess", str(case_file)])
+    assert result.exit_code == 0, result.output
+    check_expected(json.loads(result.stdout), example["expected"])
+
+
+def test_cli_reads_an_array_from_stdin_and_keeps_the_order(bare_instance: Path) -> None:
+    cases = [load(p)["case"] for p in EXAMPLES]
+    result = CliRunner().invoke(main, ["assess", "-", "--pretty"], input=json.dumps(cases, ensure_ascii=False))
+    assert result.exit_code == 0
+    assert result.stdout.startswith("[\n")
+    for output, path in zip(json.loads(result.stdout), EXAMPLES, strict=True):
+        check_expected(output, load(path)["expected"])
+
+
+def test_installed_console_script_works_with_no_server(bare_instance: Path) -> None:
+    example = load(EXAMPLES[0])
+    script = Path(sys.executable).parent / "casework"
+    done = subprocess.run([str(script), "assess", "-"], input=json.dumps(example["case"]).encode(),  # noqa: S603
+                          capture_output=True, env={**os.environ}, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr.decode()
+    check_expected(json.loads(done.stdout), example["expected"])
+
+
+def test_cli_names_each_bad_field_with_its_path_and_prints_nothing(bare_instance: Path) -> None:
+    good = load(EXAMPLES[0])["case"]
+    bad = json.loads(json.dumps(good))
+    bad["event_date"] = "2025-02-30"
+    bad["category"] = "meteor"
+    result = CliRunner().invoke(main, ["assess", "-"], input=json.dumps([good, good, good, bad]))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "cases[3].event_date" in result.stderr and "cases[3].category" in result.stderr
+    assert "cases[0]" not in result.stderr
+    broken = CliRunner().invoke(main, ["assess", "-"], input="{not json")
+    assert broken.exit_code == 2 and broken.stdout == ""
+
+
+def test_cli_uses_the_initialised_instance_table(app: Flask, monkeypatch: pytest.MonkeyPatch, db_url: str) -> None:
+    """With an instance database the CLI reads the table in force there, not the bundled file."""
+    from casework.db import db, unit_of_work, utcnow
+    from casework.domain.access import SYSTEM
+    from casework.rulecheck.tables import create_draft, decide, in_force, submit
+
+    load_rule_table()
+    head = make_user("head1", Role.LEGAL_HEAD, make_units()["P"])
+    with app.app_context():
+        with unit_of_work() as session:
+            base = in_force(session)
+            data = json.loads(json.dumps(base.data))  # type: ignore[union-attr]
+            draft = create_draft(session, SYSTEM, base=base, version="2099.1", summary="测试", now=utcnow(),  # type: ignore[arg-type]
+                                 data=data)
+            submit(session, SYSTEM, draft, now=utcnow())
+            decide(session, session.merge(head).actor(), draft, approve=True, comment="", now=utcnow())
+        db.engine.dispose()
+    instance = Path(os.environ["CASEWORK_INSTANCE_PATH"])
+    instance.mkdir(parents=True, exist_ok=True)
+    (instance / "config.py").write_text(f"SECRET_KEY = {'k' * 40!r}\nPII_KEY = {app.config['PII_KEY']!r}\n")
+    monkeypatch.setenv("CASEWORK_DATABASE_URL", db_url)
+    result = CliRunner().invoke(main, ["assess", "-"], input=json.dumps(load(EXAMPLES[0])["case"]))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["rule_table_version"] == "2099.1"
+
+
+@pytest.fixture
+def api(app: Flask) -> tuple[Flask, str]:
+    load_rule_table()
+    make_user("robot", Role.LEGAL, make_units()["C1"])
+    created = app.test_cli_runner().invoke(args=["tokens", "create", "--user", "robot", "--name", "95598"])
+    assert created.exit_code == 0, created.output
+    return app, created.output.strip()
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_api_answers_each_example(api: tuple[Flask, str], path: Path) -> None:
+    app, secret = api
+    example = load(path)
+    response = app.test_client().post("/api/v1/assess", json=example["case"],
+                                      headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 200
+    check_expected(response.get_json(), example["expected"])
+
+
+def test_api_refuses_missing_unknown_and_revoked_tokens(api: tuple[Flask, str]) -> None:
+    app, secret = api
+    client = app.test_client()
+    case = load(EXAMPLES[0])["case"]
+    assert client.post("/api/v1/assess", json=case).status_code == 401
+    assert client.post("/api/v1/assess", json=case, headers={"Authorization": "Bearer cwk_guess"}).status_code == 401
+    app.test_cli_runner().invoke(args=["tokens", "revoke", secret[:10]])
+    response = client.post("/api/v1/assess", json=case, headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 401 and "errors" in response.get_json()
+
+
+def test_api_reports_invalid_input_as_422_with_paths(api: tuple[Flask, str]) -> None:
+    app, secret = api
+    good = load(EXAMPLES[0])["case"]
+    bad = json.loads(json.dumps(good))
+    bad["facts"]["appliances"] = [{"name": "冰箱", "class": "motor", "price": 12.5}]
+    headers = {"Authorization": f"Bearer {secret}"}
+    response = app.test_client().post("/api/v1/assess", json=[good, bad], headers=headers)
+    assert response.status_code == 422
+    paths = [e["path"] for e in response.get_json()["errors"]]
+    assert "cases[1].facts.appliances[0].price" in paths and not any(p.startswith("cases[0]") for p in paths)
+    garbage = app.test_client().post("/api/v1/assess", data=b"\xff{", headers=headers)
+    assert garbage.status_code == 422

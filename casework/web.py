@@ -6,7 +6,7 @@ import logging
 import secrets
 from typing import Any
 
-from flask import Flask, Response, render_template, request, session
+from flask import Flask, Response, jsonify, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -131,6 +131,8 @@ def register_error_handlers(app: Flask) -> None:
         code = exc.code or 500
         if code in (301, 302, 303, 307, 308):
             return exc
+        if request.path.startswith("/api/"):  # machines get JSON, as the contract promises
+            return jsonify({"errors": [{"path": "", "message": exc.description or exc.name}]}), code
         title = ERROR_TITLES.get(code, exc.name)
         return render_template("errors/error.html", code=code, title=title, incident=None), code
 
@@ -139,6 +141,8 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         incident = secrets.token_hex(4)
         log.exception("incident %s on %s %s", incident, request.method, request.path)
+        if request.path.startswith("/api/"):
+            return jsonify({"errors": [{"path": "", "message": f"internal error, incident {incident}"}]}), 500
         try:  # a bare page: the failure may lie in what the full layout needs (user, permissions)
             return render_template("errors/error.html", code=500, title=ERROR_TITLES[500], incident=incident,
                                    bare=True), 500

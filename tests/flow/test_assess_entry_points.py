@@ -138,3 +138,10 @@ def test_api_reports_invalid_input_as_422_with_paths(api: tuple[Flask, str]) -> 
     assert "cases[1].facts.appliances[0].price" in paths and not any(p.startswith("cases[0]") for p in paths)
     garbage = app.test_client().post("/api/v1/assess", data=b"\xff{", headers=headers)
     assert garbage.status_code == 422
+
+
+def test_api_errors_are_json(api: tuple[Flask, str]) -> None:
+    app, secret = api
+    client = app.test_client()
+    assert client.get("/api/v1/assess").get_json()["errors"]  # 405 as JSON
+    assert client.post("/api/v1/nothing", headers={"Authorization": f"Bearer {secret}"}).get_json()["errors"]

@@ -62,11 +62,13 @@ def init_command() -> None:
         upgrade(directory=app.extensions["migrate"].directory)
         with unit_of_work() as session:
             loaded = load_bundled(session, SYSTEM, utcnow())
+            version = loaded.version if loaded else None
             days = load_bundled_calendar(session)
-        if loaded:
-            click.echo(f"rule table {loaded.version} published (bundled with the package)")
+        if version:
+            click.echo(f"rule table {version} published (bundled with the package)")
         if days:
             click.echo(f"holiday calendar seeded with {days} days")
+        db.session.remove()
         db.engine.dispose()
     click.echo(f"database ready: {app.config['DATABASE_URL'].split('@')[-1]}")
 

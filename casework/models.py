@@ -2,10 +2,10 @@
 
 from casework.audit.models import AuditEvent
 from casework.auth.models import ApiToken, LoginFailure, Unit, User, UserSession
-from casework.cases.models import Case, CaseNumberCounter
+from casework.cases.models import Case, CaseDeadline, CaseNumberCounter, CaseSearch
 from casework.rulecheck.models import Assessment, CalendarDay, RuleTableVersion
 
 __all__ = [
-    "ApiToken", "Assessment", "AuditEvent", "CalendarDay", "Case", "CaseNumberCounter", "LoginFailure",
+    "ApiToken", "Assessment", "AuditEvent", "CalendarDay", "Case", "CaseDeadline", "CaseNumberCounter", "CaseSearch", "LoginFailure",
     "RuleTableVersion", "Unit", "User", "UserSession",
 ]

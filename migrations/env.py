@@ -16,6 +16,11 @@ config.set_main_option(
 )
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """Indexes the models cannot describe (SQLite FTS5 tables, a PostgreSQL expression index) stay out."""
+    return not (name or "").startswith(("case_search_fts", "ix_case_search_grams_gin"))
+
+
 def run_migrations_offline():
     context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_db.metadata,
                       literal_binds=True)
@@ -33,6 +38,7 @@ def run_migrations_online():
                 logger.info("No changes in schema detected.")
 
     conf_args = dict(current_app.extensions["migrate"].configure_args)
+    conf_args.setdefault("include_object", include_object)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
     with target_db.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)

@@ -66,7 +66,12 @@ class Case(Base):
     assessment_version: Mapped[str | None] = mapped_column(String(40))
     assessed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Lifecycle dates and the earliest duty still open, so "due today" and "overdue" are index lookups.
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    complete_on: Mapped[date | None] = mapped_column(Date)
+    duty_due_on: Mapped[date | None] = mapped_column(Date, index=True)
+
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -89,3 +94,29 @@ class Case(Base):
         if self.claimed_amount is not None:
             obj["claimed_amount"] = f"{self.claimed_amount:.2f}"
         return obj
+
+
+class CaseDeadline(Base):
+    """One deadline of a case, replaced whenever its assessment or its dates change."""
+
+    __tablename__ = "case_deadline"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    due_on: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(16))  # "rule" | "internal"
+    citation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class CaseSearch(Base):
+    """The searchable text of a case as space-separated character pairs (2-grams).
+
+    Two-character Chinese terms (王芳, 前营) are single pairs, so an inverted index over pairs answers
+    them; a trigram index cannot. SQLite indexes this with FTS5, PostgreSQL with a GIN tsvector.
+    """
+
+    __tablename__ = "case_search"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id"), primary_key=True)
+    grams: Mapped[str] = mapped_column(Text)

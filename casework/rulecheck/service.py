@@ -15,12 +15,10 @@ from casework.audit.service import record
 from casework.cases.models import Case
 from casework.domain.access import Actor
 from casework.domain.calendar import HolidayCalendar
-from casework.domain.lifecycle import OPEN_STATES, State
+from casework.domain.lifecycle import DECIDED_STATES, OPEN_STATES
 from casework.domain.rules import RuleTable, assess
 from casework.rulecheck.models import Assessment
 
-DECIDED_STATES = frozenset({State.SETTLED, State.PAID, State.REJECTED, State.IN_LITIGATION, State.JUDGED,
-                            State.CLOSED})
 
 
 def _amount(result: dict[str, Any]) -> Decimal | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import pytest
@@ -17,9 +18,15 @@ from casework.db import db
 from tests.conftest import PG_URL, base_config
 
 
+def _outside_the_models(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
+    return not (name or "").startswith(("case_search_fts", "ix_case_search_grams_gin"))
+
+
 def test_migrations_produce_exactly_the_models_schema(app: Flask) -> None:
-    with app.app_context(), db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+    with app.app_context(), db.engine.connect() as conn, warnings.catch_warnings():
+        # PostgreSQL's expression index (the search pairs) cannot be reflected; SQLAlchemy says so.
+        warnings.filterwarnings("ignore", message=".*expression-based index.*")
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": _outside_the_models})
         diff = compare_metadata(context, db.metadata)
     assert diff == []
 

@@ -1,0 +1,68 @@
+"""Deadlines a case carries: those its assessment produced (with citations) and internal service targets.
+
+Some deadlines bind the utility (a duty: the 24-hour site visit, the internal decision target); others
+bind the claimant or describe the law (the report window, the limitation period). Only duties become
+due or overdue for staff, and each is met once the case reaches the state that fulfils it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from casework.domain.lifecycle import State
+
+# Duty kind → the states in which it is fulfilled (the work it asks for has been done).
+_AFTER_ASSESSMENT = frozenset(State) - {State.DRAFT, State.REGISTERED}
+_AFTER_PROPOSAL = frozenset({State.DECISION_PENDING, State.SETTLED, State.PAID, State.REJECTED,
+                             State.IN_LITIGATION, State.JUDGED, State.CLOSED, State.WITHDRAWN})
+DUTIES: dict[str, frozenset[State]] = {
+    "on_site_investigation": _AFTER_ASSESSMENT,
+    "internal_decision": _AFTER_PROPOSAL,
+    "internal_first_check": _AFTER_ASSESSMENT,
+}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: str
+    due: date
+    citation: Mapping[str, Any] | None  # the provision, for deadlines the rules create
+    source: str  # "rule" | "internal"
+
+    @property
+    def duty(self) -> bool:
+        return self.kind in DUTIES
+
+
+def from_assessment(result: Mapping[str, Any]) -> list[Deadline]:
+    """The deadlines of an assessment result (spec/assessment.md `deadlines`)."""
+    return [Deadline(d["kind"], date.fromisoformat(d["due"]), d.get("citation"), "rule")
+            for d in result.get("deadlines", ())]
+
+
+def internal_targets(*, reported_on: date | None, complete_on: date | None,
+                     targets: Mapping[str, int]) -> list[Deadline]:
+    """Service targets set by the company (days, configurable), counted from the report or a complete file."""
+    out = []
+    if reported_on is not None and targets.get("internal_first_check"):
+        out.append(Deadline("internal_first_check", reported_on + timedelta(days=targets["internal_first_check"]),
+                            None, "internal"))
+    if complete_on is not None and targets.get("internal_decision"):
+        out.append(Deadline("internal_decision", complete_on + timedelta(days=targets["internal_decision"]),
+                            None, "internal"))
+    return out
+
+
+def open_duties(deadlines: Iterable[Deadline], state: State) -> list[Deadline]:
+    """Duties not yet fulfilled in this state, earliest first; a closed or withdrawn case owes nothing."""
+    if state in (State.CLOSED, State.WITHDRAWN):
+        return []
+    return sorted((d for d in deadlines if d.duty and state not in DUTIES[d.kind]), key=lambda d: d.due)
+
+
+def next_duty(deadlines: Iterable[Deadline], state: State) -> date | None:
+    duties = open_duties(deadlines, state)
+    return duties[0].due if duties else None

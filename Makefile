@@ -7,10 +7,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
-# Debian packages WeasyPrint needs (Pango for text layout).
-APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0
+# Debian packages WeasyPrint needs (Pango for text layout) and the CJK fonts pages and PDFs use.
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
+# The browser tests drive Debian's Chromium; nothing is downloaded by Playwright.
+TEST_APT_PACKAGES := chromium
 
-.PHONY: run test lint system venv install install-dev
+.PHONY: run test lint system system-test apt venv install install-dev npm
 
 run: install
 	$(BIN)/casework init
@@ -29,7 +31,13 @@ lint: install-dev
 	$(BIN)/mypy --strict --follow-imports=silent casework/domain
 
 system:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@$(MAKE) --no-print-directory apt PACKAGES="$(APT_PACKAGES)"
+
+system-test:
+	@$(MAKE) --no-print-directory apt PACKAGES="$(APT_PACKAGES) $(TEST_APT_PACKAGES)"
+
+apt:
+	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing system packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
@@ -39,8 +47,11 @@ venv:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "casework needs Python 3.11+"'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 
-install: system venv
+install: system venv npm
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e .
 
-install-dev: system venv
+install-dev: system-test venv npm
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+
+npm:
+	npm ci --no-audit --no-fund --loglevel=error

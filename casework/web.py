@@ -13,7 +13,7 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from casework import formatting
+from casework import ROOT, formatting
 from casework.auth.guard import current_actor, enforce
 from casework.auth.loader import init_login
 from casework.db import ROOT_MIGRATIONS, db
@@ -98,7 +98,20 @@ def _no_store(response: Response) -> Response:
     return response
 
 
+# Front-end libraries installed from npm (package.json), served by the app itself: no CDN.
+VENDOR = {"htmx.min.js": "htmx.org/dist/htmx.min.js"}
+
+
+def vendor(filename: str) -> Response:
+    from flask import abort, send_from_directory
+
+    if filename not in VENDOR:
+        abort(404)
+    return send_from_directory(ROOT / "node_modules", VENDOR[filename], max_age=3600)
+
+
 def register_blueprints(app: Flask) -> None:
+    app.add_url_rule("/vendor/<filename>", endpoint="vendor", view_func=vendor)
     from casework.api.views import bp as api_bp
     from casework.auth.admin_views import bp as admin_bp
     from casework.auth.views import bp as auth_bp

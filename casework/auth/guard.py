@@ -16,7 +16,7 @@ PUBLIC = "public"
 LOGGED_IN = "logged_in"
 API_TOKEN = "api_token"  # noqa: S105 - a marker name, not a secret
 # Extension endpoints that serve static assets only.
-PUBLIC_ENDPOINTS = frozenset({"static", "bootstrap.static"})
+PUBLIC_ENDPOINTS = frozenset({"static", "bootstrap.static", "vendor"})
 # Reachable by a user who must first replace a temporary password.
 PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.change_password", "auth.logout", "main.set_language"})
 

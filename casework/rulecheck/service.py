@@ -20,7 +20,6 @@ from casework.domain.rules import RuleTable, assess
 from casework.rulecheck.models import Assessment
 
 
-
 def _amount(result: dict[str, Any]) -> Decimal | None:
     return None if result.get("amount") is None else Decimal(result["amount"])
 

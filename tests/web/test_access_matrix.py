@@ -20,6 +20,7 @@ RULE_EDITORS = {"legal", "legal_head"}
 MATRIX: dict[str, set[str] | str] = {
     "static": "public",
     "bootstrap.static": "public",
+    "vendor": "public",
     "auth.login": "public",
     "main.set_language": "public",
     "main.index": ALL,

@@ -96,6 +96,6 @@ def test_language_switch_speaks_english_and_back(app: Flask) -> None:
 def test_htmx_is_served_by_the_app_itself(client) -> None:  # type: ignore[no-untyped-def]
     page = client.get("/login").text
     assert '<script src="/vendor/htmx.min.js">' in page
-    script = client.get("/vendor/htmx.min.js")
-    assert script.status_code == 200 and b"htmx" in script.data[:2000]
+    with client.get("/vendor/htmx.min.js") as script:
+        assert script.status_code == 200 and b"htmx" in script.data[:2000]
     assert client.get("/vendor/package.json").status_code == 404

@@ -39,6 +39,10 @@ class Defaults:
     LOGIN_MAX_FAILURES_PER_ADDRESS: int = 20
     #: The window for both login limits, in minutes.
     LOGIN_WINDOW_MINUTES: int = 15
+    #: Internal service targets in days (DESIGN.md, Deadlines): first legal check after the report,
+    #: and a decision after the file is complete.
+    TARGET_FIRST_CHECK_DAYS: int = 3
+    TARGET_DECISION_DAYS: int = 30
     #: Cases per page in lists.
     PAGE_SIZE: int = 25
     #: The language the UI speaks unless the user switches.
@@ -101,3 +105,9 @@ def check_secret(app: Flask) -> None:
         )
     if not app.config.get("PII_KEY"):
         raise RuntimeError("PII_KEY is missing: run `casework init` or set CASEWORK_PII_KEY.")
+
+
+def targets(config: Any) -> dict[str, int]:
+    """The internal targets as the deadline rules name them."""
+    return {"internal_first_check": config["TARGET_FIRST_CHECK_DAYS"],
+            "internal_decision": config["TARGET_DECISION_DAYS"]}

@@ -25,6 +25,10 @@ DUTIES: dict[str, frozenset[State]] = {
 }
 
 
+#: The company's service targets in days unless configured otherwise (config TARGET_*_DAYS).
+DEFAULT_TARGETS: Mapping[str, int] = {"internal_first_check": 3, "internal_decision": 30}
+
+
 @dataclass(frozen=True)
 class Deadline:
     kind: str

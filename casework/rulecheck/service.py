@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -12,12 +12,16 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from casework.audit.service import record
+from casework.cases import deadlines
 from casework.cases.models import Case
+from casework.cases.workflow import after
 from casework.domain.access import Actor
 from casework.domain.calendar import HolidayCalendar
-from casework.domain.lifecycle import DECIDED_STATES, OPEN_STATES
+from casework.domain.deadlines import DEFAULT_TARGETS
+from casework.domain.lifecycle import DECIDED_STATES, OPEN_STATES, Event
 from casework.domain.rules import RuleTable, assess
 from casework.rulecheck.models import Assessment
+from casework.rulecheck.tables import calendar, current_table
 
 
 def _amount(result: dict[str, Any]) -> Decimal | None:
@@ -25,8 +29,12 @@ def _amount(result: dict[str, Any]) -> Decimal | None:
 
 
 def run_rule_check(session: Session, actor: Actor, case: Case, *, table: RuleTable,
-                   calendar: HolidayCalendar | None, now: datetime) -> Assessment:
-    """Assess the case's facts and keep the snapshot: version, facts as evaluated, result, who, when."""
+                   calendar: HolidayCalendar | None, now: datetime,
+                   targets: Mapping[str, int] = DEFAULT_TARGETS) -> Assessment:
+    """Assess the case's facts and keep the snapshot: version, facts as evaluated, result, who, when.
+
+    The deadlines the assessment produced become the case's deadlines.
+    """
     facts = case.contract_case()
     result = assess(facts, table, calendar)
     snapshot = Assessment(case_id=case.id, rule_table_version=result["rule_table_version"], facts=facts,
@@ -36,11 +44,19 @@ def run_rule_check(session: Session, actor: Actor, case: Case, *, table: RuleTab
     before = {"outcome": case.assessment_outcome, "amount": case.assessment_amount,
               "version": case.assessment_version}
     _copy_onto_case(case, snapshot)
+    deadlines.refresh(session, case, targets=targets, assessment=result)
     session.flush()
     record(session, actor, "case.rule_check", now=now, object_type="case", object_id=case.number, case_id=case.id,
            before=before if before["outcome"] else None,
            after={"outcome": snapshot.outcome, "amount": snapshot.amount, "version": snapshot.rule_table_version})
     return snapshot
+
+
+@after(Event.SUBMIT)
+def check_on_submit(session: Session, actor: Actor, case: Case, now: datetime, targets: Mapping[str, int]) -> None:
+    """Submitting a claim runs the check at once, so the officer who opens it sees the outcome."""
+    run_rule_check(session, actor, case, table=current_table(session), calendar=calendar(session), now=now,
+                   targets=targets)
 
 
 def _copy_onto_case(case: Case, snapshot: Assessment) -> None:
@@ -130,6 +146,7 @@ def recheck_open_cases(session: Session, actor: Actor, *, table: RuleTable, cale
                                       run_by_id=actor.user_id, run_by_name=actor.username, run_at=now)
                 session.add(snapshot)
                 _copy_onto_case(case, snapshot)
+                deadlines.refresh(session, case, targets=DEFAULT_TARGETS, assessment=result)
         session.flush()
         report.checked += len(batch)
         progress(len(batch))

@@ -53,11 +53,21 @@ def label(code: str | None, table: str) -> Any:
     return getattr(labels, table.upper()).get(code, code)
 
 
+def refusal(code: str) -> Any:
+    """A lifecycle refusal in words; `missing:event_on` names the missing field."""
+    kind, _, name = code.partition(":")
+    if kind == "missing":
+        return f"{labels.MISSING_PREFIX}{labels.FIELD.get(name, name)}"
+    if kind == "evidence":
+        return f"{labels.EVIDENCE_PREFIX}{name}"
+    return labels.REFUSAL.get(code, code)
+
+
 def audit_value(value: Any, key: str) -> Any:
     """A value from the audit trail as people read it: coded values by their names."""
     if value is None:
         return "—"
-    if key in ("state", "category", "role", "outcome"):
+    if key in ("state", "category", "role", "outcome", "event"):
         return label(value, key)
     return value
 
@@ -68,5 +78,5 @@ def param_text(value: Any) -> str:
 
 
 def register(app: Flask) -> None:
-    app.jinja_env.filters.update(money=money, day=day, moment=moment, label=label, audit_value=audit_value, isoday=isoday,
+    app.jinja_env.filters.update(money=money, day=day, moment=moment, label=label, audit_value=audit_value, isoday=isoday, refusal=refusal,
                                  param_text=param_text)

@@ -63,6 +63,9 @@ FIELD = {
     "outcome": _l("审查结论"),
     "amount": _l("应赔金额"),
     "version": _l("规则表版本"),
+    "event": _l("操作"),
+    "reason": _l("理由"),
+    "assignee": _l("承办人"),
 }
 
 ACTION = {
@@ -80,6 +83,8 @@ ACTION = {
     "user.sessions_ended": _l("结束登录会话"),
     "unit.create": _l("创建单位"),
     "case.rule_check": _l("法律依据审查"),
+    "case.transition": _l("状态变更"),
+    "case.assign": _l("分派承办人"),
     "rules.publish": _l("发布规则表"),
     "rules.draft": _l("起草规则表"),
     "rules.parameter": _l("修改参数"),
@@ -115,6 +120,8 @@ DEADLINE = {
     "limitation": _l("诉讼时效届满"),
     "limitation_longstop": _l("最长权利保护期间届满"),
     "notice_period": _l("停电通知期限"),
+    "internal_first_check": _l("内部时限：首次法律审查"),
+    "internal_decision": _l("内部时限：作出处理决定"),
 }
 
 METHOD = {
@@ -130,3 +137,36 @@ TABLE_STATUS = {
     "published": _l("现行"),
     "superseded": _l("已被取代"),
 }
+
+EVENT = {
+    "submit": _l("提交登记"),
+    "confirm_check": _l("确认审查结论"),
+    "complete_evidence": _l("证据已齐全"),
+    "propose": _l("提出处理意见"),
+    "approve_settlement": _l("批准和解"),
+    "approve_rejection": _l("批准驳回"),
+    "approve_escalation": _l("批准提起或应诉"),
+    "return_proposal": _l("退回处理意见"),
+    "record_payment": _l("登记付款"),
+    "record_judgment": _l("登记判决"),
+    "close": _l("结案"),
+    "withdraw": _l("撤回"),
+    "reopen": _l("重新打开"),
+}
+
+# Why a transition is refused, in words (reason codes from casework.domain.lifecycle).
+REFUSAL = {
+    "wrong_state": _l("案件当前状态不允许此操作"),
+    "role": _l("您的角色不能执行此操作"),
+    "report_before_event": _l("报案日期早于事发日期，请更正"),
+    "not_checked": _l("尚未进行法律依据审查"),
+    "insufficient_facts": _l("法律依据审查显示事实不足，请先补充事实"),
+    "no_proposal": _l("还没有处理意见"),
+    "own_proposal": _l("不能审批自己提出的处理意见"),
+    "no_payment": _l("尚未登记付款"),
+    "no_judgment": _l("尚未登记判决"),
+    "reason_required": _l("请填写理由"),
+}
+
+MISSING_PREFIX = _l("缺少：")
+EVIDENCE_PREFIX = _l("缺少证据：")

@@ -16,8 +16,10 @@ from casework.audit.models import AuditEvent
 from casework.audit.service import record
 from casework.auth.models import Unit
 from casework.cases.models import Case, CaseNumberCounter
+from casework.cases.workflow import changed
 from casework.domain.access import Actor, case_scope
 from casework.domain.contract import validate_facts
+from casework.domain.deadlines import DEFAULT_TARGETS
 from casework.domain.lifecycle import State, case_number
 from casework.domain.personal import mask_bank_account, mask_id_number, mask_phone
 from casework.pii import cipher
@@ -175,6 +177,8 @@ def edit_case(
     after["version"] = case.version
     record(session, actor, "case.edit", now=now, object_type="case", object_id=case.number, case_id=case.id,
            before=before, after=after)
+    if {"event_on", "reported_on", "claimed_amount"} & after.keys():
+        changed(session, actor, case, now, DEFAULT_TARGETS)
     return True
 
 

@@ -6,19 +6,26 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_wtf import FlaskForm
 from sqlalchemy.orm.exc import StaleDataError
 
 from casework.audit.service import case_history, record
 from casework.auth.guard import current_actor, requires
+from casework.cases import deadlines
+from casework.cases.assignment import officers_for
 from casework.cases.forms import CaseEditForm
 from casework.cases.models import Case
 from casework.cases.service import StaleEdit, describe_conflict, edit_case, find_case, list_cases
+from casework.cases.workflow import actions
 from casework.db import db, unit_of_work, utcnow
 from casework.domain.access import Actor, Perm, can_edit_case
+from casework.domain.lifecycle import BY_EVENT
 from casework.domain.personal import mask_bank_account, mask_id_number, mask_phone
+from casework.formatting import SHANGHAI
 from casework.labels import CATEGORY, STATE
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
+REASON_EVENTS = frozenset(t.event for t in BY_EVENT.values() if t.needs_reason)
 
 
 def _case_or_404(number: str, actor: Actor) -> Case:
@@ -70,9 +77,14 @@ def show(number: str) -> Any:
         with unit_of_work() as session:
             record(session, actor, "case.view_identifiers", now=utcnow(), object_type="case",
                    object_id=case.number, case_id=case.id)
+    session = db.session()
     return render_template(
-        "cases/show.html", case=case, ids=ids, history=case_history(db.session(), case.id),
+        "cases/show.html", case=case, ids=ids, history=case_history(session, case.id),
         can_edit=can_edit_case(actor, case.unit_path, case.state),
+        actions=actions(case, actor) if actor.can(Perm.CASE_EDIT) else [],
+        reason_events=REASON_EVENTS, deadlines=deadlines.of_case(session, case),
+        officers=officers_for(session, case) if actor.can(Perm.CASE_PII_FULL) else [],
+        today=utcnow().astimezone(SHANGHAI).date(), form=FlaskForm(),
     )
 
 

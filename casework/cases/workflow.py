@@ -29,6 +29,20 @@ def after(event: Event) -> Callable[[Hook], Hook]:
     return register
 
 
+_on_change: list[Hook] = []
+
+
+def on_change(hook: Hook) -> Hook:
+    """Register a hook run after a case's facts or dates change (deadlines and the check follow the facts)."""
+    _on_change.append(hook)
+    return hook
+
+
+def changed(session: Session, actor: Actor, case: Case, now: datetime, targets: Mapping[str, int]) -> None:
+    for hook in _on_change:
+        hook(session, actor, case, now, targets)
+
+
 class TransitionRefused(Exception):
     def __init__(self, event: Event, reasons: tuple[str, ...]) -> None:
         super().__init__(f"{event}: {', '.join(reasons)}")

@@ -22,6 +22,7 @@ class Perm(StrEnum):
     RULES_READ = "rules.read"
     RULES_EDIT = "rules.edit"  # draft a new version of the rule table (publishing needs legal_head)
     CALENDAR_MANAGE = "calendar.manage"
+    WORKLOAD_READ = "workload.read"  # every officer's open and overdue cases (the head of legal)
     AUDIT_READ = "audit.read"
     USERS_MANAGE = "users.manage"
     UNITS_MANAGE = "units.manage"
@@ -32,7 +33,7 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
     Role.LEGAL: frozenset({Perm.CASE_READ, Perm.CASE_EDIT, Perm.CASE_PII_FULL, Perm.CASE_CHECK, Perm.RULES_READ,
                            Perm.RULES_EDIT}),
     Role.LEGAL_HEAD: frozenset({Perm.CASE_READ, Perm.CASE_EDIT, Perm.CASE_PII_FULL, Perm.CASE_CHECK,
-                                Perm.RULES_READ, Perm.RULES_EDIT}),
+                                Perm.RULES_READ, Perm.RULES_EDIT, Perm.WORKLOAD_READ}),
     # Auditors read everything and change nothing; full identifiers need a logged unmask (later).
     Role.AUDITOR: frozenset({Perm.CASE_READ, Perm.AUDIT_READ, Perm.RULES_READ}),
     # The administrator runs accounts, units and the holiday calendar, and sees no case content.

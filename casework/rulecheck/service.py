@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from casework.audit.service import record
 from casework.cases import deadlines
 from casework.cases.models import Case
-from casework.cases.workflow import after
+from casework.cases.workflow import after, on_change
 from casework.domain.access import Actor
 from casework.domain.calendar import HolidayCalendar
 from casework.domain.deadlines import DEFAULT_TARGETS
@@ -57,6 +57,14 @@ def check_on_submit(session: Session, actor: Actor, case: Case, now: datetime, t
     """Submitting a claim runs the check at once, so the officer who opens it sees the outcome."""
     run_rule_check(session, actor, case, table=current_table(session), calendar=calendar(session), now=now,
                    targets=targets)
+
+
+@on_change
+def recheck_on_change(session: Session, actor: Actor, case: Case, now: datetime, targets: Mapping[str, int]) -> None:
+    """Once a case has been checked, corrected facts are checked again: outcome and deadlines follow them."""
+    if case.assessment_outcome is not None:
+        run_rule_check(session, actor, case, table=current_table(session), calendar=calendar(session), now=now,
+                       targets=targets)
 
 
 def _copy_onto_case(case: Case, snapshot: Assessment) -> None:

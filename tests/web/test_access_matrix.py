@@ -47,6 +47,10 @@ MATRIX: dict[str, set[str] | str] = {
     "calendar.index": {"admin"},
     "calendar.remove": {"admin"},
     "api.assess_cases": "token",
+    "work.fire_event": CASE_EDITORS,
+    "work.assign_case": {"legal", "legal_head"},
+    "work.lists": CASE_READERS,
+    "work.team": {"legal_head"},
 }
 
 
@@ -85,6 +89,10 @@ def _url(endpoint: str, world: dict) -> str:  # type: ignore[type-arg]
         "rules.upload": f"/rules/{world['version']}/upload",
         "rules.submit_draft": f"/rules/{world['version']}/submit",
         "rules.decide_draft": f"/rules/{world['version']}/decide",
+        "work.fire_event": f"/cases/{world['own'].number}/events/submit",
+        "work.assign_case": f"/cases/{world['own'].number}/assign",
+        "work.lists": "/work/overdue",
+        "work.team": "/work/workload",
         "calendar.index": "/admin/calendar/", "calendar.remove": "/admin/calendar/2025-01-01/remove",
     }[endpoint]
 

@@ -1,0 +1,106 @@
+"""Acting on a case (lifecycle events, assignment) and the work lists: mine, due today, overdue, workload."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+
+from casework.auth.guard import current_actor, requires
+from casework.auth.models import User
+from casework.cases import work
+from casework.cases.assignment import AssignError, assign, workload
+from casework.cases.models import Case
+from casework.cases.service import find_case
+from casework.cases.workflow import TransitionRefused, fire
+from casework.config import targets
+from casework.db import db, unit_of_work, utcnow
+from casework.domain.access import Perm
+from casework.domain.lifecycle import Event
+from casework.formatting import SHANGHAI, refusal
+from casework.labels import EVENT
+
+bp = Blueprint("work", __name__)
+
+
+def _case(number: str) -> Case:
+    case = find_case(db.session(), current_actor(), number)
+    if case is None:
+        abort(404)
+    return case
+
+
+def _today() -> Any:
+    return utcnow().astimezone(SHANGHAI).date()
+
+
+@bp.route("/cases/<number>/events/<event>", methods=["POST"])
+@requires(Perm.CASE_EDIT)
+def fire_event(number: str, event: str) -> Any:
+    try:
+        which = Event(event)
+    except ValueError:
+        abort(404)
+    case = _case(number)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    reason = request.form.get("reason", "")[:2000]
+    try:
+        with unit_of_work() as session:
+            fire(session, current_actor(), case, which, now=utcnow(), targets=targets(current_app.config),
+                 reason=reason)
+    except TransitionRefused as refused:
+        flash(_("无法执行：") + "；".join(str(refusal(r)) for r in refused.reasons), "danger")
+        return redirect(url_for("cases.show", number=number)), 303
+    flash(_("已完成：%(event)s。", event=_label(which)), "success")
+    return redirect(url_for("cases.show", number=number)), 303
+
+
+def _label(event: Event) -> str:
+    return str(EVENT.get(event.value, event.value))
+
+
+@bp.route("/cases/<number>/assign", methods=["POST"])
+@requires(Perm.CASE_PII_FULL)  # legal staff: the roles that take on cases
+def assign_case(number: str) -> Any:
+    case = _case(number)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    officer_id = request.form.get("assignee", type=int)
+    try:
+        with unit_of_work() as session:
+            officer = session.get(User, officer_id) if officer_id else None
+            assign(session, current_actor(), case, officer, now=utcnow())
+    except AssignError:
+        flash(_("只能分派给本单位的法务人员。"), "danger")
+    else:
+        flash(_("承办人已更新。"), "success")
+    return redirect(url_for("cases.show", number=number)), 303
+
+
+LISTS = {"mine": "我的待办", "today": "今日到期", "overdue": "已逾期"}
+
+
+@bp.route("/work/", defaults={"which": "mine"})
+@bp.route("/work/<which>")
+@requires(Perm.CASE_READ)
+def lists(which: str) -> Any:
+    actor, session, today = current_actor(), db.session(), _today()
+    if which == "mine":
+        cases = work.mine(session, actor)
+    elif which == "today":
+        cases = work.due_on(session, actor, today)
+    elif which == "overdue":
+        cases = work.overdue(session, actor, today)
+    else:
+        abort(404)
+    return render_template("cases/work.html", which=which, cases=cases, today=today, limit=work.LIMIT)
+
+
+@bp.route("/work/workload")
+@requires(Perm.WORKLOAD_READ)
+def team() -> Any:
+    actor = current_actor()
+    return render_template("cases/workload.html", rows=workload(db.session(), actor, today=_today()))

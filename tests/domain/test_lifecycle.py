@@ -1,0 +1,96 @@
+"""The lifecycle table: every (state, event) pair for every role, allowed or refused, and each guard's words."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from casework.domain.access import Role
+from casework.domain.lifecycle import CaseView, Event, State, available, judge
+
+S, E, R = State, Event, Role
+LEGAL = {R.LEGAL, R.LEGAL_HEAD}
+HEAD = {R.LEGAL_HEAD}
+FILERS = {R.FIELD, R.LEGAL, R.LEGAL_HEAD}
+
+# Written from DESIGN.md's diagram, independently of the code: (state, event) -> (target, roles).
+EXPECTED: dict[tuple[State, Event], tuple[State, set[Role]]] = {
+    (S.DRAFT, E.SUBMIT): (S.REGISTERED, FILERS),
+    (S.REGISTERED, E.CONFIRM_CHECK): (S.ASSESSED, LEGAL),
+    (S.ASSESSED, E.COMPLETE_EVIDENCE): (S.EVIDENCE_COMPLETE, LEGAL),
+    (S.EVIDENCE_COMPLETE, E.PROPOSE): (S.DECISION_PENDING, LEGAL),
+    (S.DECISION_PENDING, E.APPROVE_SETTLEMENT): (S.SETTLED, HEAD),
+    (S.DECISION_PENDING, E.APPROVE_REJECTION): (S.REJECTED, HEAD),
+    (S.DECISION_PENDING, E.APPROVE_ESCALATION): (S.IN_LITIGATION, HEAD),
+    (S.DECISION_PENDING, E.RETURN_PROPOSAL): (S.EVIDENCE_COMPLETE, HEAD),
+    (S.SETTLED, E.RECORD_PAYMENT): (S.PAID, LEGAL),
+    (S.IN_LITIGATION, E.RECORD_JUDGMENT): (S.JUDGED, LEGAL),
+    (S.PAID, E.CLOSE): (S.CLOSED, LEGAL),
+    (S.REJECTED, E.CLOSE): (S.CLOSED, LEGAL),
+    (S.JUDGED, E.CLOSE): (S.CLOSED, LEGAL),
+    (S.DRAFT, E.WITHDRAW): (S.WITHDRAWN, FILERS),
+    (S.REGISTERED, E.WITHDRAW): (S.WITHDRAWN, FILERS),
+    (S.ASSESSED, E.WITHDRAW): (S.WITHDRAWN, LEGAL),
+    (S.EVIDENCE_COMPLETE, E.WITHDRAW): (S.WITHDRAWN, LEGAL),
+    (S.CLOSED, E.REOPEN): (S.REGISTERED, LEGAL),
+    (S.WITHDRAWN, E.REOPEN): (S.REGISTERED, LEGAL),
+}
+
+
+def _ready(state: State, event: Event) -> CaseView:
+    """A case on which every guard of `event` passes."""
+    kind = {E.APPROVE_SETTLEMENT: "settle", E.APPROVE_REJECTION: "reject", E.APPROVE_ESCALATION: "escalate"}
+    return CaseView(state=state, assessment_outcome="liable", proposal_kind=kind.get(event, "settle"),
+                    payment_recorded=True, judgment_recorded=True)
+
+
+@pytest.mark.parametrize(("state", "event", "role"), list(itertools.product(State, Event, Role)))
+def test_every_state_event_role(state: State, event: Event, role: Role) -> None:
+    verdict = judge(_ready(state, event), event, role, reason="理由充分")
+    target, roles = EXPECTED.get((state, event), (None, set()))
+    if target is not None and role in roles:
+        assert verdict.allowed and verdict.target is target, verdict.reasons
+    else:
+        assert not verdict.allowed and verdict.target is None
+        assert verdict.reasons in (("wrong_state",), ("role",))
+
+
+@pytest.mark.parametrize(("view", "event", "role", "reasons"), [
+    (CaseView(S.DRAFT, missing_intake=("event_on", "reported_on")), E.SUBMIT, R.FIELD,
+     ("missing:event_on", "missing:reported_on")),
+    (CaseView(S.DRAFT, report_before_event=True), E.SUBMIT, R.LEGAL, ("report_before_event",)),
+    (CaseView(S.REGISTERED), E.CONFIRM_CHECK, R.LEGAL, ("not_checked",)),
+    (CaseView(S.REGISTERED, assessment_outcome="insufficient_facts"), E.CONFIRM_CHECK, R.LEGAL,
+     ("insufficient_facts",)),
+    (CaseView(S.ASSESSED, missing_evidence=("signed_registration",)), E.COMPLETE_EVIDENCE, R.LEGAL,
+     ("evidence:signed_registration",)),
+    (CaseView(S.EVIDENCE_COMPLETE), E.PROPOSE, R.LEGAL, ("no_proposal",)),
+    (CaseView(S.DECISION_PENDING, proposal_kind="settle", proposed_by_actor=True), E.APPROVE_SETTLEMENT,
+     R.LEGAL_HEAD, ("own_proposal",)),
+    (CaseView(S.DECISION_PENDING, proposal_kind="reject"), E.APPROVE_SETTLEMENT, R.LEGAL_HEAD, ("no_proposal",)),
+    (CaseView(S.SETTLED), E.RECORD_PAYMENT, R.LEGAL, ("no_payment",)),
+    (CaseView(S.IN_LITIGATION), E.RECORD_JUDGMENT, R.LEGAL, ("no_judgment",)),
+])
+def test_guards_say_why(view: CaseView, event: Event, role: Role, reasons: tuple[str, ...]) -> None:
+    verdict = judge(view, event, role, reason="x")
+    assert not verdict.allowed and verdict.reasons == reasons
+
+
+def test_withdraw_and_reopen_need_a_reason() -> None:
+    assert judge(CaseView(S.REGISTERED), E.WITHDRAW, R.LEGAL).reasons == ("reason_required",)
+    assert judge(CaseView(S.CLOSED), E.REOPEN, R.LEGAL, reason="  ").reasons == ("reason_required",)
+    assert judge(CaseView(S.CLOSED), E.REOPEN, R.LEGAL, reason="新证据").allowed
+
+
+def test_field_worker_acts_only_on_their_own_units_cases() -> None:
+    foreign = CaseView(S.DRAFT, field_owned=False)
+    assert judge(foreign, E.SUBMIT, R.FIELD).reasons == ("role",)
+    assert judge(foreign, E.SUBMIT, R.LEGAL).allowed
+
+
+def test_available_lists_only_what_the_role_may_try_here() -> None:
+    events = [e for e, _ in available(CaseView(S.REGISTERED, assessment_outcome="liable"), R.FIELD)]
+    assert events == [E.WITHDRAW]
+    head = dict(available(CaseView(S.DECISION_PENDING, proposal_kind="reject"), R.LEGAL_HEAD))
+    assert head[E.APPROVE_REJECTION].allowed and not head[E.APPROVE_SETTLEMENT].allowed

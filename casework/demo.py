@@ -135,8 +135,11 @@ def load_demo(say: Callable[[str], None]) -> None:
                 facts=FACTS[category](rng),
                 circumstances={"facility_owner": "utility", "utility_maintains": True, "cause": "utility_fault"},
             )
-            if case.state not in (State.DRAFT, State.REGISTERED):  # past intake: the legal officer has checked it
+            if case.state != State.DRAFT:  # submitted: checked, and the company's officer has it
+                case.submitted_at = now
                 run_rule_check(session, users[Role.LEGAL].actor(), case, table=table, calendar=days, now=now)
+                if case.unit_path.startswith(users[Role.LEGAL].unit.path):
+                    case.assignee = users[Role.LEGAL]
     say("demo data loaded: 10 units, 5 users, 26 cases. Demo logins (shown once, keep them):")
     for username, role_name, unit_code, secret in credentials:
         say(f"  {username:14} {role_name:11} {unit_code:15} password: {secret}")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -15,14 +18,16 @@ from casework.cases import deadlines
 from casework.cases.assignment import officers_for
 from casework.cases.forms import CaseEditForm
 from casework.cases.models import Case
-from casework.cases.service import StaleEdit, describe_conflict, edit_case, find_case, list_cases
+from casework.cases.search import excerpt, highlight
+from casework.cases.search import terms as search_terms
+from casework.cases.service import StaleEdit, describe_conflict, edit_case, filter_choices, find_case, list_cases
 from casework.cases.workflow import actions
 from casework.db import db, unit_of_work, utcnow
 from casework.domain.access import Actor, Perm, can_edit_case
 from casework.domain.lifecycle import BY_EVENT
 from casework.domain.personal import mask_bank_account, mask_id_number, mask_phone
 from casework.formatting import SHANGHAI
-from casework.labels import CATEGORY, STATE
+from casework.labels import CATEGORY, OUTCOME, STATE
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 REASON_EVENTS = frozenset(t.event for t in BY_EVENT.values() if t.needs_reason)
@@ -51,20 +56,72 @@ def identifiers(case: Case, actor: Actor) -> dict[str, Any]:
     }
 
 
+# The list's GET parameters; anything else (and anything malformed) is ignored, never an error.
+LIST_ARGS = ("q", "state", "category", "unit", "assignee", "outcome", "overdue", "created_from", "created_to",
+             "event_from", "event_to", "sort")
+SORT = {"new": _l("最新登记在前"), "old": _l("最早登记在前"), "due": _l("期限最近在前"), "amount": _l("索赔金额从高到低")}
+
+
+def _day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _id(value: str) -> int | None:
+    # ASCII digits only ("²".isdigit() is true, int("²") fails) and small enough for an INTEGER column.
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else None
+
+
+def _criteria(args: dict[str, str], tz: ZoneInfo) -> dict[str, Any]:
+    """The form's values as list_cases arguments; dates are local (Beijing) days, stored instants are UTC."""
+
+    def start_of(day: date | None) -> datetime | None:
+        return datetime.combine(day, time(), tzinfo=tz) if day else None
+
+    created_to = _day(args["created_to"])
+    assignee = args["assignee"]
+    return {
+        "q": args["q"], "state": args["state"] if args["state"] in STATE else "",
+        "category": args["category"] if args["category"] in CATEGORY else "",
+        "unit_id": _id(args["unit"]),
+        "assignee": assignee if assignee in ("me", "none") else _id(assignee),
+        "outcome": args["outcome"] if args["outcome"] in OUTCOME else "", "overdue": args["overdue"] == "1",
+        "created_from": start_of(_day(args["created_from"])),
+        "created_before": start_of(created_to + timedelta(days=1)) if created_to else None,
+        "event_from": _day(args["event_from"]), "event_to": _day(args["event_to"]),
+        "sort": args["sort"] if args["sort"] in SORT else "new",
+    }
+
+
+def _row(case: Case, terms: list[str]) -> dict[str, Any]:
+    """What a list row shows, the search's matches marked; every piece is escaped before it is marked."""
+    phone = mask_phone(case.claimant_phone) if case.claimant_phone else None
+    snippet = next((found for text in (case.address, case.claimant_address, case.description)
+                    if (found := excerpt(text, terms))), None) if terms else None
+    return {"case": case, "number": highlight(case.number, terms), "name": highlight(case.claimant_name, terms),
+            "phone": highlight(phone, terms) if phone else None, "snippet": snippet}
+
+
 @bp.route("/")
 @requires(Perm.CASE_READ)
 def index() -> Any:
     actor = current_actor()
-    q = request.args.get("q", "").strip()[:100]
-    state = request.args.get("state", "")
-    category = request.args.get("category", "")
-    page = request.args.get("page", 1, type=int) or 1
-    result = list_cases(db.session(), actor, q=q, state=state if state in STATE else "",
-                        category=category if category in CATEGORY else "", page=page,
-                        per_page=current_app.config["PAGE_SIZE"])
-    rows = [(c, mask_phone(c.claimant_phone) if c.claimant_phone else None) for c in result.items]
-    return render_template("cases/list.html", page=result, rows=rows, q=q, state=state, category=category,
-                           states=STATE, categories=CATEGORY)
+    args = {name: request.args.get(name, "").strip()[:100] for name in LIST_ARGS}
+    tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    session = db.session()
+    result = list_cases(session, actor, **_criteria(args, tz), today=utcnow().astimezone(tz).date(),
+                        after=request.args.get("after", "")[:200], per_page=current_app.config["PAGE_SIZE"])
+    units, officers = filter_choices(session, actor)
+    terms = search_terms(args["q"])
+    filters = {name: value for name, value in args.items() if value}  # for the next-page and first-page links
+    return render_template(
+        "cases/list.html", page=result, rows=[_row(c, terms) for c in result.items], args=args, filters=filters,
+        states=STATE, categories=CATEGORY, outcomes=OUTCOME, sorts=SORT, units=units, officers=officers,
+        # The secondary filters stay folded (results first on a phone); the fold says how many are set.
+        more_set=sum(1 for n in LIST_ARGS if args[n] and n not in ("q", "state", "category", "sort")),
+    )
 
 
 @bp.route("/<number>")

@@ -1,0 +1,23 @@
+// Intake form, progressive enhancement only (the form works without it): record the phone's position
+// when the user allows it. A file, not an inline script: the CSP forbids inline code.
+(function () {
+  "use strict";
+  var button = document.querySelector("[data-gps]");
+  var lat = document.getElementById("gps_lat");
+  var lng = document.getElementById("gps_lng");
+  var status = document.querySelector("[data-gps-status]");
+  if (!button || !lat || !lng || !status || !("geolocation" in navigator)) {
+    return;
+  }
+  button.classList.remove("d-none");
+  button.addEventListener("click", function () {
+    status.textContent = button.dataset.waiting;
+    navigator.geolocation.getCurrentPosition(function (position) {
+      lat.value = position.coords.latitude.toFixed(6);
+      lng.value = position.coords.longitude.toFixed(6);
+      status.textContent = button.dataset.done + " " + lat.value + ", " + lng.value;
+    }, function () {
+      status.textContent = button.dataset.failed;
+    }, {enableHighAccuracy: true, timeout: 20000, maximumAge: 60000});
+  });
+}());

@@ -51,7 +51,7 @@ def init_command() -> None:
     from casework.db import db, unit_of_work, utcnow
     from casework.domain.access import SYSTEM
     from casework.i18n import compile_translations
-    from casework.rulecheck.tables import load_bundled, load_bundled_calendar
+    from casework.ruletable.store import load_bundled, load_bundled_calendar
 
     compile_translations()
     folder = Path(instance_path())
@@ -179,11 +179,27 @@ def audit_verify() -> None:
     sys.exit(1)
 
 
+@click.group("bench")
+def bench_group() -> None:
+    """Benchmark data (see bench/README.md)."""
+
+
+@bench_group.command("seed")
+@click.option("--cases", default=100_000, show_default=True)
+@click.option("--units", default=200, show_default=True)
+@with_appcontext
+def bench_seed(cases: int, units: int) -> None:
+    """Load a large fictional data set: Chinese names, villages, long descriptions, every category and state."""
+    from casework.seed import seed
+
+    seed(cases, units, say=click.echo)
+
+
 def register_cli(app: Flask) -> None:
     """Commands that need the app; `init` and `assess` live on the console script (they run without one)."""
     from casework.rulecheck import cli as rulecheck_cli
 
-    for command in (demo_command, users_group, units_group, audit_group, *rulecheck_cli.APP_COMMANDS):
+    for command in (demo_command, users_group, units_group, audit_group, bench_group, *rulecheck_cli.APP_COMMANDS):
         app.cli.add_command(command)
 
 

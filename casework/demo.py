@@ -18,7 +18,7 @@ from casework.domain.access import SYSTEM, Role
 from casework.domain.lifecycle import State
 from casework.domain.personal import id_check_digit
 from casework.rulecheck.service import run_rule_check
-from casework.rulecheck.tables import calendar, current_table
+from casework.ruletable.store import calendar, current_table
 
 # (code, name, kind, parent code). Every name is invented; "示范" marks the data as a demo.
 UNITS = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -12,8 +13,10 @@ from flask import Flask
 from flask_babel import get_locale
 
 from casework import labels
+from casework.domain.contract import FACT_FIELDS, TOP_FIELDS, FieldSpec
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+_STEP = re.compile(r"^\[?(\w+)\]?(?:\[(\d+)\])?$")
 
 
 def money(value: Decimal | str | None) -> str:
@@ -75,6 +78,25 @@ def audit_value(value: Any, key: str) -> Any:
 def param_text(value: Any) -> str:
     """A rule-table parameter as a person edits it: JSON for structures and booleans, plain text otherwise."""
     return json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list | bool) else str(value)
+
+
+def fact_label(category: str, path: str, english: bool = False) -> str:
+    """'facts.appliances[0].purchase_date' → '损坏电器清单 第1项 购置日期' (or its English labels)."""
+    parts = path.split(".")
+    specs: dict[str, FieldSpec] | None = TOP_FIELDS
+    words = []
+    for part in parts:
+        match = _STEP.match(part)
+        name, index = (match.group(1), match.group(2)) if match else (part, None)
+        spec = (specs or {}).get(name)
+        if name == "facts":
+            specs = FACT_FIELDS.get(category, {})
+            continue
+        words.append((spec.label_en if english else spec.label_zh) if spec else name)
+        if index is not None:
+            words.append(f"#{int(index) + 1}" if english else f"第{int(index) + 1}项")
+        specs = dict(spec.items) if spec and spec.items else None
+    return " ".join(words)
 
 
 def register(app: Flask) -> None:

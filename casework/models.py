@@ -3,7 +3,8 @@
 from casework.audit.models import AuditEvent
 from casework.auth.models import ApiToken, LoginFailure, Unit, User, UserSession
 from casework.cases.models import Case, CaseDeadline, CaseNumberCounter, CaseSearch
-from casework.rulecheck.models import Assessment, CalendarDay, RuleTableVersion
+from casework.rulecheck.models import Assessment
+from casework.ruletable.models import CalendarDay, RuleTableVersion
 
 __all__ = [
     "ApiToken", "Assessment", "AuditEvent", "CalendarDay", "Case", "CaseDeadline", "CaseNumberCounter", "CaseSearch", "LoginFailure",

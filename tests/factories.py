@@ -103,7 +103,7 @@ def token(client: FlaskClient, page: str = "/password") -> str:
 
 def load_rule_table() -> str:
     """Publish the bundled table and seed the calendar, as `casework init` does; returns the version."""
-    from casework.rulecheck.tables import load_bundled, load_bundled_calendar
+    from casework.ruletable.store import load_bundled, load_bundled_calendar
 
     with ctx(), unit_of_work() as session:
         row = load_bundled(session, SYSTEM, utcnow())

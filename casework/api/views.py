@@ -12,7 +12,7 @@ from casework.auth.guard import api_token
 from casework.db import db
 from casework.domain.contract import validate_case, validate_cases
 from casework.domain.rules import assess
-from casework.rulecheck.tables import calendar, current_table
+from casework.ruletable.store import calendar, current_table
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

@@ -23,7 +23,7 @@ def _configured_table() -> tuple[RuleTable, HolidayCalendar | None]:
     """The instance database's table when one is initialised, else the one bundled with the package."""
     from casework import create_app, instance_path
     from casework.db import db
-    from casework.rulecheck.tables import calendar, current_table
+    from casework.ruletable.store import calendar, current_table
 
     if not ((Path(instance_path()) / "config.py").exists() or os.environ.get("CASEWORK_DATABASE_URL")):
         return load_bundled_table(), None
@@ -32,6 +32,7 @@ def _configured_table() -> tuple[RuleTable, HolidayCalendar | None]:
         with app.app_context():
             session = db.session()
             found = current_table(session), calendar(session)
+            db.session.remove()
             db.engine.dispose()
             return found
     except (SQLAlchemyError, RuntimeError):
@@ -54,9 +55,21 @@ def assess_command(source: Any, pretty: bool) -> None:
             click.echo(f"{error.path}: {error.message}", err=True)
         sys.exit(2)
     table, days = _configured_table()
-    results: Any = [assess(case, table, days) for case in body] if isinstance(body, list) else assess(
-        body, table, days)
-    click.echo(json.dumps(results, ensure_ascii=False, indent=2 if pretty else None))
+    indent = 2 if pretty else None
+    if not isinstance(body, list):
+        click.echo(json.dumps(assess(body, table, days), ensure_ascii=False, indent=indent))
+        return
+    # Results are written as they come, so a file of 100,000 cases never holds 100,000 results at once.
+    out = sys.stdout
+    out.write("[")
+    for index, case in enumerate(body):
+        text = json.dumps(assess(case, table, days), ensure_ascii=False, indent=indent)
+        out.write(("," if index else "") + ("\n" + _indent(text) if pretty else text))
+    out.write("\n]\n" if pretty and body else "]\n")
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line for line in text.splitlines())
 
 
 @click.group("rules")
@@ -69,7 +82,7 @@ def rules_group() -> None:
 def rules_list() -> None:
     """Every stored version with its status."""
     from casework.db import db
-    from casework.rulecheck.models import RuleTableVersion
+    from casework.ruletable.models import RuleTableVersion
 
     for row in db.session.scalars(select(RuleTableVersion).order_by(RuleTableVersion.id)):
         click.echo(f"{row.version:20} {row.status:10} {row.summary or ''}")
@@ -82,8 +95,8 @@ def rules_list() -> None:
 def rules_export(version: str | None, out: str) -> None:
     """Write a version of the table as one JSON file, for review like code."""
     from casework.db import db
-    from casework.rulecheck.models import RuleTableVersion
-    from casework.rulecheck.tables import in_force
+    from casework.ruletable.models import RuleTableVersion
+    from casework.ruletable.store import in_force
 
     session = db.session()
     row = (session.scalar(select(RuleTableVersion).where(RuleTableVersion.version == version)) if version
@@ -104,7 +117,7 @@ def rules_import(path: str, version: str, summary: str) -> None:
     """Store a table file as a new draft; publishing it needs the head of legal's approval."""
     from casework.db import db, unit_of_work, utcnow
     from casework.domain.access import SYSTEM
-    from casework.rulecheck.tables import TableError, create_draft, in_force
+    from casework.ruletable.store import TableError, create_draft, in_force
 
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     base = in_force(db.session())
@@ -123,26 +136,31 @@ def rules_import(path: str, version: str, summary: str) -> None:
 @with_appcontext
 def recheck_command() -> None:
     """Re-run every open case against the table in force and report what changed."""
+    from flask import current_app
     from sqlalchemy import func
 
     from casework.cases.models import Case
+    from casework.config import targets
     from casework.db import db, unit_of_work, utcnow
     from casework.domain.access import SYSTEM
     from casework.domain.lifecycle import OPEN_STATES
     from casework.rulecheck.service import recheck_open_cases
-    from casework.rulecheck.tables import calendar, current_table
+    from casework.ruletable.store import calendar, current_table
 
     session = db.session()
     total = session.scalar(select(func.count()).select_from(Case).where(
         Case.state.in_([s.value for s in OPEN_STATES]))) or 0
     table, days = current_table(session), calendar(session)
     bar = click.progressbar(length=total, label=f"re-checking against {table.version}", file=sys.stderr)
-    with bar, unit_of_work() as work:
-        report = recheck_open_cases(work, SYSTEM, table=table, calendar=days, now=utcnow(), progress=bar.update)
-    for change in report.changed or []:
+
+    def show(change: Any) -> None:
         click.echo(f"{change.number}: {change.old_outcome} {change.old_amount} → {change.new_outcome} "
                    f"{change.new_amount}")
-    click.echo(f"checked {report.checked} open cases; {len(report.changed or [])} changed")
+
+    with bar, unit_of_work() as work:
+        report = recheck_open_cases(work, SYSTEM, table=table, calendar=days, now=utcnow(),
+                                    targets=targets(current_app.config), progress=bar.update, on_change=show)
+    click.echo(f"checked {report.checked} open cases; {report.changed} changed")
 
 
 @click.group("tokens")
@@ -215,8 +233,8 @@ def rates_import(path: Path, version: str, table_id: str | None, label: str | No
 
     from casework.db import db, unit_of_work, utcnow
     from casework.domain.access import SYSTEM
-    from casework.rulecheck.rates_import import RatesError, read_rates
-    from casework.rulecheck.tables import TableError, create_draft, in_force
+    from casework.ruletable.rates_import import RatesError, read_rates
+    from casework.ruletable.store import TableError, create_draft, in_force
 
     try:
         rates = read_rates(path, table_id=table_id or path.stem, label=label or path.stem, source=path.name)

@@ -16,10 +16,11 @@ from casework.cases.service import find_case
 from casework.db import db, unit_of_work, utcnow
 from casework.domain.access import Perm
 from casework.domain.rules import RuleTable, load_bundled_table
-from casework.rulecheck.models import RuleTableVersion
-from casework.rulecheck.present import applied_rules, fact_label
+from casework.formatting import fact_label
+from casework.rulecheck.present import applied_rules
 from casework.rulecheck.service import assessment_count, latest_assessment, run_rule_check
-from casework.rulecheck.tables import calendar, current_table, parse
+from casework.ruletable.models import RuleTableVersion
+from casework.ruletable.store import calendar, current_table, parse
 
 bp = Blueprint("rulecheck", __name__)
 

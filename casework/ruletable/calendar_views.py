@@ -13,9 +13,9 @@ from casework.auth.forms import ConfirmForm
 from casework.auth.guard import current_actor, requires
 from casework.db import db, unit_of_work, utcnow
 from casework.domain.access import Perm
-from casework.rulecheck.forms import CalendarDayForm
-from casework.rulecheck.holidays import remove_day, set_day
-from casework.rulecheck.models import CalendarDay
+from casework.ruletable.forms import CalendarDayForm
+from casework.ruletable.holidays import remove_day, set_day
+from casework.ruletable.models import CalendarDay
 
 bp = Blueprint("calendar", __name__, url_prefix="/admin/calendar")
 
@@ -33,7 +33,7 @@ def index() -> Any:
         return redirect(url_for("calendar.index", year=form.day.data.year))
     days = db.session.scalars(select(CalendarDay).where(CalendarDay.day.between(date(year, 1, 1), date(year, 12, 31)))
                               .order_by(CalendarDay.day)).all()
-    return render_template("rulecheck/calendar.html", year=year, days=days, form=form, confirm=ConfirmForm())
+    return render_template("ruletable/calendar.html", year=year, days=days, form=form, confirm=ConfirmForm())
 
 
 @bp.route("/<day>/remove", methods=["POST"])

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from casework.audit.service import record
 from casework.domain.access import Actor
-from casework.rulecheck.models import CalendarDay
+from casework.ruletable.models import CalendarDay
 
 
 def set_day(session: Session, actor: Actor, *, day: date, kind: str, name: str, now: datetime) -> None:

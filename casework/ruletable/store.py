@@ -15,7 +15,7 @@ from casework.audit.service import record
 from casework.domain.access import Actor, Role
 from casework.domain.calendar import HolidayCalendar
 from casework.domain.rules import RuleTable, bundled_table_dict, load_bundled_table
-from casework.rulecheck.models import CalendarDay, RuleTableVersion
+from casework.ruletable.models import CalendarDay, RuleTableVersion
 
 DRAFT, SUBMITTED, PUBLISHED, SUPERSEDED = "draft", "submitted", "published", "superseded"
 

@@ -15,10 +15,10 @@ from casework.auth.guard import current_actor, requires
 from casework.db import db, unit_of_work, utcnow
 from casework.domain.access import Perm, Role
 from casework.domain.contract import CATEGORIES
-from casework.rulecheck.forms import DecisionForm, DraftForm, ParameterForm, UploadForm
-from casework.rulecheck.models import RuleTableVersion
-from casework.rulecheck.service import impact
-from casework.rulecheck.tables import (
+from casework.ruletable.forms import DecisionForm, DraftForm, ParameterForm, UploadForm
+from casework.ruletable.impact import impact
+from casework.ruletable.models import RuleTableVersion
+from casework.ruletable.store import (
     DRAFT,
     SUBMITTED,
     TableError,
@@ -70,7 +70,7 @@ def _version(version: str) -> RuleTableVersion:
 @requires(Perm.RULES_READ)
 def index() -> Any:
     versions = db.session.scalars(select(RuleTableVersion).order_by(RuleTableVersion.id.desc())).all()
-    return render_template("rulecheck/versions.html", versions=versions, form=DraftForm(),
+    return render_template("ruletable/versions.html", versions=versions, form=DraftForm(),
                            can_edit=current_actor().can(Perm.RULES_EDIT))
 
 
@@ -108,7 +108,7 @@ def show(version: str) -> Any:
     actor = current_actor()
     editing = row.status == DRAFT and actor.can(Perm.RULES_EDIT)
     return render_template(
-        "rulecheck/version.html", row=row, table=table, rules=rules, category=category, instrument=instrument,
+        "ruletable/version.html", row=row, table=table, rules=rules, category=category, instrument=instrument,
         categories=CATEGORIES, instruments=instruments, editing=editing,
         param_form=ParameterForm(), upload_form=UploadForm(), confirm=ConfirmForm(), decision=DecisionForm(),
         can_submit=editing, can_decide=row.status == SUBMITTED and actor.role is Role.LEGAL_HEAD,
@@ -122,7 +122,7 @@ def show_impact(version: str) -> Any:
     session = db.session()
     current = current_table(session)
     changes = impact(session, current=current, proposed=parse(row), calendar=calendar(session), now=utcnow())
-    return render_template("rulecheck/impact.html", row=row, current=current, changes=changes)
+    return render_template("ruletable/impact.html", row=row, current=current, changes=changes)
 
 
 @bp.route("/<version>/parameter", methods=["POST"])

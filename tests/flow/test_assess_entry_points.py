@@ -74,7 +74,7 @@ def test_cli_uses_the_initialised_instance_table(app: Flask, monkeypatch: pytest
     """With an instance database the CLI reads the table in force there, not the bundled file."""
     from casework.db import db, unit_of_work, utcnow
     from casework.domain.access import SYSTEM
-    from casework.rulecheck.tables import create_draft, decide, in_force, submit
+    from casework.ruletable.store import create_draft, decide, in_force, submit
 
     load_rule_table()
     head = make_user("head1", Role.LEGAL_HEAD, make_units()["P"])

@@ -1,6 +1,6 @@
 """Benchmarks of the legal-basis check (issue #3). One command, from the repository root:
 
-    .venv/bin/python bench/run.py             # 100,000 cases (about 4 minutes on 2 cores)
+    .venv/bin/python bench/run.py             # 100,000 cases (~10 min on 2 cores today, 8 of them recheck)
     .venv/bin/python bench/run.py --quick     # 10,000-case smoke run
     .venv/bin/python bench/run.py --cases 30000 --only engine,cli
 
@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -76,19 +76,28 @@ def clean_env(instance: Path) -> dict[str, str]:
     return env
 
 
+GNU_TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None
+
+
 def run_proc(argv: Sequence[str], env: dict[str, str], workdir: Path) -> Proc:
-    """Run argv with stdout to /dev/null; wall time and the child's own peak RSS (os.wait4)."""
-    err_path = workdir / "stderr.txt"
+    """Run argv with stdout to /dev/null; wall time and the child's peak RSS.
+
+    The peak RSS comes from GNU time (`%M`) when /usr/bin/time exists: os.wait4's ru_maxrss would
+    include this benchmark process's own footprint, which a forked child inherits until it execs.
+    """
+    err_path, rss_path = workdir / "stderr.txt", workdir / "maxrss.txt"
+    command = [GNU_TIME, "-f", "%M", "-o", str(rss_path), *argv] if GNU_TIME else list(argv)
     with open(os.devnull, "wb") as out, open(err_path, "wb") as err:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(list(argv), stdout=out, stderr=err, env=env, cwd=str(ROOT))
+        proc = subprocess.Popen(command, stdout=out, stderr=err, env=env, cwd=str(ROOT))
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
     tail = err_path.read_text("utf-8", "replace")[-2000:]
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} exited {proc.returncode}:\n{tail}")
-    return Proc(seconds, usage.ru_maxrss / 1024, tail)  # ru_maxrss is in KiB on Linux
+    kib = int(rss_path.read_text().split()[-1]) if GNU_TIME else usage.ru_maxrss  # KiB on Linux
+    return Proc(seconds, kib / 1024, tail)
 
 
 def best_proc(reps: int, argv: Sequence[str], env: dict[str, str], workdir: Path) -> Proc:
@@ -202,10 +211,12 @@ def bench_cli(cases: list[dict[str, Any]], reps: int, work: Path, report: Report
 # -- (3) casework recheck on SQLite ---------------------------------------------------------------
 def make_instance(cases: list[dict[str, Any]], instance: Path, work: Path) -> float:
     """`casework init` a fresh instance, then bulk-insert the cases as open case records; seconds taken."""
-    from sqlalchemy import create_engine, event, insert
+    from sqlalchemy import Table, create_engine, event, insert
 
     from casework.auth.models import Unit, User
     from casework.cases.models import Case
+
+    unit_t, user_t, case_t = (cast(Table, m.__table__) for m in (Unit, User, Case))
 
     instance.mkdir()
     t0 = time.perf_counter()
@@ -219,12 +230,11 @@ def make_instance(cases: list[dict[str, Any]], instance: Path, work: Path) -> fl
     now = datetime(2026, 1, 15, 8, 0, tzinfo=UTC)
     states = ("registered", "assessed")
     with engine.begin() as conn:
-        conn.execute(insert(Unit.__table__), [{"id": 9001, "code": "BENCH", "name": "基准测试供电所",
+        conn.execute(insert(unit_t), [{"id": 9001, "code": "BENCH", "name": "基准测试供电所",
                                                "kind": "station", "parent_id": None, "path": "/9001/"}])
-        conn.execute(insert(User.__table__), [{
+        conn.execute(insert(user_t), [{
             "id": 9001, "username": "bench", "display_name": "基准测试", "role": "field", "unit_id": 9001,
             "password_hash": "not-a-hash", "active": True, "must_change_password": False, "created_at": now}])
-        table = Case.__table__
         batch: list[dict[str, Any]] = []
         for i, case in enumerate(cases, 1):
             amount = case.get("claimed_amount")
@@ -238,10 +248,10 @@ def make_instance(cases: list[dict[str, Any]], instance: Path, work: Path) -> fl
                 "created_by_id": 9001, "created_at": now, "updated_at": now, "version": 1,
             })
             if len(batch) == 5000:
-                conn.execute(insert(table), batch)
+                conn.execute(insert(case_t), batch)
                 batch = []
         if batch:
-            conn.execute(insert(table), batch)
+            conn.execute(insert(case_t), batch)
     engine.dispose()
     return time.perf_counter() - t0
 

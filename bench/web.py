@@ -96,7 +96,8 @@ class Client:
 
 
 def wrk(url: str, cookie: str, seconds: int = 10) -> float:
-    out = subprocess.run(["wrk", "-t2", "-c8", f"-d{seconds}s", "-H", f"Cookie: {cookie}", url],
+    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
+    out = subprocess.run(["wrk", "-t2", "-c8", f"-d{seconds}s", *headers, url],
                          capture_output=True, text=True, check=True).stdout
     match = re.search(r"Requests/sec:\s+([\d.]+)", out)
     assert match, out
@@ -128,8 +129,9 @@ def measure(db: str, cases: int, requests: int, folder: Path) -> list[tuple[str,
             if not token:
                 break
             page = token.group(1).replace("&amp;", "&")
+        anonymous = Client(base)
+        base_median, base_p95 = anonymous.timed("/login", requests)
         pages = {
-            "baseline: login page (template, no database)": "/login",
             "case list, first page": "/cases/",
             "case list, page 1,000 (state + category filter)": page,
             "search 2 characters, common (王芳)": "/cases/?q=" + urllib.parse.quote("王芳"),
@@ -138,14 +140,16 @@ def measure(db: str, cases: int, requests: int, folder: Path) -> list[tuple[str,
             "search 4 characters, rare (石湖营村)": "/cases/?q=" + urllib.parse.quote("石湖营村"),
             "case page": f"/cases/{number.group(0)}",
         }
-        rows = []
+        rows = [("baseline: login page, anonymous (template, no database)",
+                 f"median {base_median:.1f} ms, p95 {base_p95:.1f} ms")]
+        print(f"  {rows[0][0]:52} median {base_median:6.1f} ms  p95 {base_p95:6.1f} ms")
         for label, path in pages.items():
             client.timed(path, 5)  # warm
             median, p95 = client.timed(path, requests)
             rows.append((label, f"median {median:.1f} ms, p95 {p95:.1f} ms"))
             print(f"  {label:52} median {median:6.1f} ms  p95 {p95:6.1f} ms")
         cookie = client.cookie()
-        baseline = wrk(base + "/login", cookie)
+        baseline = wrk(base + "/login", "")
         for label, path in (("case list", "/cases/"), ("case page", f"/cases/{number.group(0)}")):
             rps = wrk(base + path, cookie)
             rows.append((f"8 connections, {label}", f"{rps:,.0f} req/s = {rps / baseline:.2f}× baseline"))

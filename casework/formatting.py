@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, datetime
+from functools import lru_cache
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -53,7 +54,13 @@ def moment(value: datetime | None) -> str:
 def label(code: str | None, table: str) -> Any:
     if code is None:
         return "—"
-    return getattr(labels, table.upper()).get(code, code)
+    return _label(code, table, str(get_locale() or "zh"))
+
+
+@lru_cache(maxsize=4096)
+def _label(code: str, table: str, locale: str) -> str:
+    """Labels are fixed per language: translate each once, not on every row of every page."""
+    return str(getattr(labels, table.upper()).get(code, code))
 
 
 def refusal(code: str) -> Any:

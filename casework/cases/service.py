@@ -309,7 +309,11 @@ def filter_choices(session: Session, actor: Actor) -> tuple[list[Unit], list[Use
     scope = case_scope(actor)
     if scope is None:
         return [], []
-    units = list(session.scalars(select(Unit).where(Unit.path.startswith(scope, autoescape=True)).order_by(Unit.path)))
+    # Stations are many (hundreds in a province) and a station is one click away in its county:
+    # offering provinces, cities and counties keeps the page light; "including sub-units" does the rest.
+    units = list(session.scalars(select(Unit).where(Unit.path.startswith(scope, autoescape=True),
+                                                    (Unit.kind != "station") | (Unit.path == scope))
+                                 .order_by(Unit.path)))
     officers = list(session.scalars(
         select(User).join(Unit, User.unit_id == Unit.id)
         .where(Unit.path.startswith(scope, autoescape=True), User.role.in_([Role.LEGAL, Role.LEGAL_HEAD]))

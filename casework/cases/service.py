@@ -304,18 +304,20 @@ def list_cases(
     return Page(items, total, (total or 0) > COUNT_CAP, after_token, cursor is None)
 
 
-def filter_choices(session: Session, actor: Actor) -> tuple[list[Unit], list[User]]:
-    """The units and legal officers inside the actor's scope, for the list's filter menus."""
+def filter_choices(session: Session, actor: Actor) -> tuple[list[Any], list[Any]]:
+    """The units and legal officers inside the actor's scope, for the list's filter menus.
+
+    Plain rows (id and name), not entities: the menus are read on every list page."""
     scope = case_scope(actor)
     if scope is None:
         return [], []
     # Stations are many (hundreds in a province) and a station is one click away in its county:
     # offering provinces, cities and counties keeps the page light; "including sub-units" does the rest.
-    units = list(session.scalars(select(Unit).where(Unit.path.startswith(scope, autoescape=True),
-                                                    (Unit.kind != "station") | (Unit.path == scope))
+    units = list(session.execute(select(Unit.id, Unit.name).where(Unit.path.startswith(scope, autoescape=True),
+                                                                   (Unit.kind != "station") | (Unit.path == scope))
                                  .order_by(Unit.path)))
-    officers = list(session.scalars(
-        select(User).join(Unit, User.unit_id == Unit.id)
+    officers = list(session.execute(
+        select(User.id, User.display_name).join(Unit, User.unit_id == Unit.id)
         .where(Unit.path.startswith(scope, autoescape=True), User.role.in_([Role.LEGAL, Role.LEGAL_HEAD]))
         .order_by(User.display_name)))
     return units, officers

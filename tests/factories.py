@@ -24,6 +24,11 @@ from casework.domain.lifecycle import State
 from tests.conftest import ACTIVE_APP, csrf_from
 
 PASSWORD = "correct horse battery"
+# The facts of a typical claim: a six-year-old fridge burnt by a supply fault on the utility's line.
+UTILITY = {"facility_owner": "utility", "utility_maintains": True, "cause": "utility_fault"}
+FRIDGE = {"customer_type": "residential", "supply_voltage_v": 220, "fault_type": "phase_neutral_contact",
+          "appliances": [{"name": "电冰箱", "class": "motor", "price": "3600.00", "purchase_date": "2019-07-20",
+                          "invoice": True, "repairable": False}]}
 # 1 province, 2 cities, a county under each, a station under each county.
 TREE = (
     ("P", "province", None), ("C1", "city", "P"), ("C2", "city", "P"),

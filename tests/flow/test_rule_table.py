@@ -18,12 +18,11 @@ from casework.rulecheck.models import Assessment
 from casework.rulecheck.service import run_rule_check
 from casework.ruletable.models import RuleTableVersion
 from casework.ruletable.store import TableError, calendar, create_draft, current_table, decide, in_force, submit
-from tests.factories import load_rule_table, make_case, make_units, make_user
+from tests.factories import UTILITY, load_rule_table, make_case, make_units, make_user
 
 OLD_FRIDGE = {"customer_type": "residential", "supply_voltage_v": 220, "fault_type": "neutral_broken",
               "appliances": [{"name": "电冰箱", "class": "motor", "price": "3000.00", "purchase_date": "2005-01-01",
                               "invoice": True, "repairable": False}]}
-CIRCUMSTANCES = {"facility_owner": "utility", "utility_maintains": True, "cause": "utility_fault"}
 
 
 @pytest.fixture
@@ -33,7 +32,7 @@ def office(app: Flask) -> dict:  # type: ignore[type-arg]
     people = {"legal": make_user("legal1", Role.LEGAL, units["C1"]),
               "head": make_user("head1", Role.LEGAL_HEAD, units["C1"])}
     fridge = make_case(units["S1"], people["legal"], category="appliance", facts=OLD_FRIDGE,
-                       circumstances=CIRCUMSTANCES, event_on=date(2025, 7, 20), reported_on=date(2025, 7, 22))
+                       circumstances=UTILITY, event_on=date(2025, 7, 20), reported_on=date(2025, 7, 22))
     with app.app_context(), unit_of_work() as session:
         run_rule_check(session, people["legal"].actor(), session.get(Case, fridge.id), table=current_table(session),
                        calendar=calendar(session), now=utcnow())

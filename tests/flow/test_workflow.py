@@ -16,12 +16,7 @@ from casework.db import db
 from casework.domain.access import Role
 from casework.domain.lifecycle import State
 from casework.formatting import SHANGHAI
-from tests.factories import load, load_rule_table, login, make_case, make_units, make_user, token
-
-FRIDGE = {"customer_type": "residential", "supply_voltage_v": 220, "fault_type": "neutral_broken",
-          "appliances": [{"name": "电冰箱", "class": "motor", "price": "3600.00", "purchase_date": "2019-07-20",
-                          "invoice": True, "repairable": False}]}
-UTILITY = {"facility_owner": "utility", "utility_maintains": True, "cause": "utility_fault"}
+from tests.factories import FRIDGE, UTILITY, load, load_rule_table, login, make_case, make_units, make_user, token
 
 
 @pytest.fixture

@@ -12,12 +12,7 @@ from sqlalchemy import select
 from casework.db import db
 from casework.domain.access import Role
 from casework.rulecheck.models import Assessment
-from tests.factories import load_rule_table, login, make_case, make_units, make_user, token
-
-FRIDGE = {"customer_type": "residential", "supply_voltage_v": 220, "fault_type": "phase_neutral_contact",
-          "appliances": [{"name": "电冰箱", "class": "motor", "price": "3600.00", "purchase_date": "2019-07-20",
-                          "invoice": True, "repairable": False}]}
-UTILITY = {"facility_owner": "utility", "utility_maintains": True, "cause": "utility_fault"}
+from tests.factories import FRIDGE, UTILITY, load_rule_table, login, make_case, make_units, make_user, token
 
 
 @pytest.fixture

@@ -212,7 +212,9 @@ def _keyset(session: Session, query: Select[Any], sort: str, cursor: Cursor | No
 
     order = (column.desc(), Case.id.desc()) if descending else (column.asc(), Case.id.asc())
     # The list shows each case's unit; it never shows ID or bank account numbers, so they are not decrypted.
-    query = query.options(selectinload(Case.unit), defer(Case.claimant_id_number), defer(Case.claimant_bank_account))
+    # A list row never shows the facts (JSON to decode) or the full identifiers (ciphertext to decrypt).
+    query = query.options(selectinload(Case.unit), defer(Case.claimant_id_number), defer(Case.claimant_bank_account),
+                          defer(Case.facts), defer(Case.circumstances))
     rows: list[Case] = []
     if cursor is None or cursor.value is not None:
         keyed = query.where(column.is_not(None)) if nullable else query

@@ -301,7 +301,7 @@ def list_cases(
     total: int | None = None
     if cursor is None and after_token is None:
         total = len(items)  # the whole result is on this page
-    elif countable:
+    elif countable and cursor is None:  # counted once, on the first page: later pages only continue
         total = _count(session, query.with_only_columns(Case.id), COUNT_CAP + 1)
     return Page(items, total, (total or 0) > COUNT_CAP, after_token, cursor is None)
 

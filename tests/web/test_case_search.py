@@ -17,7 +17,7 @@ from casework.db import unit_of_work
 from casework.domain.access import Role
 from tests.factories import ctx, login, make_case, make_units, make_user
 
-_NUMBER = re.compile(r'class="case-number" href="/cases/(PC-\d{4}-\d{6})"')
+_NUMBER = re.compile(r'class="case-row" role="row" href="/cases/(PC-\d{4}-\d{6})"')
 
 
 @pytest.fixture

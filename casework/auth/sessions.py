@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from casework.audit.service import record
 from casework.auth.models import LoginFailure, User, UserSession
@@ -95,7 +95,9 @@ class Loaded:
 
 def load_session(session: Session, token: str, *, now: datetime, limits: Limits) -> Loaded | None:
     """The user behind a live session token, or None when it ended, idled out or aged out."""
-    row = session.get(UserSession, _token_hash(token))
+    # One query for the session, its user and the user's unit: this runs on every request.
+    row = session.scalar(select(UserSession).where(UserSession.token_hash == _token_hash(token))
+                         .options(joinedload(UserSession.user).joinedload(User.unit)))
     if row is None or row.ended_at is not None or not row.user.active:
         return None
     if now - row.last_seen_at > limits.idle or now - row.created_at > limits.absolute:

@@ -258,6 +258,8 @@ def _spans(value: str, wanted: Sequence[str]) -> list[tuple[int, int]]:
 def highlight(value: str | None, wanted: Sequence[str]) -> Markup:
     """The text escaped, with each match wrapped in <mark>: user text never reaches the page unescaped."""
     value = value or ""
+    if not wanted:  # the plain list: nothing to mark, every row of every page comes through here
+        return escape(value)
     out, last = Markup(), 0
     for begin, end in _spans(value, wanted):
         out += escape(value[last:begin]) + Markup("<mark>") + escape(value[begin:end]) + Markup("</mark>")

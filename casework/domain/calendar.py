@@ -24,9 +24,11 @@ class HolidayCalendar:
     holidays: frozenset[date] = frozenset()
     workdays: frozenset[date] = frozenset()
     years: tuple[Mapping[str, Any], ...] = field(default=(), compare=False)
-    #: Memo of period ends: they depend only on (start, unit, length) and this calendar, and batch
-    #: assessments ask for the same few thousand dates again and again.
-    _memo: dict[tuple[date, str, int], date] = field(default_factory=dict, compare=False, repr=False)
+    #: Memo of results that depend only on dates, numbers and this calendar: period ends, keyed
+    #: (start, unit, length), and the rules' limitation periods, keyed ("limitation", ...). Batch
+    #: assessments ask for the same few thousand dates again and again; a calendar made for one case
+    #: (`with_holidays`) takes its memo with it.
+    memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def is_rest_day(self, day: date) -> bool:
         """A public holiday, or a weekend day that is not an adjusted working day."""
@@ -109,18 +111,18 @@ def period_end_days(start: date, days: int, cal: HolidayCalendar) -> date:
     last day is start + days; 第二百零三条 moves it to the next working day.
     """
     key = (start, "d", days)
-    end = cal._memo.get(key)
+    end: date | None = cal.memo.get(key)
     if end is None:
-        end = cal._memo[key] = _ends_on(start + timedelta(days=days), cal)
+        end = cal.memo[key] = _ends_on(start + timedelta(days=days), cal)
     return end
 
 
 def period_end_months(start: date, months: int, cal: HolidayCalendar) -> date:
     """Last day of a period in months (民法典 第二百零一条、第二百零二条、第二百零三条)."""
     key = (start, "m", months)
-    end = cal._memo.get(key)
+    end: date | None = cal.memo.get(key)
     if end is None:
-        end = cal._memo[key] = _ends_on(add_months(start, months), cal)
+        end = cal.memo[key] = _ends_on(add_months(start, months), cal)
     return end
 
 

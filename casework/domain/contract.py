@@ -17,6 +17,8 @@ __all__ = [
     "TOP_FIELDS",
     "FieldError",
     "FieldSpec",
+    "date_or_none",
+    "format_date",
     "parse_date",
     "validate_case",
     "validate_cases",
@@ -201,20 +203,37 @@ class FieldError:
 
 def parse_date(value: object) -> date:
     """Parse a strict `YYYY-MM-DD` string (fromisoformat alone would accept `20250101`)."""
-    if not isinstance(value, str):
+    parsed = date_or_none(value)
+    if parsed is None:
         raise ValueError("not a date (YYYY-MM-DD)")
-    return _parse_date_text(value)
+    return parsed
 
 
-@lru_cache(maxsize=8192)
-def _parse_date_text(value: str) -> date:
-    # Cached: batches repeat the same dates; a failure raises and is simply not cached.
+def date_or_none(value: object) -> date | None:
+    """`parse_date` for readers of facts, where a malformed date reads as absent: None, not an error."""
+    return _date_from_text(value) if isinstance(value, str) else None
+
+
+#: Enough for every day of about ninety years (claims span decades: event, report, purchase, planting
+#: dates): with fewer entries a batch over thirty years of events evicts dates it is about to reuse.
+DATE_CACHE_SIZE = 1 << 15
+
+
+@lru_cache(maxsize=DATE_CACHE_SIZE)
+def _date_from_text(value: str) -> date | None:
+    # Cached: batches repeat the same dates, and the engine reads each case's dates several times.
     if not _DATE_RE.match(value):
-        raise ValueError("not a date (YYYY-MM-DD)")
+        return None
     try:
         return date.fromisoformat(value)
-    except ValueError as exc:
-        raise ValueError("not a date (YYYY-MM-DD)") from exc
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=DATE_CACHE_SIZE)
+def format_date(day: date) -> str:
+    """The contract's `YYYY-MM-DD` (cached: date.isoformat is slow for its size and the same days recur)."""
+    return day.isoformat()
 
 
 def _join(prefix: str, key: str) -> str:

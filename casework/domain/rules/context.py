@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from casework.domain.calendar import HolidayCalendar
-from casework.domain.contract import FACT_FIELDS, TOP_FIELDS, parse_date
+from casework.domain.contract import FACT_FIELDS, TOP_FIELDS, date_or_none
 from casework.domain.money import MoneyError, parse_money, parse_quantity
 from casework.domain.rules.model import Parameter, Rule, StagedRules
 from casework.domain.rules.table import RuleTable
@@ -31,9 +31,14 @@ class Verdict(NamedTuple):
     flags: tuple[str, ...] = ()
 
 
+#: Builds a Verdict from a full tuple of its fields: the generated Verdict(...) constructor is a Python-level
+#: function, and the helpers below run several times per case.
+_new_verdict = tuple.__new__
+
+
 def yes(detail: str = "", due: date | None = None, flags: tuple[str, ...] = ()) -> Verdict:
     """The rule's conditions hold."""
-    return Verdict(YES, detail, (), due, flags)
+    return _new_verdict(Verdict, (YES, detail, (), due, flags))
 
 
 #: The answer of most predicates most of the time; shared rather than rebuilt.
@@ -44,17 +49,17 @@ def no(detail: str = "", due: date | None = None) -> Verdict:
     """The rule's conditions do not hold."""
     if not detail and due is None:
         return NOT_APPLICABLE
-    return Verdict(NO, detail, (), due)
+    return _new_verdict(Verdict, (NO, detail, (), due, ()))
 
 
 def zero(detail: str = "") -> Verdict:
     """The rule applies and its consequence is that nothing is owed."""
-    return Verdict(ZERO, detail)
+    return _new_verdict(Verdict, (ZERO, detail, (), None, ()))
 
 
 def missing(*paths: str, detail: str = "") -> Verdict:
     """The rule cannot be decided without these facts (JSON paths)."""
-    return Verdict(MISSING, detail, tuple(paths))
+    return _new_verdict(Verdict, (MISSING, detail, paths, None, ()))
 
 
 @dataclass
@@ -68,6 +73,8 @@ class Quantum:
     measures: list[Rule] = field(default_factory=list)
 
 
+#: Only plain str and int values can be enum members (bool is an int, True == 1; lists are unhashable).
+_ENUM_TYPES = (str, int)
 #: Allowed values of enum fields: a raw read of anything else (a typo, a list) reads as absent.
 _TOP_ENUMS = {name: frozenset(spec.values) for name, spec in TOP_FIELDS.items() if spec.kind == "enum"}
 _FACT_ENUMS = {
@@ -76,7 +83,7 @@ _FACT_ENUMS = {
 }
 
 _PARSERS: dict[str, Callable[[Any], Any]] = {
-    "date": parse_date,
+    "date": date_or_none,
     "money": parse_money,
     "qty": parse_quantity,
 }
@@ -87,7 +94,7 @@ class Ctx:
 
     __slots__ = (
         "case", "facts", "table", "cal", "category", "event_date", "rules", "basis",
-        "outcome", "amount", "used_params", "cache", "enums",
+        "outcome", "amount", "used_params", "cache", "enums", "report_date", "knew_date",
     )
 
     def __init__(
@@ -114,6 +121,11 @@ class Ctx:
         self.used_params: dict[str, tuple[Parameter, bool]] = {}
         self.cache: dict[str, Any] = {}
         self.enums = _FACT_ENUMS.get(category, {})
+        # Read up front: the time rules ask for these dates again and again.
+        #: The day the claim was first made.
+        self.report_date: date | None = date_or_none(case.get("report_date"))
+        #: The day the claimant knew of the damage and the obligor; defaults to the event.
+        self.knew_date: date = date_or_none(case.get("knew_date")) or event_date
 
     # -- facts -------------------------------------------------------------------------
     def has_fact(self, key: str) -> bool:
@@ -127,31 +139,18 @@ class Ctx:
             return None
         if kind == "raw":
             allowed = self.enums.get(key)
-            return value if allowed is None or _member(value, allowed) else None
+            return value if allowed is None or (type(value) in _ENUM_TYPES and value in allowed) else None
         return _convert(value, kind)
 
     def top(self, key: str, kind: str = "raw") -> Any:
         """A top-level case field parsed as `kind`; None when absent or malformed."""
-        value = _read(self.case, key, kind)
-        if kind == "raw" and value is not None and key in _TOP_ENUMS and not _member(value, _TOP_ENUMS[key]):
+        value = self.case.get(key)
+        if value is None:
             return None
-        return value
-
-    @property
-    def report_date(self) -> date | None:
-        """The day the claim was first made (parsed once)."""
-        if "report_date" not in self.cache:
-            self.cache["report_date"] = self.top("report_date", "date")
-        report: date | None = self.cache["report_date"]
-        return report
-
-    @property
-    def knew_date(self) -> date:
-        """The day the claimant knew of the damage and the obligor; defaults to the event."""
-        if "knew_date" not in self.cache:
-            self.cache["knew_date"] = self.top("knew_date", "date") or self.event_date
-        knew: date = self.cache["knew_date"]
-        return knew
+        if kind == "raw":
+            allowed = _TOP_ENUMS.get(key)
+            return value if allowed is None or (type(value) in _ENUM_TYPES and value in allowed) else None
+        return _convert(value, kind)
 
     # -- parameters --------------------------------------------------------------------
     def param(self, name: str) -> Any:
@@ -172,18 +171,6 @@ class Ctx:
     def param_dec(self, name: str) -> Decimal:
         """A numeric parameter as a Decimal (values are stored as strings or integers)."""
         return Decimal(str(self.param(name)))
-
-
-def _member(value: Any, allowed: frozenset[Any]) -> bool:
-    # bool is an int (True == 1) and lists are unhashable: only plain str/int can be enum values.
-    return type(value) in (str, int) and value in allowed
-
-
-def _read(source: Mapping[str, Any], key: str, kind: str) -> Any:
-    value = source.get(key)
-    if value is None or kind == "raw":
-        return value
-    return _convert(value, kind)
 
 
 def _convert(value: Any, kind: str) -> Any:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
 from casework.domain.calendar import HolidayCalendar
-from casework.domain.contract import CATEGORIES, parse_date
+from casework.domain.contract import CATEGORIES, date_or_none, format_date
 from casework.domain.money import format_money
 from casework.domain.rules import catalog
 from casework.domain.rules.context import MISSING, NO, YES, ZERO, Ctx, Verdict
@@ -16,7 +16,6 @@ from casework.domain.rules.table import RuleTable
 
 _PREDICATES = catalog.PREDICATES
 _NOT_APPLICABLE_ZH = {"boundary": "属于供电企业的业务范围", "bar": "未超过期限"}
-_STAGE_ORDER = ("boundary", "merits", "time", "reduction", "quantum")
 LIABLE, NOT_LIABLE, REDUCED = "liable", "not_liable", "reduced"
 TIME_BARRED, OUTSIDE, INSUFFICIENT = "time_barred", "outside_service_boundary", "insufficient_facts"
 _NEGATIVE_ROLES = ("exemption", "zero")
@@ -51,12 +50,13 @@ class _Run:
         self.table = table
         self.calendar = calendar if calendar is not None else table.calendar
         self.steps: list[str] = []
-        self.citations: list[dict[str, str]] = []
-        self.cited: set[tuple[str, str, str]] = set()
+        #: Citations by (instrument, article, version), in the order first cited; copied into the result.
+        self.citations: dict[tuple[str, str, str], dict[str, str]] = {}
         self.flags: list[str] = []
-        self.results: list[tuple[Rule, str]] = []
-        self.deadlines: list[dict[str, Any]] = []
-        self.deadline_keys: set[tuple[str, date]] = set()
+        #: rule_results as it is built: a rule evaluated twice keeps its first position and last result.
+        self.results: dict[str, str] = {}
+        #: Deadlines by (kind, due): the same deadline from two rules is listed once.
+        self.deadlines: dict[tuple[str, date], dict[str, Any]] = {}
         self.missing: list[str] = []
         self.unverified: list[str] = []
         self.items: list[dict[str, str]] = []
@@ -64,7 +64,7 @@ class _Run:
     # -- driver -----------------------------------------------------------------------
     def execute(self, collect_all: bool) -> dict[str, Any]:
         category = self.case.get("category")
-        event: date | None = _date_or_none(self.case.get("event_date"))
+        event: date | None = date_or_none(self.case.get("event_date"))
         if category not in CATEGORIES or event is None:
             gaps = [k for k, ok in (("category", category in CATEGORIES), ("event_date", event is not None)) if not ok]
             self.missing.extend(gaps)
@@ -78,12 +78,12 @@ class _Run:
         self._intro(ctx)
         outcome: str | None = None
         time_done = False
-        for name in _STAGE_ORDER:
+        for name, stage in _STAGES:
             if outcome is not None and not (collect_all and outcome == INSUFFICIENT):
                 break
             if name == "quantum" and ctx.basis is None:
                 break
-            decided = getattr(self, "_" + name)(ctx)
+            decided = stage(self, ctx)
             time_done = time_done or name == "time"
             if outcome is None:
                 outcome = decided
@@ -93,7 +93,7 @@ class _Run:
             outcome = LIABLE
         ctx.outcome = outcome
         if outcome != OUTSIDE and not time_done:
-            self._time(ctx, deadlines_only=True)
+            self._deadlines_only(ctx)
         for rule in ctx.rules.note:
             self._eval(ctx, rule, notes=True)
         self._flag_unverified(ctx)
@@ -101,7 +101,8 @@ class _Run:
 
     # -- stages -------------------------------------------------------------------------
     def _boundary(self, ctx: Ctx) -> str | None:
-        fired, gaps = False, list[str]()
+        fired = False
+        gaps: list[str] = []  # not list[str](): calling the generic alias costs ~0.3 µs
         for rule in ctx.rules.boundary:
             verdict = self._eval(ctx, rule)
             fired = fired or verdict.status == YES
@@ -111,7 +112,8 @@ class _Run:
         return self._gaps(gaps) if gaps else None
 
     def _merits(self, ctx: Ctx) -> str | None:
-        negative, gaps, basis = False, list[str](), None
+        negative, basis = False, None
+        gaps: list[str] = []
         for rule in ctx.rules.merits:
             if basis is not None and rule.role == "basis":
                 continue  # a higher-priority basis already holds
@@ -131,31 +133,36 @@ class _Run:
         ctx.basis = basis
         return None
 
-    def _time(self, ctx: Ctx, deadlines_only: bool = False) -> str | None:
-        exempt, barred, gaps = False, False, list[str]()
+    def _time(self, ctx: Ctx) -> str | None:
+        exempt, barred = False, False
+        gaps: list[str] = []
         for rule in ctx.rules.time:
             if exempt:
                 self._record(rule, "not_applicable")
                 continue
-            verdict = self._eval(ctx, rule, quiet=deadlines_only)
+            verdict = self._eval(ctx, rule)
             if verdict.due is not None and rule.deadline_kind:
                 self._deadline(rule, verdict.due)
-            if deadlines_only:
-                continue
             if verdict.status == YES and rule.role == "time_exempt":
                 exempt = True
             elif verdict.status == YES and rule.role == "bar":
                 barred = True
             elif rule.role == "bar":
                 gaps.extend(verdict.missing)
-        if deadlines_only:
-            return None
         if barred:
             return TIME_BARRED
         return self._gaps(gaps) if gaps else None
 
+    def _deadlines_only(self, ctx: Ctx) -> None:
+        """The time rules' deadlines, for a case decided before the time stage; their verdicts are not recorded."""
+        for rule in ctx.rules.time:
+            verdict = _PREDICATES[rule.predicate](ctx, rule)
+            if verdict.due is not None and rule.deadline_kind:
+                self._deadline(rule, verdict.due)
+
     def _reduction(self, ctx: Ctx) -> str | None:
-        reduced, gaps = False, list[str]()
+        reduced = False
+        gaps: list[str] = []
         for rule in ctx.rules.reduction:
             verdict = self._eval(ctx, rule)
             reduced = reduced or verdict.status == YES
@@ -179,32 +186,28 @@ class _Run:
         return None
 
     # -- one rule -----------------------------------------------------------------------
-    def _eval(self, ctx: Ctx, rule: Rule, quiet: bool = False, notes: bool = False) -> Verdict:
+    def _eval(self, ctx: Ctx, rule: Rule, notes: bool = False) -> Verdict:
         verdict = _PREDICATES[rule.predicate](ctx, rule)
-        if quiet:
-            return verdict
         status = verdict.status
         if status is NO:
-            self.results.append((rule, "not_applicable"))
+            self.results[rule.result_key] = "not_applicable"
             if verdict.detail and not notes:
                 tail = _NOT_APPLICABLE_ZH.get(rule.role, "不适用")
                 self.steps.append(f"{rule.head}：{verdict.detail}——{tail}")
             return verdict
         if status is MISSING:
             if not notes:
-                self.results.append((rule, "undetermined"))
+                self.results[rule.result_key] = "undetermined"
                 self.steps.append(f"{rule.head}：尚缺事实 {'、'.join(verdict.missing)}——无法判断")
             return verdict
-        self.results.append((rule, "applies"))
+        self.results[rule.result_key] = "applies"
         self._applied(ctx, rule)
         if verdict.flags:
             self._flag(*verdict.flags)
-        text = f"{rule.head}：{verdict.detail}" if verdict.detail else rule.head
-        if not notes:
-            text += rule.quote_suffix
+        detail = f"：{verdict.detail}" if verdict.detail else ""
+        quote = "" if notes else rule.quote_suffix
         tail = "依该规定供电企业不承担赔偿责任" if status is ZERO else _CONSEQUENCE_ZH.get(rule.role, "")
-        if tail:
-            text += "——" + tail
+        text = f"{rule.head}{detail}{quote}——{tail}" if tail else f"{rule.head}{detail}{quote}"
         if rule.role == "boundary":
             text += f"。{_redirect(rule, ctx)}"
         self.steps.append(text)
@@ -214,27 +217,21 @@ class _Run:
         if rule.flags:
             self._flag(*rule.flags)
         if rule.confidence == "U":
-            self.unverified.append(f"规则 {rule.id} 的条文或条号未经核实")
+            self.unverified.append(rule.unverified_zh)
         if ctx.event_date < rule.effective_from:
-            self.unverified.append(f"规则 {rule.id} 自{rule.effective_from.isoformat()}起施行，本案事件在此之前，暂以其替代当时的法律")
+            self.unverified.append(rule.stands_in_zh)
         for name in rule.params:
             ctx.param(name)
         if rule.cite:
-            cited = self.cited
-            for key, citation in rule.citation_keys:
-                if key not in cited:
-                    cited.add(key)
-                    self.citations.append(dict(citation))
+            self.citations.update(rule.citations_by_key)
 
     # -- bookkeeping --------------------------------------------------------------------
     def _intro(self, ctx: Ctx) -> None:
-        text = f"适用规则表版本 {self.table.version}；案件类别 {ctx.category}；损害发生日 {ctx.event_date.isoformat()}"
-        for instrument, (version, since) in ctx.rules.versions.items():
-            text += f"；按损害发生日适用《{instrument}》{version}年版（{since.isoformat()}起施行的版本）"
-        self.steps.append(text)
+        text = f"适用规则表版本 {self.table.version}；案件类别 {ctx.category}；损害发生日 {format_date(ctx.event_date)}"
+        self.steps.append(text + ctx.rules.versions_zh)
 
     def _record(self, rule: Rule, result: str) -> None:
-        self.results.append((rule, result))
+        self.results[rule.result_key] = result
 
     def _flag(self, *flags: str) -> None:
         for flag in flags:
@@ -249,11 +246,9 @@ class _Run:
 
     def _deadline(self, rule: Rule, due: date) -> None:
         key = (rule.deadline_kind or "", due)
-        if key in self.deadline_keys:
-            return
-        self.deadline_keys.add(key)
-        citation = dict(rule.citations[0]) if rule.citations else None
-        self.deadlines.append({"kind": rule.deadline_kind, "due": due.isoformat(), "citation": citation})
+        if key not in self.deadlines:
+            citation = dict(rule.citations[0]) if rule.citations else None
+            self.deadlines[key] = {"kind": rule.deadline_kind, "due": format_date(due), "citation": citation}
 
     def _flag_unverified(self, ctx: Ctx) -> None:
         for name, (row, out_of_range) in ctx.used_params.items():
@@ -278,25 +273,52 @@ class _Run:
             "outcome": outcome,
             "amount": amount,
             "items": self.items if outcome == LIABLE else [],
-            "citations": self.citations,
+            "citations": [dict(citation) for citation in self.citations.values()],
             "flags": self.flags,
             "missing_facts": self.missing,
-            "deadlines": self.deadlines,
+            "deadlines": list(self.deadlines.values()),
             "rule_table_version": self.table.version,
-            "explanation": [f"第{i}步：{text}" for i, text in enumerate(self.steps, 1)],
-            "rule_results": {rule.result_key: result for rule, result in self.results},
+            "explanation": _numbered(self.steps),
+            "rule_results": self.results,
         }
 
 
+#: The stages, in the contract's order of analysis.
+_STAGES: tuple[tuple[str, Callable[[_Run, Ctx], str | None]], ...] = (
+    ("boundary", _Run._boundary),
+    ("merits", _Run._merits),
+    ("time", _Run._time),
+    ("reduction", _Run._reduction),
+    ("quantum", _Run._quantum),
+)
+
+
+#: "第1步：" … prefixes of explanation lines, built once rather than formatted for every line of every case.
+_STEP_PREFIXES = tuple(f"第{i}步：" for i in range(1, 101))
+
+
+def _numbered(steps: list[str]) -> list[str]:
+    """The explanation lines, numbered from 1."""
+    if len(steps) > len(_STEP_PREFIXES):
+        return [f"第{i}步：{text}" for i, text in enumerate(steps, 1)]
+    return [prefix + text for prefix, text in zip(_STEP_PREFIXES, steps, strict=False)]
+
+
+#: The closing line of outcomes whose wording has nothing to fill in.
+_CONCLUSION_ZH = {
+    NOT_LIABLE: "结论：供电企业不承担赔偿责任",
+    REDUCED: "结论：供电企业应承担责任，但法院可酌情减轻，金额待定",
+    TIME_BARRED: "结论：请求已超过期限",
+    OUTSIDE: "结论：不属于供电企业的业务范围，请求人应向上述主体主张",
+}
+
+
 def _conclusion(outcome: str, amount: str | None, gaps: list[str]) -> str:
-    return {
-        LIABLE: f"结论：供电企业应赔偿 {amount} 元",
-        NOT_LIABLE: "结论：供电企业不承担赔偿责任",
-        REDUCED: "结论：供电企业应承担责任，但法院可酌情减轻，金额待定",
-        TIME_BARRED: "结论：请求已超过期限",
-        OUTSIDE: "结论：不属于供电企业的业务范围，请求人应向上述主体主张",
-        INSUFFICIENT: "结论：事实不足，尚需补充 " + "、".join(gaps),
-    }[outcome]
+    if outcome == LIABLE:
+        return f"结论：供电企业应赔偿 {amount} 元"
+    if outcome == INSUFFICIENT:
+        return "结论：事实不足，尚需补充 " + "、".join(gaps)
+    return _CONCLUSION_ZH[outcome]
 
 
 def _redirect(rule: Rule, ctx: Ctx) -> str:
@@ -306,15 +328,8 @@ def _redirect(rule: Rule, ctx: Ctx) -> str:
     return f"请求人应转向：{text}" if text else ""
 
 
-def _date_or_none(value: object) -> date | None:
-    try:
-        return parse_date(value)
-    except ValueError:
-        return None
-
-
 def _dates(values: object) -> list[date]:
     if not isinstance(values, list):
         return []
-    return [d for d in (_date_or_none(v) for v in values) if d is not None]
+    return [d for d in (date_or_none(v) for v in values) if d is not None]
 

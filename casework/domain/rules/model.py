@@ -95,9 +95,12 @@ class Rule:
         return tuple(s.citation() for s in self.sources if s.article)
 
     @cached_property
-    def citation_keys(self) -> tuple[tuple[tuple[str, str, str], dict[str, str]], ...]:
-        """(dedup key, citation) pairs, so the engine does not rebuild keys per case."""
-        return tuple(((c["instrument"], c["article"], c.get("version", "")), c) for c in self.citations)
+    def citations_by_key(self) -> Mapping[tuple[str, str, str], dict[str, str]]:
+        """The citations by dedup key (instrument, article, version), so the engine merges them in one step.
+
+        A key determines its citation, so merging a key already cited changes nothing.
+        """
+        return {(c["instrument"], c["article"], c.get("version", "")): c for c in self.citations}
 
     @cached_property
     def head(self) -> str:
@@ -109,6 +112,16 @@ class Rule:
     def quote_suffix(self) -> str:
         """The quoted original text, appended to the explanation of a rule that applies."""
         return f"。原文：「{self.quote}」" if self.quote else ""
+
+    @cached_property
+    def unverified_zh(self) -> str:
+        """The note for the officer when this rule applies with its article unverified (confidence U)."""
+        return f"规则 {self.id} 的条文或条号未经核实"
+
+    @cached_property
+    def stands_in_zh(self) -> str:
+        """The note for the officer when this rule applies to an event before it took effect."""
+        return f"规则 {self.id} 自{self.effective_from.isoformat()}起施行，本案事件在此之前，暂以其替代当时的法律"
 
     @cached_property
     def result_key(self) -> str:
@@ -254,6 +267,14 @@ class StagedRules:
     versions: Mapping[str, tuple[str, date]] = field(default_factory=dict)
     #: Parameter rows in force for the whole segment, with their out-of-range mark (filled by the table).
     params: dict[str, tuple[Parameter, bool]] = field(default_factory=dict)
+
+    @cached_property
+    def versions_zh(self) -> str:
+        """The explanation's note on the instrument versions applied (built once per segment, not per case)."""
+        return "".join(
+            f"；按损害发生日适用《{instrument}》{version}年版（{since.isoformat()}起施行的版本）"
+            for instrument, (version, since) in self.versions.items()
+        )
 
     @classmethod
     def build(cls, rules: Iterable[Rule]) -> StagedRules:

@@ -150,7 +150,9 @@ def p_ha_third_party(ctx: Ctx, rule: Rule) -> Verdict:
 @predicate("claim_differs")
 def p_claim_differs(ctx: Ctx, rule: Rule) -> Verdict:
     """居民用户家用电器损坏处理办法 (dispute article, number unverified): mediation, then court."""
+    if ctx.outcome != "liable" or ctx.amount is None:
+        return NOT_APPLICABLE  # decided before parsing the claimed amount, which only matters when liable
     claimed = ctx.top("claimed_amount", "money")
-    if ctx.outcome != "liable" or claimed is None or ctx.amount is None or claimed == ctx.amount:
+    if claimed is None or claimed == ctx.amount:
         return NOT_APPLICABLE
     return yes(f"请求金额{claimed}元与核定金额{ctx.amount}元不一致；协商不成的，可请县级以上电力管理部门调解，或向法院起诉")

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
+from casework.domain.contract import DATE_CACHE_SIZE
 from casework.domain.money import format_money, format_number
 from casework.domain.rules.context import NOT_APPLICABLE, Ctx, Verdict, missing, no, yes
 from casework.domain.rules.model import Rule
@@ -22,9 +23,9 @@ CAUSE_ZH = {
 OWNER_ZH = {"utility": "供电企业", "customer": "用户", "third_party": "第三方", "village_collective": "村集体"}
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=DATE_CACHE_SIZE)
 def zh_date(day: date) -> str:
-    """2025年7月17日 (cached: the same few dates recur in every explanation)."""
+    """2025年7月17日 (cached, sized like the date parser's cache: the same dates recur across a batch)."""
     return f"{day.year}年{day.month}月{day.day}日"
 
 

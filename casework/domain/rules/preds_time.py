@@ -2,42 +2,45 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import NamedTuple
 
 from casework.domain.calendar import HolidayCalendar, period_end_years
-from casework.domain.contract import parse_date
+from casework.domain.contract import date_or_none
 from casework.domain.rules.context import NOT_APPLICABLE, Ctx, Verdict, no, yes
 from casework.domain.rules.model import Rule
 from casework.domain.rules.preds_common import zh_date
 from casework.domain.rules.registry import predicate
 
 
-@dataclass
-class Limitation:
-    """The computed limitation period of one case."""
+class Limitation(NamedTuple):
+    """The computed limitation period of one case (a NamedTuple: cheap to build, and never changed once built)."""
 
     end: date
     years: int
     start: date
-    restarts: list[date] = field(default_factory=list)
-    late: list[date] = field(default_factory=list)
+    restarts: tuple[date, ...] = ()
+    late: tuple[date, ...] = ()
     transition: str = ""
 
 
 def _chain(start: date, years: int, events: list[date], cal: HolidayCalendar) -> Limitation:
     """民法典 第一百九十五条: an interruption inside the running period restarts it from that day."""
-    lim = Limitation(period_end_years(start, years, cal), years, start)
+    end = period_end_years(start, years, cal)
+    if not events:  # the usual case: nothing interrupted the period
+        return Limitation(end, years, start)
+    restarts: list[date] = []
+    late: list[date] = []
     for day in events:
-        if day <= lim.start:
+        if day <= start:
             continue
-        if day <= lim.end:
-            lim.start, lim.end = day, period_end_years(day, years, cal)
-            lim.restarts.append(day)
+        if day <= end:
+            start, end = day, period_end_years(day, years, cal)
+            restarts.append(day)
         else:
-            lim.late.append(day)
-    return lim
+            late.append(day)
+    return Limitation(end, years, start, tuple(restarts), tuple(late))
 
 
 def limitation(ctx: Ctx) -> Limitation:
@@ -46,33 +49,42 @@ def limitation(ctx: Ctx) -> Limitation:
     最高人民法院关于适用《民法总则》诉讼时效制度若干问题的解释 第二条、第三条: a 2-year period that
     had run out before 2017-10-01 stays run out; one still running became 3 years.
     """
-    cached = ctx.cache.get("limitation")
-    if isinstance(cached, Limitation):
+    cached: Limitation | None = ctx.cache.get("limitation")
+    if cached is not None:
         return cached
     raw = ctx.top("limitation_interruptions")
-    events = sorted({d for d in (_date(v) for v in raw) if d}) if isinstance(raw, list) and raw else []
+    events = sorted({d for d in (date_or_none(v) for v in raw) if d}) if isinstance(raw, list) and raw else []
     report = ctx.report_date
-    if report is not None:
+    if report is not None and events:
         events = [d for d in events if d <= report]
     knew = ctx.knew_date
     years = int(ctx.param("limitation_years"))
     cutover = _iso(str(ctx.param("gpcl_cutover_date")))
-    if knew < cutover:
-        old_years = int(ctx.param("gpcl_limitation_years"))
-        old = _chain(knew, old_years, [d for d in events if d < cutover], ctx.cal)
-        if old.end < cutover:
-            old.late.extend(d for d in events if d >= cutover and d not in old.late)
-            old.transition = f"按民法通则{old_years}年时效，已于{zh_date(old.end)}在民法总则施行前届满"
-            lim = old
-        else:
-            lim = _chain(old.start, years, [d for d in events if d > old.start], ctx.cal)
-            lim.restarts[:0] = old.restarts
-            lim.transition = f"民法总则施行时{old_years}年时效尚未届满，适用{years}年时效"
-    else:
-        lim = _chain(knew, years, events, ctx.cal)
+    old_years = int(ctx.param("gpcl_limitation_years")) if knew < cutover else None
+    # A pure function of these values and the calendar; many cases share them (the same day of knowledge).
+    key = ("limitation", knew, tuple(events), years, cutover, old_years)
+    lim: Limitation | None = ctx.cal.memo.get(key)
+    if lim is None:
+        lim = ctx.cal.memo[key] = _limitation(knew, events, years, cutover, old_years, ctx.cal)
     ctx.cache["limitation"] = lim
     ctx.cache["periods_counted"] = True
     return lim
+
+
+def _limitation(
+    knew: date, events: list[date], years: int, cutover: date, old_years: int | None, cal: HolidayCalendar
+) -> Limitation:
+    """The period itself; `old_years` is given when knowledge came before the 民法总则 (the cutover)."""
+    if old_years is None:
+        return _chain(knew, years, events, cal)
+    old = _chain(knew, old_years, [d for d in events if d < cutover], cal)
+    if old.end < cutover:
+        late = old.late + tuple(d for d in events if d >= cutover and d not in old.late)
+        why = f"按民法通则{old_years}年时效，已于{zh_date(old.end)}在民法总则施行前届满"
+        return Limitation(old.end, old_years, old.start, old.restarts, late, why)
+    new = _chain(old.start, years, [d for d in events if d > old.start], cal)
+    why = f"民法总则施行时{old_years}年时效尚未届满，适用{years}年时效"
+    return Limitation(new.end, years, new.start, old.restarts + new.restarts, new.late, why)
 
 
 @lru_cache(maxsize=64)
@@ -82,13 +94,6 @@ def _iso(text: str) -> date:
 
 def _list(value: object) -> list[object]:
     return value if isinstance(value, list) else []
-
-
-def _date(value: object) -> date | None:
-    try:
-        return parse_date(value)
-    except ValueError:
-        return None
 
 
 @predicate("limitation_expired")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -326,7 +326,8 @@ def filter_choices(session: Session, actor: Actor) -> tuple[list[Any], list[Any]
 
 
 def edit_case(
-    session: Session, actor: Actor, case: Case, changes: dict[str, Any], *, loaded_version: int, now: datetime
+    session: Session, actor: Actor, case: Case, changes: dict[str, Any], *, loaded_version: int, now: datetime,
+    targets: Mapping[str, int] = DEFAULT_TARGETS,
 ) -> bool:
     """Apply a form's changes if nobody saved since it was loaded; otherwise raise StaleEdit.
 
@@ -354,7 +355,7 @@ def edit_case(
     record(session, actor, "case.edit", now=now, object_type="case", object_id=case.number, case_id=case.id,
            before=before, after=after)
     if {"event_on", "reported_on", "claimed_amount"} & after.keys():
-        changed(session, actor, case, now, DEFAULT_TARGETS)
+        changed(session, actor, case, now, targets)
     return True
 
 

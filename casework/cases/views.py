@@ -22,6 +22,7 @@ from casework.cases.search import excerpt, highlight
 from casework.cases.search import terms as search_terms
 from casework.cases.service import StaleEdit, describe_conflict, edit_case, filter_choices, find_case, list_cases
 from casework.cases.workflow import actions
+from casework.config import targets
 from casework.db import db, unit_of_work, utcnow
 from casework.domain.access import Actor, Perm, can_edit_case
 from casework.domain.lifecycle import BY_EVENT
@@ -162,7 +163,7 @@ def edit(number: str) -> Any:
         try:
             with unit_of_work() as session:
                 changed = edit_case(session, actor, case, form.changes(), loaded_version=form.loaded_version(),
-                                    now=utcnow())
+                                    now=utcnow(), targets=targets(current_app.config))
         except StaleEdit as stale:
             conflict = stale.conflict
         except StaleDataError:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -13,6 +13,7 @@ from casework.auth.forms import ConfirmForm
 from casework.auth.guard import current_actor, requires
 from casework.cases.models import Case
 from casework.cases.service import find_case
+from casework.config import targets
 from casework.db import db, unit_of_work, utcnow
 from casework.domain.access import Perm
 from casework.domain.rules import RuleTable, load_bundled_table
@@ -60,6 +61,6 @@ def run(number: str) -> Any:
     if ConfirmForm().validate_on_submit():
         with unit_of_work() as session:
             snapshot = run_rule_check(session, current_actor(), case, table=current_table(session),
-                                      calendar=calendar(session), now=utcnow())
+                                      calendar=calendar(session), now=utcnow(), targets=targets(current_app.config))
         flash(_("已完成法律依据审查（规则表 %(version)s）。", version=snapshot.rule_table_version), "success")
     return redirect(url_for("rulecheck.show", number=number))

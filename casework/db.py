@@ -125,6 +125,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def outside_models(name: str | None) -> bool:
+    """Schema objects the models cannot describe (SQLite FTS5 tables, a PostgreSQL expression index);
+    Alembic's comparison must leave them out, in autogenerate and in the migrations-match-models test."""
+    return (name or "").startswith(("case_search_fts", "ix_case_search_grams_gin"))
+
+
 def append_only_ddl(table: str, dialect: str) -> list[str]:
     """Triggers that refuse UPDATE and DELETE on `table` (ASVS v5 16.4.2); used by migrations."""
     if dialect == "sqlite":

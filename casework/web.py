@@ -6,7 +6,7 @@ import logging
 import secrets
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request, session
+from flask import Flask, Response, abort, jsonify, render_template, request, send_from_directory, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -106,8 +106,6 @@ VENDOR = {"htmx.min.js": "htmx.org/dist/htmx.min.js"}
 
 
 def vendor(filename: str) -> Response:
-    from flask import abort, send_from_directory
-
     if filename not in VENDOR:
         abort(404)
     return send_from_directory(ROOT / "node_modules", VENDOR[filename], max_age=3600)

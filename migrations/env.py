@@ -6,6 +6,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from casework.db import outside_models
+
 config = context.config
 fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
@@ -18,7 +20,7 @@ config.set_main_option(
 
 def include_object(obj, name, type_, reflected, compare_to):
     """Indexes the models cannot describe (SQLite FTS5 tables, a PostgreSQL expression index) stay out."""
-    return not (name or "").startswith(("case_search_fts", "ix_case_search_grams_gin"))
+    return not outside_models(name)
 
 
 def run_migrations_offline():

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from casework.audit.service import record, record_many
@@ -77,7 +77,7 @@ def latest_assessment(session: Session, case_id: int) -> Assessment | None:
 
 
 def assessment_count(session: Session, case_id: int) -> int:
-    return len(session.scalars(select(Assessment.id).where(Assessment.case_id == case_id)).all())
+    return session.scalar(select(func.count()).select_from(Assessment).where(Assessment.case_id == case_id)) or 0
 
 
 @dataclass

@@ -7,8 +7,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
-# Debian packages WeasyPrint needs (Pango for text layout) and the CJK fonts pages and PDFs use.
-APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
+# Debian packages WeasyPrint needs (Pango for layout; harfbuzz-subset, without which PDFs are written
+# 13-36x slower) and the CJK fonts pages and PDFs embed.
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
 # The browser tests drive Debian's Chromium; nothing is downloaded by Playwright.
 TEST_APT_PACKAGES := chromium
 

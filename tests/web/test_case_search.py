@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import update
 
+from casework.auth.models import User
 from casework.cases.models import Case
 from casework.db import unit_of_work
 from casework.domain.access import Role
@@ -123,6 +124,19 @@ def test_filters_round_trip_and_bad_values_are_ignored(app: Flask, world: dict[s
     assert page.status_code == 200 and len(_numbers(page.text)) == 3
     dated = client.get("/cases/", query_string={"created_from": "2000-01-01", "created_to": "2000-12-31"}).text
     assert _numbers(dated) == []
+
+
+def test_filter_menus_keep_the_choice_and_escape_names(app: Flask, world: dict[str, Any]) -> None:
+    make_user("legal2", Role.LEGAL, world["units"]["P"])
+    with ctx(), unit_of_work() as session:
+        session.execute(update(User).where(User.username == "legal2").values(display_name="<i>李</i>"))
+    page = _client(app, "legal1").get("/cases/", query_string={
+        "unit": str(world["units"]["K1"].id), "assignee": str(world["legal"].id), "state": "registered"}).text
+    assert f'<option value="{world["units"]["K1"].id}" selected>单位K1</option>' in page
+    assert "单位S1</option>" not in page  # stations are reached through their county
+    assert f'<option value="{world["legal"].id}" selected>Legal1</option>' in page
+    assert '<option value="registered" selected>' in page and "&lt;i&gt;李&lt;/i&gt;</option>" in page
+    assert "<i>李</i>" not in page
 
 
 def test_the_count_and_the_first_page_link(app: Flask, world: dict[str, Any]) -> None:

@@ -127,8 +127,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Event.CONFIRM_CHECK, frozenset({State.REGISTERED}), State.ASSESSED, LEGAL, (_assessed,)),
     Transition(Event.COMPLETE_EVIDENCE, frozenset({State.ASSESSED}), State.EVIDENCE_COMPLETE, LEGAL,
                (_evidence_complete,)),
+    # Evidence withdrawn after the file was complete must stop a proposal too.
     Transition(Event.PROPOSE, frozenset({State.EVIDENCE_COMPLETE}), State.DECISION_PENDING, LEGAL,
-               (_any_proposal,)),
+               (_evidence_complete, _any_proposal)),
     Transition(Event.APPROVE_SETTLEMENT, frozenset({State.DECISION_PENDING}), State.SETTLED,
                frozenset({Role.LEGAL_HEAD}), (_proposal("settle"),)),
     Transition(Event.APPROVE_REJECTION, frozenset({State.DECISION_PENDING}), State.REJECTED,

@@ -1,0 +1,1 @@
+"""Evidence: upload, storage, checklists and custody of the files a case rests on."""

@@ -51,8 +51,19 @@ class Defaults:
     BABEL_DEFAULT_TIMEZONE: str = "Asia/Shanghai"
     #: Serve Bootstrap from the package, never from a CDN.
     BOOTSTRAP_SERVE_LOCAL: bool = True
-    #: Largest request body accepted (bytes); evidence uploads get their own limit later.
+    #: Largest request body accepted (bytes), except evidence uploads (below).
     MAX_CONTENT_LENGTH: int = 16 * 1024 * 1024
+    #: Where evidence files are kept; empty means instance/evidence. Never under the static folder.
+    EVIDENCE_ROOT: str = ""
+    #: Largest evidence file (bytes); a larger one is refused with 413 while it streams in.
+    EVIDENCE_MAX_FILE_BYTES: int = 200 * 1024 * 1024
+    #: Files in one upload (a batch of photos from a site visit).
+    EVIDENCE_MAX_FILES: int = 300
+    #: Largest upload request as a whole (bytes).
+    EVIDENCE_MAX_REQUEST_BYTES: int = 2 * 1024 * 1024 * 1024
+    #: Largest image accepted, in pixels: a 50-megapixel phone photo passes, a decompression bomb does not.
+    #: (Pillow itself refuses images above 179 megapixels and warns above 89.)
+    EVIDENCE_MAX_PIXELS: int = 89_000_000
 
 
 def _coerce(raw: str, like: Any) -> Any:

@@ -79,7 +79,7 @@ def refusal(code: str) -> Any:
     if kind == "missing":
         return f"{labels.MISSING_PREFIX}{labels.FIELD.get(name, name)}"
     if kind == "evidence":
-        return f"{labels.EVIDENCE_PREFIX}{name}"
+        return f"{labels.EVIDENCE_PREFIX}{labels.EVIDENCE_KIND.get(name, name)}"
     return labels.REFUSAL.get(code, code)
 
 
@@ -98,6 +98,18 @@ def options(choices: Iterable[tuple[Any, Any]], selected: str) -> Markup:
     return Markup("".join(  # noqa: S704 - every interpolated value is escaped
         f'<option value="{escape(code)}"{" selected" if str(code) == selected else ""}>{escape(name)}</option>'
         for code, name in choices))
+
+
+def filesize(value: int | None) -> str:
+    """Bytes as people read them: 812 B, 3.2 MB."""
+    if value is None:
+        return "—"
+    amount = float(value)
+    for unit in ("B", "KB", "MB", "GB"):
+        if amount < 1024 or unit == "GB":
+            return f"{int(amount)} B" if unit == "B" else f"{amount:.1f} {unit}"
+        amount /= 1024
+    return f"{amount:.1f} GB"
 
 
 def param_text(value: Any) -> str:
@@ -126,5 +138,5 @@ def fact_label(category: str, path: str, english: bool = False) -> str:
 
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(money=money, day=day, moment=moment, label=label, audit_value=audit_value, isoday=isoday, refusal=refusal,
-                                 param_text=param_text)
+                                 param_text=param_text, filesize=filesize)
     app.jinja_env.globals["options"] = options

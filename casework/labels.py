@@ -96,6 +96,14 @@ ACTION = {
     "calendar.remove": _l("删除节假日"),
     "token.create": _l("创建接口令牌"),
     "token.revoke": _l("吊销接口令牌"),
+    "evidence.upload": _l("上传证据"),
+    "evidence.view": _l("查看证据"),
+    "evidence.download": _l("下载证据"),
+    "evidence.withdraw": _l("撤回证据"),
+    "evidence.denied": _l("越权访问证据"),
+    "evidence.waive": _l("免除证据项"),
+    "evidence.unwaive": _l("撤销免除"),
+    "evidence.quarantine": _l("隔离无主文件"),
 }
 
 OUTCOME = {
@@ -170,3 +178,66 @@ REFUSAL = {
 
 MISSING_PREFIX = _l("缺少：")
 EVIDENCE_PREFIX = _l("缺少证据：")
+
+EVIDENCE_KIND = {
+    "registration_record": _l("损坏登记笔录（用户签字）"),
+    "appliance_photos": _l("损坏电器照片"),
+    "purchase_proof": _l("购货发票或购置价格、日期证明"),
+    "repair_assessment": _l("维修检测意见"),
+    "complaint_record": _l("报修、投诉记录"),
+    "outage_record": _l("停电记录"),
+    "notice_record": _l("停电通知记录"),
+    "consumption_history": _l("用电量记录"),
+    "loss_proof": _l("损失证明"),
+    "quality_measurement": _l("电压（频率）测量记录"),
+    "damage_photos": _l("损坏照片"),
+    "site_photos": _l("现场照片"),
+    "area_measurement": _l("面积测量记录"),
+    "land_contract": _l("土地承包合同"),
+    "rate_schedule": _l("当地补偿标准"),
+    "tree_inventory": _l("林木清点记录"),
+    "ownership_proof": _l("林木权属证明"),
+    "planting_date_proof": _l("种植时间证明"),
+    "construction_records": _l("施工记录"),
+    "compensation_records": _l("补偿记录"),
+    "land_right_proof": _l("土地权属证明"),
+    "medical_records": _l("病历及医疗费票据"),
+    "scene_photos": _l("事故现场照片"),
+    "warning_signs": _l("警示标志照片"),
+    "police_report": _l("公安或安监部门记录"),
+    "correspondence": _l("往来函件"),
+    "supply_contract": _l("供用电合同"),
+    "other": _l("其他材料"),
+}
+
+# Why a whole upload was refused (nothing of it kept).
+UPLOAD_ERROR = {
+    "file_too_large": _l("文件超过大小上限，未保存。"),
+    "too_many_files": _l("一次上传的文件过多，请分批上传。"),
+    "too_many_parts": _l("表单内容过多。"),
+    "field_too_large": _l("备注过长。"),
+    "unexpected_file": _l("表单内容无效。"),
+    "incomplete": _l("上传中断，未保存任何文件，请重试。"),
+    "no_space": _l("服务器存储空间不足，未保存任何文件。请通知系统管理员。"),
+}
+
+# Why one file was refused, by the inspection of its content.
+UPLOAD_REFUSAL = {
+    "empty": _l("文件为空"),
+    "executable": _l("可执行程序，不能作为证据"),
+    "active_content": _l("含有网页、脚本或宏，不能作为证据"),
+    "unknown_type": _l("不支持的文件类型（支持照片、PDF、文本/CSV、Excel、MP4 视频）"),
+    "truncated": _l("文件不完整或已损坏"),
+    "too_many_pixels": _l("图片像素过多"),
+    "archive_unsafe": _l("压缩结构异常，可能有害"),
+    "not_text": _l("不是可读的文本文件"),
+}
+
+# Warnings kept with an accepted file.
+EVIDENCE_FLAG = {
+    "pdf_javascript": _l("PDF 含脚本"),
+    "pdf_launch": _l("PDF 含启动外部程序的动作"),
+    "pdf_embedded_file": _l("PDF 内嵌文件"),
+    "pdf_open_action": _l("PDF 含打开时自动执行的动作"),
+    "pdf_encrypted": _l("PDF 已加密"),
+}

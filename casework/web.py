@@ -142,13 +142,15 @@ def register_blueprints(app: Flask) -> None:
     from casework.auth.views import bp as auth_bp
     from casework.cases.views import bp as cases_bp
     from casework.cases.workflow_views import bp as work_bp
+    from casework.evidence.views import bp as evidence_bp
     from casework.intake.views import bp as intake_bp
     from casework.main_views import bp as main_bp
     from casework.rulecheck.views import bp as rulecheck_bp
     from casework.ruletable.calendar_views import bp as calendar_bp
     from casework.ruletable.views import bp as rules_bp
 
-    for bp in (main_bp, auth_bp, admin_bp, cases_bp, work_bp, intake_bp, rulecheck_bp, rules_bp, calendar_bp, api_bp):
+    for bp in (main_bp, auth_bp, admin_bp, cases_bp, work_bp, intake_bp, rulecheck_bp, evidence_bp, rules_bp, calendar_bp,
+               api_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # bearer tokens, not cookies: a browser cannot be tricked into sending one
 

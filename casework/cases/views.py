@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from datetime import time as day_time
 from typing import Any
@@ -158,6 +159,17 @@ def index() -> Any:
     )
 
 
+Panel = Callable[[Case, Actor], tuple[str, dict[str, Any]]]
+PANELS: list[Panel] = []
+
+
+def panel(make: Panel) -> Panel:
+    """Let a later stage show its part on the case page (template name and values) without this
+    shared module importing it."""
+    PANELS.append(make)
+    return make
+
+
 @bp.route("/<number>")
 @requires(Perm.CASE_READ)
 def show(number: str) -> Any:
@@ -175,7 +187,7 @@ def show(number: str) -> Any:
         actions=actions(case, actor) if actor.can(Perm.CASE_EDIT) else [],
         reason_events=REASON_EVENTS, deadlines=deadlines.of_case(session, case),
         officers=officers_for(session, case) if actor.can(Perm.CASE_PII_FULL) else [],
-        today=utcnow().astimezone(SHANGHAI).date(), form=FlaskForm(),
+        today=utcnow().astimezone(SHANGHAI).date(), form=FlaskForm(), panels=[make(case, actor) for make in PANELS],
     )
 
 

@@ -43,6 +43,16 @@ def changed(session: Session, actor: Actor, case: Case, now: datetime, targets: 
         hook(session, actor, case, now, targets)
 
 
+ViewPart = Callable[[Case], Mapping[str, Any]]
+_view_parts: list[ViewPart] = []
+
+
+def view_part(part: ViewPart) -> ViewPart:
+    """Let a later stage add what the guards read about its part of a case (the evidence still missing)."""
+    _view_parts.append(part)
+    return part
+
+
 class TransitionRefused(Exception):
     def __init__(self, event: Event, reasons: tuple[str, ...]) -> None:
         super().__init__(f"{event}: {', '.join(reasons)}")
@@ -50,14 +60,18 @@ class TransitionRefused(Exception):
 
 
 def view_of(case: Case, actor: Actor) -> CaseView:
-    """The plain facts the guards read. Evidence and decisions add theirs in later stages."""
+    """The plain facts the guards read; later stages add theirs through `view_part`."""
     missing = tuple(name for name in ("claimant_name", "event_on", "reported_on") if not getattr(case, name))
+    parts: dict[str, Any] = {}
+    for part in _view_parts:
+        parts.update(part(case))
     return CaseView(
         state=State(case.state),
         missing_intake=missing,
         report_before_event=bool(case.event_on and case.reported_on and case.reported_on < case.event_on),
         assessment_outcome=case.assessment_outcome,
         field_owned=can_see_case(actor, case.unit_path),
+        **parts,
     )
 
 

@@ -1,0 +1,167 @@
+"""Where evidence bytes live: a small interface, and the local-disk store under the instance folder.
+
+The protocol is file first (RELIABILITY.md §3.5): bytes go to a staging file, hashed as they arrive, are
+fsynced and renamed into a content-addressed path, and only then is the database row committed. A crash
+leaves at most a staging file or an object no row refers to (found by `casework evidence verify`), never a
+row without its bytes. An S3-compatible store implements the same methods: staging stays a local file,
+`promote` uploads it under its SHA-256 key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+_HEX = frozenset("0123456789abcdef")
+
+
+def _is_digest(key: str) -> bool:
+    return len(key) == 64 and set(key) <= _HEX
+
+
+class Staging:
+    """A file being received: written once, hashed in the same pass, never under its final name."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        self._hash = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes | memoryview) -> None:
+        assert self._fd is not None, "staging file already closed"
+        view = memoryview(data)
+        while view:
+            written = os.write(self._fd, view)
+            view = view[written:]
+        self._hash.update(data)
+        self.size += len(data)
+
+    def finish(self) -> str:
+        """Flush to disk and return the SHA-256 of what was written."""
+        if self._fd is not None:
+            os.fsync(self._fd)
+            os.close(self._fd)
+            self._fd = None
+        return self._hash.hexdigest()
+
+    def discard(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        self.path.unlink(missing_ok=True)
+
+
+class Store(Protocol):
+    def stage(self) -> Staging: ...
+
+    def promote(self, staging: Staging, sha256: str) -> None:
+        """Make the staged bytes the object `sha256` (durably), or drop them if that object exists."""
+
+    def open(self, sha256: str) -> BinaryIO: ...
+
+    def exists(self, sha256: str) -> bool: ...
+
+    def local_path(self, sha256: str) -> Path | None:
+        """A path the web server may send from, where the store has one."""
+
+    def objects(self) -> Iterator[str]:
+        """Every stored object's key."""
+
+    def quarantine(self, sha256: str) -> Path:
+        """Move an object no row refers to out of the store (kept: it may be evidence)."""
+
+    def put_derived(self, name: str, data: bytes) -> None:
+        """A file derived from evidence (a thumbnail): rebuildable, not evidence itself."""
+
+    def open_derived(self, name: str) -> BinaryIO | None: ...
+
+    def stale_staging(self, older_than: float) -> Iterator[Path]:
+        """Staging files left by a crash or a killed worker, not touched for `older_than` seconds."""
+
+
+class LocalStore:
+    """objects/ab/cd/<sha256>, read-only files in 0750 folders, outside the static folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        for sub in ("objects", "staging", "derived", "quarantine"):
+            (root / sub).mkdir(mode=0o750, parents=True, exist_ok=True)
+
+    def _object(self, sha256: str) -> Path:
+        if not _is_digest(sha256):  # keys come from our own hashing; anything else is a bug or an attack
+            raise ValueError("not a SHA-256 key")
+        return self.root / "objects" / sha256[:2] / sha256[2:4] / sha256
+
+    def stage(self) -> Staging:
+        return Staging(self.root / "staging" / uuid.uuid4().hex)
+
+    def promote(self, staging: Staging, sha256: str) -> None:
+        target = self._object(sha256)
+        if target.exists():  # same hash, same bytes: keep the object that is already there
+            staging.discard()
+            return
+        target.parent.mkdir(mode=0o750, parents=True, exist_ok=True)
+        os.chmod(staging.path, 0o440)
+        os.replace(staging.path, target)  # atomic on one filesystem: the final name never holds a partial file
+        _fsync_dir(target.parent)
+
+    def open(self, sha256: str) -> BinaryIO:
+        return self._object(sha256).open("rb")
+
+    def exists(self, sha256: str) -> bool:
+        return self._object(sha256).is_file()
+
+    def local_path(self, sha256: str) -> Path | None:
+        return self._object(sha256)
+
+    def objects(self) -> Iterator[str]:
+        for path in sorted((self.root / "objects").glob("*/*/*")):
+            if path.is_file():
+                yield path.name
+
+    def quarantine(self, sha256: str) -> Path:
+        target = self.root / "quarantine" / sha256
+        shutil.move(self._object(sha256), target)
+        return target
+
+    def _derived(self, name: str) -> Path:
+        if not name.replace(".", "").isalnum() or name.startswith("."):
+            raise ValueError("bad derived name")
+        return self.root / "derived" / name[:2] / name
+
+    def put_derived(self, name: str, data: bytes) -> None:
+        path = self._derived(name)
+        path.parent.mkdir(mode=0o750, parents=True, exist_ok=True)
+        temp = path.with_name(f".{uuid.uuid4().hex}")
+        temp.write_bytes(data)
+        os.replace(temp, path)
+
+    def open_derived(self, name: str) -> BinaryIO | None:
+        path = self._derived(name)
+        return path.open("rb") if path.is_file() else None
+
+    def stale_staging(self, older_than: float) -> Iterator[Path]:
+        limit = time.time() - older_than
+        for path in (self.root / "staging").iterdir():
+            if path.stat().st_mtime < limit:
+                yield path
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def configured_store(root: str, instance_path: str) -> LocalStore:
+    """The store the configuration names: EVIDENCE_ROOT, or instance/evidence."""
+    return LocalStore(Path(root) if root else Path(instance_path) / "evidence")

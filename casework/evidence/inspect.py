@@ -12,8 +12,10 @@ import math
 import re
 import stat
 import struct
+import threading
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
@@ -21,7 +23,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import pillow_heif
-from PIL import ExifTags, Image, ImageOps
+from PIL import ExifTags, Image, ImageFile, ImageOps
 from pypdf import PasswordType, PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
@@ -165,6 +167,23 @@ def _sniff(head: bytes) -> str:
 # Images
 
 
+_DECODING = threading.Lock()
+
+
+@contextmanager
+def _strict_decoding() -> Iterator[None]:
+    """Pillow fails on a truncated image only while ImageFile.LOAD_TRUNCATED_IMAGES is false, and WeasyPrint
+    sets it true for the whole process when it is imported (weasyprint/images.py): after the first PDF,
+    a truncated photo would pass. Hold it false for this decode, and give it back."""
+    with _DECODING:
+        before = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
 def _image(path: Path, kind: str, max_pixels: int) -> Inspection:
     media_type = f"image/{kind}"
     try:
@@ -175,7 +194,8 @@ def _image(path: Path, kind: str, max_pixels: int) -> Inspection:
             if kind == "jpeg":
                 # Decoding at 1/8 scale still reads every byte, so truncation is found at a 64th of the memory.
                 img.draft("RGB", (max(1, width // 8), max(1, height // 8)))
-            img.load()
+            with _strict_decoding():
+                img.load()
             taken_at, gps = _exif(img)
     except Refused:
         raise

@@ -270,3 +270,16 @@ def test_no_thumbnail_for_non_images(tmp_path: Path, make: Callable[[], bytes]) 
     out = BytesIO()
     assert thumbnail(_file(tmp_path, make()), out) is False
     assert out.getvalue() == b""
+
+
+def test_a_truncated_photo_is_refused_after_a_pdf_was_rendered(tmp_path: Path) -> None:
+    """WeasyPrint turns Pillow's LOAD_TRUNCATED_IMAGES on for the whole process when imported."""
+    import weasyprint  # noqa: F401
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True
+    path = tmp_path / "cut.jpg"
+    path.write_bytes(samples.truncated_jpeg())
+    with pytest.raises(Refused) as refused:
+        inspect(path)
+    assert refused.value.code == "truncated" and ImageFile.LOAD_TRUNCATED_IMAGES  # given back as it was

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
@@ -152,6 +153,29 @@ def test_the_same_upload_twice_is_one_item(app: Flask, world: dict[str, Any]) ->
     assert again.status_code == 303
     assert "内容相同，未重复保存" in field.get(f"/cases/{number}/evidence").text
     assert len(_rows(number)) == 1 and len(stored(app)) == 1 and staging(app) == []
+
+
+def test_the_same_upload_sent_twice_at_once_is_one_item(app: Flask, world: dict[str, Any]) -> None:
+    """A double tap on a bad connection: two identical POSTs racing (RELIABILITY D3)."""
+    number = world["case"]
+    clients = [_client(app, "field1") for _ in range(2)]
+    tokens = [csrf_from(c.get(f"/cases/{number}/evidence").text) for c in clients]
+    photo, statuses = samples.jpeg(1600, 1200), []
+    start = threading.Barrier(2)
+
+    def send(i: int) -> None:
+        start.wait()
+        statuses.append(upload(clients[i], number, [("same.jpg", photo)], "appliance_photos",
+                               token=tokens[i]).status_code)
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [303, 303]
+    assert len(_rows(number)) == 1 and len(stored(app)) == 1 and staging(app) == []
+    assert _audits("evidence.upload") == 1
 
 
 @pytest.mark.parametrize("name", ["../../x.jpg", "a\x00b.jpg", "损坏照片.jpg", "x" * 200 + "照" * 300 + ".jpg",

@@ -1,0 +1,1 @@
+"""Generated letters: Chinese PDFs rendered from templates with plain values."""

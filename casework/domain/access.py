@@ -24,6 +24,7 @@ class Perm(StrEnum):
     CALENDAR_MANAGE = "calendar.manage"
     WORKLOAD_READ = "workload.read"  # every officer's open and overdue cases (the head of legal)
     AUDIT_READ = "audit.read"
+    REPORTS_READ = "reports.read"  # goodwill payments and precedent risks, by unit and month
     USERS_MANAGE = "users.manage"
     UNITS_MANAGE = "units.manage"
 
@@ -33,9 +34,9 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
     Role.LEGAL: frozenset({Perm.CASE_READ, Perm.CASE_EDIT, Perm.CASE_PII_FULL, Perm.CASE_CHECK, Perm.RULES_READ,
                            Perm.RULES_EDIT}),
     Role.LEGAL_HEAD: frozenset({Perm.CASE_READ, Perm.CASE_EDIT, Perm.CASE_PII_FULL, Perm.CASE_CHECK,
-                                Perm.RULES_READ, Perm.RULES_EDIT, Perm.WORKLOAD_READ}),
+                                Perm.RULES_READ, Perm.RULES_EDIT, Perm.WORKLOAD_READ, Perm.REPORTS_READ}),
     # Auditors read everything and change nothing; full identifiers need a logged unmask (later).
-    Role.AUDITOR: frozenset({Perm.CASE_READ, Perm.AUDIT_READ, Perm.RULES_READ}),
+    Role.AUDITOR: frozenset({Perm.CASE_READ, Perm.AUDIT_READ, Perm.RULES_READ, Perm.REPORTS_READ}),
     # The administrator runs accounts, units and the holiday calendar, and sees no case content.
     Role.ADMIN: frozenset({Perm.USERS_MANAGE, Perm.UNITS_MANAGE, Perm.CALENDAR_MANAGE}),
 }

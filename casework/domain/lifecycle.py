@@ -62,6 +62,7 @@ class CaseView:
     missing_evidence: tuple[str, ...] = ()
     proposal_kind: str | None = None  # "settle" | "reject" | "escalate", once decisions exist
     proposed_by_actor: bool = False
+    needs_head: bool = False  # the open proposal needs the head of legal (goodwill, escalation, above threshold)
     payment_recorded: bool = False
     judgment_recorded: bool = False
     field_owned: bool = True  # the case lies in the field worker's own unit
@@ -92,6 +93,12 @@ def _proposal(kind: str) -> Guard:
         return ("own_proposal",) if v.proposed_by_actor else ()
 
     return guard
+
+
+def _returnable(v: CaseView) -> tuple[str, ...]:
+    if v.proposal_kind is None:
+        return ("no_proposal",)
+    return ("own_proposal",) if v.proposed_by_actor else ()
 
 
 def _any_proposal(v: CaseView) -> tuple[str, ...]:
@@ -130,14 +137,16 @@ TRANSITIONS: tuple[Transition, ...] = (
     # Evidence withdrawn after the file was complete must stop a proposal too.
     Transition(Event.PROPOSE, frozenset({State.EVIDENCE_COMPLETE}), State.DECISION_PENDING, LEGAL,
                (_evidence_complete, _any_proposal)),
-    Transition(Event.APPROVE_SETTLEMENT, frozenset({State.DECISION_PENDING}), State.SETTLED,
-               frozenset({Role.LEGAL_HEAD}), (_proposal("settle"),)),
-    Transition(Event.APPROVE_REJECTION, frozenset({State.DECISION_PENDING}), State.REJECTED,
-               frozenset({Role.LEGAL_HEAD}), (_proposal("reject"),)),
-    Transition(Event.APPROVE_ESCALATION, frozenset({State.DECISION_PENDING}), State.IN_LITIGATION,
-               frozenset({Role.LEGAL_HEAD}), (_proposal("escalate"),)),
-    Transition(Event.RETURN_PROPOSAL, frozenset({State.DECISION_PENDING}), State.EVIDENCE_COMPLETE,
-               frozenset({Role.LEGAL_HEAD}), needs_reason=True),
+    # Approving and returning: any legal officer but the proposer; the head of legal where the proposal
+    # needs one (see `judge`).
+    Transition(Event.APPROVE_SETTLEMENT, frozenset({State.DECISION_PENDING}), State.SETTLED, LEGAL,
+               (_proposal("settle"),)),
+    Transition(Event.APPROVE_REJECTION, frozenset({State.DECISION_PENDING}), State.REJECTED, LEGAL,
+               (_proposal("reject"),)),
+    Transition(Event.APPROVE_ESCALATION, frozenset({State.DECISION_PENDING}), State.IN_LITIGATION, LEGAL,
+               (_proposal("escalate"),)),
+    Transition(Event.RETURN_PROPOSAL, frozenset({State.DECISION_PENDING}), State.EVIDENCE_COMPLETE, LEGAL,
+               (_returnable,), needs_reason=True),
     Transition(Event.RECORD_PAYMENT, frozenset({State.SETTLED}), State.PAID, LEGAL, (_payment,)),
     Transition(Event.RECORD_JUDGMENT, frozenset({State.IN_LITIGATION}), State.JUDGED, LEGAL, (_judgment,)),
     Transition(Event.CLOSE, frozenset({State.PAID, State.REJECTED, State.JUDGED}), State.CLOSED, LEGAL),
@@ -147,6 +156,8 @@ TRANSITIONS: tuple[Transition, ...] = (
                needs_reason=True),
 )
 BY_EVENT = {t.event: t for t in TRANSITIONS}
+DECIDING = frozenset({Event.APPROVE_SETTLEMENT, Event.APPROVE_REJECTION, Event.APPROVE_ESCALATION,
+                      Event.RETURN_PROPOSAL})
 
 
 @dataclass(frozen=True)
@@ -166,6 +177,8 @@ def judge(view: CaseView, event: Event, role: Role, *, reason: str = "") -> Verd
     if role is Role.FIELD and (view.state not in t.field_states or not view.field_owned):
         return Verdict(False, None, ("role",))
     reasons = tuple(r for guard in t.guards for r in guard(view))
+    if event in DECIDING and view.needs_head and role is not Role.LEGAL_HEAD:
+        reasons += ("needs_head",)
     if t.needs_reason and not reason.strip():
         reasons += ("reason_required",)
     return Verdict(not reasons, t.target if not reasons else None, reasons)

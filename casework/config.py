@@ -53,6 +53,9 @@ class Defaults:
     BOOTSTRAP_SERVE_LOCAL: bool = True
     #: Largest request body accepted (bytes), except evidence uploads (below).
     MAX_CONTENT_LENGTH: int = 16 * 1024 * 1024
+    #: Settlements above this many yuan need the head of legal; below it any other legal officer approves.
+    #: Goodwill payments and escalations to court always need the head of legal.
+    SETTLEMENT_APPROVAL_THRESHOLD: int = 5000
     #: Where evidence files are kept; empty means instance/evidence. Never under the static folder.
     EVIDENCE_ROOT: str = ""
     #: Largest evidence file (bytes); a larger one is refused with 413 while it streams in.

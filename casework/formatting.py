@@ -89,6 +89,10 @@ def audit_value(value: Any, key: str) -> Any:
         return "—"
     if key in ("state", "category", "role", "outcome", "event"):
         return label(value, key)
+    if key == "kind":
+        return label(value, "evidence_kind")
+    if isinstance(value, bool):
+        return labels.YES if value else labels.NO
     return value
 
 

@@ -66,6 +66,12 @@ FIELD = {
     "event": _l("操作"),
     "reason": _l("理由"),
     "assignee": _l("承办人"),
+    "kind": _l("证据类别"),
+    "name": _l("文件名"),
+    "size": _l("大小（字节）"),
+    "sha256": _l("SHA-256"),
+    "media_type": _l("文件类型"),
+    "withdrawn": _l("已撤回"),
 }
 
 ACTION = {
@@ -104,6 +110,11 @@ ACTION = {
     "evidence.waive": _l("免除证据项"),
     "evidence.unwaive": _l("撤销免除"),
     "evidence.quarantine": _l("隔离无主文件"),
+    "decision.propose": _l("提出处理意见"),
+    "decision.approve": _l("批准处理意见"),
+    "decision.return": _l("退回处理意见"),
+    "decision.payment": _l("登记付款"),
+    "decision.litigation": _l("登记诉讼进展"),
 }
 
 OUTCOME = {
@@ -171,6 +182,7 @@ REFUSAL = {
     "insufficient_facts": _l("法律依据审查显示事实不足，请先补充事实"),
     "no_proposal": _l("还没有处理意见"),
     "own_proposal": _l("不能审批自己提出的处理意见"),
+    "needs_head": _l("此处理意见须由法律部门负责人审批"),
     "no_payment": _l("尚未登记付款"),
     "no_judgment": _l("尚未登记判决"),
     "reason_required": _l("请填写理由"),
@@ -240,4 +252,53 @@ EVIDENCE_FLAG = {
     "pdf_embedded_file": _l("PDF 内嵌文件"),
     "pdf_open_action": _l("PDF 含打开时自动执行的动作"),
     "pdf_encrypted": _l("PDF 已加密"),
+}
+
+YES = _l("是")
+NO = _l("否")
+
+DECISION_KIND = {
+    "settle": _l("和解赔偿"),
+    "reject": _l("不予赔偿"),
+    "escalate": _l("移交诉讼"),
+}
+
+PAYMENT_METHOD = {
+    "bank_transfer": _l("银行转账"),
+    "cash": _l("现金"),
+    "offset": _l("抵扣电费"),
+}
+
+LITIGATION_ROLE = {
+    "defendant": _l("被告"),
+    "plaintiff": _l("原告"),
+}
+
+LITIGATION_STEP = {
+    "court_number": _l("法院案号"),
+    "hearing": _l("开庭"),
+    "judgment": _l("判决"),
+    "appeal": _l("上诉"),
+    "enforcement": _l("执行"),
+}
+
+SIMILAR_WHY = {
+    "same_claimant": _l("同一索赔人"),
+    "same_event": _l("同一事件"),
+    "same_place": _l("同一地点"),
+    "same_kind_nearby": _l("同类、金额相近"),
+}
+
+PROPOSAL_STATUS = {
+    "open": _l("待审批"),
+    "approved": _l("已批准"),
+    "returned": _l("已退回"),
+}
+
+DECISION_PROBLEM = {
+    "required": _l("必填"),
+    "amount": _l("请填写正确的金额"),
+    "reason_too_short": _l("须写明理由：至少两句、50 字以上，说明为何在法定依据之外支付或与类似案件处理不同"),
+    "no_settlement": _l("没有已批准的和解"),
+    "not_in_litigation": _l("案件不在诉讼中"),
 }

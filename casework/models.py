@@ -3,12 +3,13 @@
 from casework.audit.models import AuditEvent
 from casework.auth.models import ApiToken, LoginFailure, Unit, User, UserSession
 from casework.cases.models import Case, CaseDeadline, CaseNumberCounter, CaseSearch
+from casework.decision.models import CaseDocument, LitigationEntry, Payment, Proposal
 from casework.evidence.models import Evidence, EvidenceWaiver
 from casework.rulecheck.models import Assessment
 from casework.ruletable.models import CalendarDay, RuleTableVersion
 
 __all__ = [
-    "ApiToken", "Assessment", "AuditEvent", "CalendarDay", "Case", "CaseDeadline", "CaseNumberCounter", "CaseSearch", "Evidence",
+    "ApiToken", "Assessment", "CaseDocument", "LitigationEntry", "Payment", "Proposal", "AuditEvent", "CalendarDay", "Case", "CaseDeadline", "CaseNumberCounter", "CaseSearch", "Evidence",
     "EvidenceWaiver", "LoginFailure",
     "RuleTableVersion", "Unit", "User", "UserSession",
 ]

@@ -104,6 +104,7 @@ NAV = (
     ("admin.users", _l("用户"), Perm.USERS_MANAGE),
     ("rules.index", _l("规则表"), Perm.RULES_READ),
     ("work.team", _l("工作量"), Perm.WORKLOAD_READ),
+    ("decision.goodwill_report", _l("善意补偿"), Perm.REPORTS_READ),
     ("admin.units", _l("单位"), Perm.UNITS_MANAGE),
     ("calendar.index", _l("节假日"), Perm.CALENDAR_MANAGE),
 )
@@ -142,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
     from casework.auth.views import bp as auth_bp
     from casework.cases.views import bp as cases_bp
     from casework.cases.workflow_views import bp as work_bp
+    from casework.decision.views import bp as decision_bp
     from casework.evidence.views import bp as evidence_bp
     from casework.intake.views import bp as intake_bp
     from casework.main_views import bp as main_bp
@@ -149,8 +151,8 @@ def register_blueprints(app: Flask) -> None:
     from casework.ruletable.calendar_views import bp as calendar_bp
     from casework.ruletable.views import bp as rules_bp
 
-    for bp in (main_bp, auth_bp, admin_bp, cases_bp, work_bp, intake_bp, rulecheck_bp, evidence_bp, rules_bp, calendar_bp,
-               api_bp):
+    for bp in (main_bp, auth_bp, admin_bp, cases_bp, work_bp, intake_bp, rulecheck_bp, evidence_bp, decision_bp, rules_bp,
+               calendar_bp, api_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # bearer tokens, not cookies: a browser cannot be tricked into sending one
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.auth.models import Unit, User
@@ -33,6 +33,8 @@ class Case(Base):
         # index ranges); a single-column index made the database sort every matching row first.
         Index("ix_case_record_state_created", "state", "created_at", "id"),
         Index("ix_case_record_category_created", "category", "created_at", "id"),
+        # Similar claims nearby (issue 6): the same kind of claim in the same unit, in an amount band.
+        Index("ix_case_record_unit_category_amount", "unit_path", "category", "claimed_amount"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -75,6 +77,8 @@ class Case(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     complete_on: Mapped[date | None] = mapped_column(Date)
     duty_due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # Set when a settlement that the law did not require is approved (issue 6): shown in lists and reports.
+    goodwill_payment: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))

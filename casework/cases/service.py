@@ -137,7 +137,7 @@ SORTS: dict[str, tuple[Any, bool]] = {
 # cost the list ten times its SQL. Never the facts, nor the full ID or bank account (ciphertext to decrypt).
 LIST_COLUMNS = (
     Case.id, Case.number, Case.state, Case.category, Case.claimant_name, Case.claimant_phone, Case.claimant_address,
-    Case.address, Case.description, Case.claimed_amount, Case.created_at, Case.duty_due_on,
+    Case.address, Case.description, Case.claimed_amount, Case.created_at, Case.duty_due_on, Case.goodwill_payment,
     Unit.name.label("unit_name"),
 )
 

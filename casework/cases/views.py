@@ -112,7 +112,8 @@ def _row(case: Row[Any], terms: list[str], prefix: str, lang: str) -> dict[str, 
     return {"href": prefix + case.number, "number": highlight(case.number, terms),
             "name": highlight(case.claimant_name, terms), "phone": highlight(phone, terms) if phone else None,
             "snippet": snippet, "state": label(case.state, "state", lang), "category": label(case.category, "category", lang),
-            "unit": case.unit_name, "amount": money(case.claimed_amount), "created": moment(case.created_at, lang)}
+            "unit": case.unit_name, "amount": money(case.claimed_amount), "created": moment(case.created_at, lang),
+            "goodwill": case.goodwill_payment}
 
 
 MENU_SECONDS = 60.0

@@ -43,7 +43,7 @@ def changed(session: Session, actor: Actor, case: Case, now: datetime, targets: 
         hook(session, actor, case, now, targets)
 
 
-ViewPart = Callable[[Case], Mapping[str, Any]]
+ViewPart = Callable[[Case, Actor], Mapping[str, Any]]
 _view_parts: list[ViewPart] = []
 
 
@@ -64,7 +64,7 @@ def view_of(case: Case, actor: Actor) -> CaseView:
     missing = tuple(name for name in ("claimant_name", "event_on", "reported_on") if not getattr(case, name))
     parts: dict[str, Any] = {}
     for part in _view_parts:
-        parts.update(part(case))
+        parts.update(part(case, actor))
     return CaseView(
         state=State(case.state),
         missing_intake=missing,

@@ -4,7 +4,7 @@ what the checklist still misses. Every change and every read of a file is writte
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -128,7 +128,7 @@ def missing_for(case: Case) -> tuple[str, ...]:
 
 
 @view_part
-def _guard_view(case: Case) -> dict[str, Any]:
+def _guard_view(case: Case, actor: Actor) -> dict[str, Any]:
     return {"missing_evidence": missing_for(case)}
 
 
@@ -199,8 +199,3 @@ def revoke_waiver(session: Session, actor: Actor, case: Case, kind: str, *, now:
     waiver.revoked_at, waiver.revoked_by_id = now, actor.user_id
     record(session, actor, "evidence.unwaive", now=now, object_type="case", object_id=case.number,
            case_id=case.id, before={"kind": kind, "reason": waiver.reason}, after={"kind": kind})
-
-
-def summary(session: Session, case: Case) -> Mapping[str, Any]:
-    """What the case page shows of the evidence: counts per kind and the waivers in force."""
-    return {"present": present(session, case.id), "waivers": waivers(session, case.id)}

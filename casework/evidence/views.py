@@ -21,7 +21,7 @@ from casework.cases.views import panel
 from casework.db import db, unit_of_work, utcnow
 from casework.domain.access import Actor, Perm, Role, can_see_case
 from casework.domain.evidence import kinds_for, status
-from casework.evidence.inspect import Inspection, Refused, inspect, thumbnail
+from casework.evidence.inspect import MEDIA_TYPES, Inspection, Refused, inspect, thumbnail
 from casework.evidence.models import Evidence
 from casework.evidence.receive import Limits, Part, UploadError, receive
 from casework.evidence.service import (
@@ -170,8 +170,6 @@ def _evidence(number: str, public_id: str) -> Evidence:
 def disposition(name: str, media_type: str, *, inline: bool = False) -> str:
     """Content-Disposition with the exact original name (RFC 5987 `filename*`, percent-encoded, so CR, LF,
     NUL or quotes in a name can never break the header) and an ASCII fallback for old clients."""
-    from casework.evidence.inspect import MEDIA_TYPES
-
     extension = MEDIA_TYPES.get(media_type, "")
     stem = _SAFE_NAME.sub("_", name.rsplit(".", 1)[0]).strip("._")[:60] or "evidence"
     return (f"{'inline' if inline else 'attachment'}; filename=\"{stem}{extension}\"; "

@@ -18,10 +18,11 @@ from casework.domain.access import Actor
 from casework.domain.calendar import HolidayCalendar
 from casework.domain.deadlines import DEFAULT_TARGETS, from_assessment, internal_targets, next_duty
 from casework.domain.lifecycle import OPEN_STATES, Event, State
-from casework.domain.rules import RuleTable, assess
+from casework.domain.rules import RuleTable, assess, load_bundled_table
 from casework.rulecheck.models import Assessment
 from casework.ruletable.impact import Change, amount_of
-from casework.ruletable.store import calendar, current_table
+from casework.ruletable.models import RuleTableVersion
+from casework.ruletable.store import calendar, current_table, parse
 
 
 def run_rule_check(session: Session, actor: Actor, case: Case, *, table: RuleTable,
@@ -68,6 +69,12 @@ def _copy_onto_case(case: Case, snapshot: Assessment) -> None:
     case.assessment_amount = snapshot.amount
     case.assessment_version = snapshot.rule_table_version
     case.assessed_at = snapshot.run_at
+
+
+def table_of(session: Session, version: str) -> RuleTable:
+    """The table a snapshot was made with, so its quotes are the ones that applied then."""
+    row = session.scalar(select(RuleTableVersion).where(RuleTableVersion.version == version))
+    return parse(row) if row else load_bundled_table()
 
 
 def latest_assessment(session: Session, case_id: int) -> Assessment | None:

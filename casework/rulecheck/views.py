@@ -7,7 +7,6 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from casework.auth.forms import ConfirmForm
 from casework.auth.guard import current_actor, requires
@@ -16,12 +15,10 @@ from casework.cases.service import find_case
 from casework.config import targets
 from casework.db import db, unit_of_work, utcnow
 from casework.domain.access import Perm
-from casework.domain.rules import RuleTable, load_bundled_table
 from casework.formatting import fact_label
 from casework.rulecheck.present import applied_rules
-from casework.rulecheck.service import assessment_count, latest_assessment, run_rule_check
-from casework.ruletable.models import RuleTableVersion
-from casework.ruletable.store import calendar, current_table, parse
+from casework.rulecheck.service import assessment_count, latest_assessment, run_rule_check, table_of
+from casework.ruletable.store import calendar, current_table
 
 bp = Blueprint("rulecheck", __name__)
 
@@ -33,19 +30,13 @@ def _case(number: str) -> Case:
     return case
 
 
-def _table_of(version: str) -> RuleTable:
-    """The table a snapshot was made with, so its quotes are the ones that applied then."""
-    row = db.session.scalar(select(RuleTableVersion).where(RuleTableVersion.version == version))
-    return parse(row) if row else load_bundled_table()
-
-
 @bp.route("/cases/<number>/check")
 @requires(Perm.CASE_READ)
 def show(number: str) -> Any:
     case = _case(number)
     snapshot = latest_assessment(db.session(), case.id)
     english = str(get_locale()) == "en"
-    rules = applied_rules(_table_of(snapshot.rule_table_version), snapshot.result) if snapshot else []
+    rules = applied_rules(table_of(db.session(), snapshot.rule_table_version), snapshot.result) if snapshot else []
     missing = [fact_label(case.category, p, english) for p in snapshot.result["missing_facts"]] if snapshot else []
     return render_template(
         "rulecheck/show.html", case=case, snapshot=snapshot, rules=rules, missing=missing,

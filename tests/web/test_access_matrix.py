@@ -5,11 +5,17 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
+from casework.cases.models import Case
+from casework.db import unit_of_work, utcnow
+from casework.decision.letters import generate
+from casework.decision.models import Proposal
 from casework.domain.access import Role
 from casework.domain.lifecycle import State
 from casework.evidence.models import Evidence
+from casework.evidence.storage import configured_store
 from tests import samples
-from tests.factories import load, load_rule_table, login, make_case, make_units, make_user, token
+from tests.conftest import ACTIVE_APP
+from tests.factories import ctx, load, load_rule_table, login, make_case, make_units, make_user, token
 from tests.uploads import upload
 
 ALL = {"field", "legal", "legal_head", "auditor", "admin"}
@@ -66,6 +72,14 @@ MATRIX: dict[str, set[str] | str] = {
     "evidence.withdraw_item": CASE_EDITORS,
     "evidence.waive_item": {"legal", "legal_head"},
     "evidence.revoke": {"legal", "legal_head"},
+    "decision.page": CASE_READERS,
+    "decision.propose_view": {"legal", "legal_head"},
+    "decision.decide_view": {"legal", "legal_head"},
+    "decision.payment_view": {"legal", "legal_head"},
+    "decision.litigation_view": {"legal", "legal_head"},
+    "decision.goodwill_report": {"legal_head", "auditor"},
+    "decision.letter": {"legal", "legal_head"},
+    "decision.download_letter": CASE_READERS,
 }
 
 
@@ -87,7 +101,15 @@ def world(app: Flask) -> dict:  # type: ignore[type-arg]
     login(uploader, "field1")
     assert upload(uploader, own.number, [("p.jpg", samples.jpeg(64, 48))], "appliance_photos").status_code == 303
     photo = load(Evidence, original_name="p.jpg")
-    return {"units": units, "users": users, "own": own, "foreign": foreign, "version": version, "photo": photo}
+    with ctx(), unit_of_work() as session:  # a letter to download: a rejection proposed on the case
+        proposal = Proposal(case_id=own.id, kind="reject", status="open", proposed_by_id=users["legal"].id,
+                            proposed_at=utcnow(), needs_role="legal", grounds=[])
+        session.add(proposal)
+        session.flush()
+        store = configured_store("", ACTIVE_APP[0].instance_path)
+        letter = generate(session, users["legal"].actor(), session.get(Case, own.id), proposal, store, now=utcnow()).id
+    return {"units": units, "users": users, "own": own, "foreign": foreign, "version": version, "photo": photo,
+            "letter": letter}
 
 
 def _url(endpoint: str, world: dict) -> str:  # type: ignore[type-arg]
@@ -123,6 +145,14 @@ def _url(endpoint: str, world: dict) -> str:  # type: ignore[type-arg]
         "evidence.withdraw_item": f"/cases/{world['own'].number}/evidence/{world['photo'].public_id}/withdraw",
         "evidence.waive_item": f"/cases/{world['own'].number}/evidence/waivers",
         "evidence.revoke": f"/cases/{world['own'].number}/evidence/waivers/repair_assessment/revoke",
+        "decision.page": f"/cases/{world['own'].number}/decision",
+        "decision.propose_view": f"/cases/{world['own'].number}/decision/propose",
+        "decision.decide_view": f"/cases/{world['own'].number}/decision/decide",
+        "decision.payment_view": f"/cases/{world['own'].number}/decision/payment",
+        "decision.litigation_view": f"/cases/{world['own'].number}/decision/litigation",
+        "decision.goodwill_report": "/reports/goodwill",
+        "decision.letter": f"/cases/{world['own'].number}/decision/letter",
+        "decision.download_letter": f"/cases/{world['own'].number}/documents/{world['letter']}",
     }[endpoint]
 
 

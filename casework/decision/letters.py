@@ -1,0 +1,109 @@
+"""The letters of a decision: plain values gathered from the case, rendered to PDF, kept as versions.
+
+Each generation is stored in the evidence store under its SHA-256 and recorded as a new version of the
+case's document (never overwritten), with an audit entry."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from casework.audit.service import record
+from casework.cases.models import Case
+from casework.decision.models import CaseDocument, Proposal
+from casework.documents.render import render_pdf
+from casework.domain.access import Actor
+from casework.domain.decision import amount_in_words
+from casework.domain.personal import mask_bank_account, mask_id_number
+from casework.evidence.models import Evidence
+from casework.evidence.storage import Store
+from casework.formatting import SHANGHAI, day, label
+from casework.rulecheck.service import latest_assessment
+
+# Which proposal each letter belongs to.
+LETTERS = {"settle": "settlement_agreement", "reject": "rejection_letter", "escalate": "referral_memo"}
+REMEDIES = ("如对本告知有异议，可自收到之日起向县级以上电力管理部门申请调解，也可依法向人民法院提起诉讼。")
+
+
+def _grounds(proposal: Proposal) -> list[dict[str, str]]:
+    return [{"instrument": g.get("citation", ""), "article": "", "title": g.get("title", ""),
+             "quote": g.get("quote", "")} for g in proposal.grounds or []]
+
+
+def values_for(session: Session, case: Case, proposal: Proposal, *, now: datetime) -> dict[str, Any]:
+    """Everything a letter prints, as plain strings, numbers and lists: the template sees no ORM object."""
+    snapshot = latest_assessment(session, case.id)
+    values: dict[str, Any] = {
+        "case_number": case.number, "category_label": str(label(case.category, "category", "zh")),
+        "company": case.unit.name, "claimant_name": case.claimant_name,
+        "claimant_id_masked": mask_id_number(case.claimant_id_number) if case.claimant_id_number else "",
+        "claimant_address": case.claimant_address or "", "event_date": day(case.event_on, "zh"),
+        "place": case.address or "", "issued_at": day(now.astimezone(SHANGHAI).date(), "zh"),
+        "officer": proposal.proposed_by.display_name,
+        "approver": proposal.decided_by.display_name if proposal.decided_by and proposal.status == "approved" else "",
+    }
+    if proposal.kind == "settle":
+        amount = proposal.amount or Decimal("0")
+        values.update(amount=amount, amount_words=amount_in_words(amount), payee=proposal.payee or "",
+                      bank_account_masked=mask_bank_account(proposal.bank_account) if proposal.bank_account else "",
+                      payment_method=str(label(proposal.payment_method, "payment_method", "zh")),
+                      terms=list(proposal.terms or []), goodwill=proposal.goodwill, note=proposal.note or "")
+    elif proposal.kind == "reject":
+        values.update(outcome_label=str(label(proposal.assessment_outcome, "outcome", "zh")),
+                      grounds=_grounds(proposal), explanation=list((snapshot.result if snapshot else {})
+                                                                   .get("explanation") or []),
+                      extra=proposal.note or "", remedies=REMEDIES)
+    else:
+        evidence = session.scalars(select(Evidence).where(Evidence.case_id == case.id).order_by(Evidence.id))
+        values.update(
+            counsel=proposal.counsel or "", court=proposal.court or "",
+            role_label=str(label(proposal.litigation_role, "litigation_role", "zh")), cause=proposal.cause or "",
+            demand=proposal.demand or "", amount_claimed=case.claimed_amount,
+            facts=[("事发日期", day(case.event_on, "zh")), ("报案日期", day(case.reported_on, "zh")),
+                   ("事发地点", case.address or "—"), ("情况说明", case.description or "—")],
+            analysis=list((snapshot.result if snapshot else {}).get("explanation") or []),
+            grounds=_grounds(proposal) or [{"instrument": c.get("instrument", ""), "article": c.get("article", ""),
+                                             "title": "", "quote": ""}
+                                            for c in (snapshot.result if snapshot else {}).get("citations") or []],
+            risk=proposal.risk or "",
+            evidence=[{"kind": str(label(e.kind, "evidence_kind", "zh")), "name": e.original_name,
+                       "sha256": e.sha256, "withdrawn": e.withdrawn_at is not None} for e in evidence],
+        )
+    return values
+
+
+def generate(session: Session, actor: Actor, case: Case, proposal: Proposal, store: Store, *,
+             now: datetime) -> CaseDocument:
+    """Render the proposal's letter, keep the PDF (file first), add the next version and an audit entry."""
+    kind = LETTERS[proposal.kind]
+    pdf = render_pdf(kind, values_for(session, case, proposal, now=now))
+    staging = store.stage()
+    try:
+        staging.write(pdf)
+        sha256 = staging.finish()
+        store.promote(staging, sha256)
+    finally:
+        staging.discard()
+    version = (session.scalar(select(func.max(CaseDocument.version)).where(
+        CaseDocument.case_id == case.id, CaseDocument.kind == kind)) or 0) + 1
+    document = CaseDocument(case_id=case.id, kind=kind, version=version, sha256=sha256, size=len(pdf),
+                            created_by_id=actor.user_id, created_at=now)
+    session.add(document)
+    record(session, actor, "document.generate", now=now, object_type="case", object_id=case.number,
+           case_id=case.id, after={"kind": kind, "version": version, "sha256": sha256})
+    return document
+
+
+def documents(session: Session, case_id: int) -> list[CaseDocument]:
+    return list(session.scalars(select(CaseDocument).where(CaseDocument.case_id == case_id)
+                                .order_by(CaseDocument.kind, CaseDocument.version)))
+
+
+def pdf_bytes(store: Store, document: CaseDocument) -> io.BytesIO:
+    with store.open(document.sha256) as stored:
+        return io.BytesIO(stored.read())

@@ -1,0 +1,260 @@
+"""The decision page of a case: the assessment beside the proposal form, similar cases, approval or return,
+payment and the lawsuit; and the goodwill-payment report."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from casework.audit.service import record
+from casework.auth.guard import current_actor, requires
+from casework.auth.models import Unit
+from casework.cases import deadlines
+from casework.cases.models import Case
+from casework.cases.service import find_case, scoped
+from casework.cases.views import panel
+from casework.cases.workflow import TransitionRefused
+from casework.config import targets
+from casework.db import db, unit_of_work, utcnow
+from casework.decision.letters import LETTERS, documents, generate, pdf_bytes
+from casework.decision.models import CaseDocument, Proposal
+from casework.decision.service import (
+    LITIGATION_ROLES,
+    LITIGATION_STEPS,
+    PAYMENT_METHODS,
+    DecisionError,
+    Draft,
+    approved_proposal,
+    decide,
+    litigation,
+    open_proposal,
+    payments,
+    proposals,
+    propose,
+    record_litigation,
+    record_payment,
+    similar_cases,
+)
+from casework.documents.render import TITLES
+from casework.domain.access import Actor, Perm, Role
+from casework.domain.decision import KINDS, may_approve
+from casework.domain.evidence import status as checklist_status
+from casework.domain.lifecycle import State
+from casework.evidence.service import items as evidence_items
+from casework.evidence.service import present, waivers
+from casework.evidence.views import disposition, store
+from casework.formatting import SHANGHAI, refusal
+from casework.labels import DECISION_PROBLEM
+
+bp = Blueprint("decision", __name__)
+LEGAL = (Role.LEGAL, Role.LEGAL_HEAD)
+
+
+def _case(number: str) -> Case:
+    case = find_case(db.session(), current_actor(), number)
+    if case is None:
+        abort(404)
+    return case
+
+
+def _threshold() -> Decimal:
+    return Decimal(str(current_app.config["SETTLEMENT_APPROVAL_THRESHOLD"]))
+
+
+def _page(case: Case, *, status: int = 200, problems: dict[str, str] | None = None,
+          typed: dict[str, Any] | None = None) -> Any:
+    session = db.session()
+    actor = current_actor()
+    current = open_proposal(session, case.id)
+    legal = actor.role in LEGAL
+    return render_template(
+        "decision/page.html", case=case, proposal=current, history=proposals(session, case.id),
+        similar=similar_cases(session, case), deadlines=deadlines.of_case(session, case),
+        payments=payments(session, case.id), litigation=litigation(session, case.id), kinds=KINDS,
+        documents=documents(session, case.id), titles=TITLES, evidence=evidence_items(session, case),
+        checklist=checklist_status(case.category, present(session, case.id), waivers(session, case.id)),
+        letter_for=current or approved_proposal(session, case.id), letters=LETTERS, current_user_legal=legal,
+        methods=PAYMENT_METHODS, roles=LITIGATION_ROLES, steps=LITIGATION_STEPS, threshold=_threshold(),
+        may_propose=legal and case.state == State.EVIDENCE_COMPLETE.value,
+        may_decide=bool(current and legal and may_approve(actor.role, Role(current.needs_role),
+                                                          proposed_by_actor=current.proposed_by_id == actor.user_id)),
+        may_pay=legal and case.state == State.SETTLED.value,
+        may_litigate=legal and case.state in (State.IN_LITIGATION.value, State.JUDGED.value),
+        problems={k: str(DECISION_PROBLEM.get(v, v)) for k, v in (problems or {}).items()}, typed=typed or {},
+        form=FlaskForm(), today=utcnow().astimezone(SHANGHAI).date(),
+    ), status
+
+
+@bp.route("/cases/<number>/decision")
+@requires(Perm.CASE_READ)
+def page(number: str) -> Any:
+    return _page(_case(number))
+
+
+def _legal_post(number: str) -> Case:
+    case = _case(number)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if current_actor().role not in LEGAL:
+        abort(403)
+    return case
+
+
+def _done(case: Case, message: str) -> Any:
+    flash(message, "success")
+    return redirect(url_for("decision.page", number=case.number)), 303
+
+
+def _refused(case: Case, why: TransitionRefused | StaleDataError) -> Any:
+    """Someone else moved the case first (another officer, or the same click twice)."""
+    db.session.rollback()
+    reasons = why.reasons if isinstance(why, TransitionRefused) else ("wrong_state",)
+    flash(_("未执行：") + "；".join(str(refusal(r)) for r in reasons) + _("（可能已有他人处理，请查看最新状态）"), "danger")
+    return redirect(url_for("decision.page", number=case.number)), 303
+
+
+@bp.route("/cases/<number>/decision/propose", methods=["POST"])
+@requires(Perm.CASE_EDIT)
+def propose_view(number: str) -> Any:
+    case = _legal_post(number)
+    form = request.form
+    draft = Draft(kind=form.get("kind", ""), amount=form.get("amount", "")[:20], payee=form.get("payee", "")[:100],
+                  bank_account=form.get("bank_account", "")[:40], payment_method=form.get("payment_method", ""),
+                  terms=form.get("terms", "")[:5000].splitlines(), litigation_role=form.get("litigation_role", ""),
+                  court=form.get("court", "")[:200], cause=form.get("cause", "")[:200],
+                  demand=form.get("demand", "")[:5000], counsel=form.get("counsel", "")[:200],
+                  risk=form.get("risk", "")[:5000], note=form.get("note", "")[:5000],
+                  reason=form.get("reason", "")[:5000])
+    try:
+        with unit_of_work() as session:
+            propose(session, current_actor(), case, draft, now=utcnow(), threshold=_threshold(),
+                    targets=targets(current_app.config))
+    except DecisionError as bad:
+        db.session.rollback()
+        return _page(_case(number), status=422, problems=bad.problems, typed=dict(form))
+    except (TransitionRefused, StaleDataError) as why:
+        return _refused(case, why)
+    return _done(case, _("处理意见已提交审批。"))
+
+
+@bp.route("/cases/<number>/decision/decide", methods=["POST"])
+@requires(Perm.CASE_EDIT)
+def decide_view(number: str) -> Any:
+    case = _legal_post(number)
+    approve = request.form.get("approve") == "1"
+    try:
+        with unit_of_work() as session:
+            decide(session, current_actor(), case, approve=approve, comment=request.form.get("comment", "")[:5000],
+                   now=utcnow(), targets=targets(current_app.config))
+    except (TransitionRefused, StaleDataError) as why:
+        return _refused(case, why)
+    return _done(case, _("已批准。") if approve else _("已退回。"))
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+@bp.route("/cases/<number>/decision/payment", methods=["POST"])
+@requires(Perm.CASE_EDIT)
+def payment_view(number: str) -> Any:
+    case = _legal_post(number)
+    form = request.form
+    try:
+        with unit_of_work() as session:
+            record_payment(session, current_actor(), case, amount=form.get("pay_amount", "")[:20],
+                           paid_on=_day(form.get("paid_on", "")), voucher=form.get("voucher", "")[:64],
+                           now=utcnow(), targets=targets(current_app.config))
+    except DecisionError as bad:
+        db.session.rollback()
+        return _page(_case(number), status=422, problems=bad.problems, typed=dict(form))
+    except (TransitionRefused, StaleDataError) as why:
+        return _refused(case, why)
+    return _done(case, _("付款已登记。"))
+
+
+@bp.route("/cases/<number>/decision/litigation", methods=["POST"])
+@requires(Perm.CASE_EDIT)
+def litigation_view(number: str) -> Any:
+    case = _legal_post(number)
+    form = request.form
+    try:
+        with unit_of_work() as session:
+            record_litigation(session, current_actor(), case, kind=form.get("step", ""),
+                              on=_day(form.get("on", "")), text=form.get("text", "")[:5000],
+                              amount=form.get("awarded", "")[:20], now=utcnow(), targets=targets(current_app.config))
+    except DecisionError as bad:
+        db.session.rollback()
+        return _page(_case(number), status=422, problems=bad.problems, typed=dict(form))
+    except (TransitionRefused, StaleDataError) as why:
+        return _refused(case, why)
+    return _done(case, _("诉讼进展已登记。"))
+
+
+@bp.route("/cases/<number>/decision/letter", methods=["POST"])
+@requires(Perm.CASE_EDIT)
+def letter(number: str) -> Any:
+    """Generate the letter of the open or approved proposal: a new version each time."""
+    case = _legal_post(number)
+    session = db.session()
+    proposal = open_proposal(session, case.id) or approved_proposal(session, case.id)
+    if proposal is None:
+        flash(_("还没有处理意见，无法生成文书。"), "info")
+        return redirect(url_for("decision.page", number=case.number)), 303
+    with unit_of_work() as work:
+        document = generate(work, current_actor(), case, proposal, store(), now=utcnow())
+        label_text = f"{document.kind} v{document.version}"
+    return _done(case, _("已生成：%(doc)s。", doc=label_text))
+
+
+@bp.route("/cases/<number>/documents/<int:document_id>")
+@requires(Perm.CASE_READ)
+def download_letter(number: str, document_id: int) -> Any:
+    case = _case(number)
+    document = db.session.get(CaseDocument, document_id)
+    if document is None or document.case_id != case.id:
+        abort(404)
+    with unit_of_work() as session:
+        record(session, current_actor(), "document.download", now=utcnow(), object_type="case", object_id=case.number,
+               case_id=case.id, after={"kind": document.kind, "version": document.version, "sha256": document.sha256})
+    response = send_file(pdf_bytes(store(), document), mimetype="application/pdf", max_age=0)
+    name = f"{case.number}-{TITLES[document.kind]}-v{document.version}.pdf"
+    response.headers["Content-Disposition"] = disposition(name, "application/pdf")
+    return response
+
+
+@bp.route("/reports/goodwill")
+@requires(Perm.REPORTS_READ)
+def goodwill_report() -> Any:
+    """Goodwill payments approved, by unit and month (Beijing time), within the viewer's scope."""
+    query = (select(Case.number, Unit.name, Proposal.amount, Proposal.decided_at, Proposal.reason)
+             .join(Proposal, Proposal.case_id == Case.id).join(Unit, Unit.id == Case.unit_id)
+             .where(Proposal.kind == "settle", Proposal.status == "approved", Proposal.goodwill.is_(True))
+             .order_by(Proposal.decided_at.desc()))
+    cases = db.session.execute(scoped(current_actor(), query)).all()
+    totals: dict[tuple[str, str], list[Any]] = {}
+    for row in cases:
+        key = (row.decided_at.astimezone(SHANGHAI).strftime("%Y-%m"), row.name)
+        total = totals.setdefault(key, [0, Decimal("0")])
+        total[0] += 1
+        total[1] += row.amount or 0
+    rows = [(month, unit, n, amount) for (month, unit), (n, amount) in sorted(totals.items(), reverse=True)]
+    return render_template("decision/goodwill.html", rows=rows, cases=cases[:200])
+
+
+@panel
+def _case_panel(case: Case, actor: Actor) -> tuple[str, dict[str, Any]]:
+    session = db.session()
+    current = open_proposal(session, case.id)
+    return "decision/panel.html", {"proposal": current, "goodwill": case.goodwill_payment,
+                                   "proposals": len(proposals(session, case.id))}

@@ -95,6 +95,49 @@ def fictional_id_number(rng: random.Random, born: date) -> str:
     return first17 + id_check_digit(first17)
 
 
+# Three cases with complete files, for deciding (issue 6): a fridge burnt by a broken neutral (liable, pay
+# the depreciated price), a yearly "tower rent" demand (the law gives a one-time compensation only), and
+# a child hurt climbing a 10 kV pole (strict liability, reduced for gross negligence; the family sues).
+READY = (
+    ("appliance", "刘桂兰", "13907310001", "utility_fault", "青山镇东岗村五组", Decimal("3600.00"), {
+        "customer_type": "residential", "supply_voltage_v": 220, "fault_type": "neutral_broken",
+        "appliances": [{"name": "电冰箱", "class": "motor", "price": "3600.00", "purchase_date": "2019-07-20",
+                        "invoice": True, "repairable": False}]}, "零线断线后冰箱烧毁，已登记并拍照。"),
+    ("land_tower", "陈德胜", "13907310002", "utility_fault", "青山镇柳湾村二组", Decimal("2400.00"), {
+        "claim_kind": "recurring_fee", "facility_built_date": "1994-05-01", "claimant_acquired_date": "2008-03-01",
+        "one_time_compensation_paid": True}, "要求按每年 800 元支付地里两基杆塔的占地费，追溯三年。"),
+    ("injury", "黄春生", "13907310003", "victim_fault", "石桥镇石桥村三组", Decimal("120000.00"), {
+        "voltage_kv": "10", "victim_conduct": "gross_negligence", "warnings_adequate": True,
+        "assessed_damages": "48000.00"}, "其子攀爬 10 千伏线路电杆触电受伤，家属要求赔偿并称将起诉。"),
+)
+
+
+def _ready_to_decide(session: Any, users: dict[Role, Any], station: Unit, table: Any, days: Any, now: Any) -> None:
+    """Checked cases whose evidence is complete: for the appliance the files themselves (drawn photos and
+    PDFs, kept by the real upload path), for the others paper files recorded as waivers."""
+    from casework.demo_evidence import attach_demo_evidence
+    from casework.domain.evidence import checklist
+    from casework.evidence.service import waive
+
+    legal = users[Role.LEGAL].actor()
+    for category, name, phone, cause, place, claimed, facts, story in READY:
+        event = date(2025, 7, 20)
+        case = open_case(session, users[Role.FIELD].actor(), category=category, unit=station, now=now,
+                         state=State.EVIDENCE_COMPLETE, claimant_name=name, claimant_address=place, address=place,
+                         claimant_phone=phone, event_on=event,
+                         reported_on=event + timedelta(days=2), claimed_amount=claimed,
+                         description="【示范数据】" + story, facts=facts,
+                         circumstances={"facility_owner": "utility", "utility_maintains": True, "cause": cause})
+        case.submitted_at, case.assignee = now, users[Role.LEGAL]
+        run_rule_check(session, legal, case, table=table, calendar=days, now=now)
+        if category == "appliance":
+            attach_demo_evidence(session, legal, case, now=now)
+            continue
+        for item in checklist(category):
+            if item.required:
+                waive(session, legal, case, item.kind, "示范数据：原件在纸质卷宗中，已核对。", now=now)
+
+
 def load_demo(say: Callable[[str], None]) -> None:
     if db.session.scalar(select(Unit.id).where(Unit.code == "DEMO-PROV")) is not None:
         say("demo data already loaded; nothing changed (passwords were printed when it was first loaded)")
@@ -140,6 +183,7 @@ def load_demo(say: Callable[[str], None]) -> None:
                 run_rule_check(session, users[Role.LEGAL].actor(), case, table=table, calendar=days, now=now)
                 if case.unit_path.startswith(users[Role.LEGAL].unit.path):
                     case.assignee = users[Role.LEGAL]
-    say("demo data loaded: 10 units, 5 users, 26 cases. Demo logins (shown once, keep them):")
+        _ready_to_decide(session, users, units["DEMO-JC-QS-01"], table, days, now)
+    say("demo data loaded: 10 units, 5 users, 29 cases. Demo logins (shown once, keep them):")
     for username, role_name, unit_code, secret in credentials:
         say(f"  {username:14} {role_name:11} {unit_code:15} password: {secret}")

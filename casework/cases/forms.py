@@ -15,6 +15,12 @@ from casework.labels import FIELD
 _CONTROL = {chr(c) for c in range(32)} - {"\n", "\r", "\t"}
 
 
+def without_controls(text: str) -> str:
+    """Free text with invisible control characters removed (tabs and line breaks kept): nobody types them,
+    PostgreSQL cannot store NUL, and a reason or a note should not fail for a stray byte."""
+    return "".join(ch for ch in text if ch not in _CONTROL)
+
+
 def no_control_characters(_form: Any, field: Any) -> None:
     if field.data and any(ch in _CONTROL for ch in str(field.data)):
         raise ValidationError(_l("包含无法显示的控制字符，请删除后重试"))
@@ -64,7 +70,7 @@ class CaseEditForm(FlaskForm):
                                                                              message=_l("金额须在 0 到 99 亿元之间"))],
         render_kw={"inputmode": "decimal"},
     )
-    description = TextAreaField(FIELD["description"], validators=[Optional(), Length(max=5000)])
+    description = TextAreaField(FIELD["description"], validators=[Optional(), Length(max=5000), no_control_characters])
     submit = SubmitField(_l("保存"))
 
     def changes(self) -> dict[str, Any]:

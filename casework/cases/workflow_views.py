@@ -12,6 +12,7 @@ from casework.auth.guard import current_actor, requires
 from casework.auth.models import User
 from casework.cases import work
 from casework.cases.assignment import AssignError, assign, workload
+from casework.cases.forms import without_controls
 from casework.cases.models import Case
 from casework.cases.service import find_case
 from casework.cases.workflow import TransitionRefused, fire
@@ -46,7 +47,7 @@ def fire_event(number: str, event: str) -> Any:
     case = _case(number)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    reason = request.form.get("reason", "")[:2000]
+    reason = without_controls(request.form.get("reason", "")[:2000])
     try:
         with unit_of_work() as session:
             fire(session, current_actor(), case, which, now=utcnow(), targets=targets(current_app.config),

@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask, g, has_app_context
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from markupsafe import Markup, escape
 
 from casework import labels
@@ -69,8 +69,10 @@ def label(code: str | None, table: str, lang: str | None = None) -> Any:
 
 @lru_cache(maxsize=4096)
 def _label(code: str, table: str, locale: str) -> str:
-    """Labels are fixed per language: translate each once, not on every row of every page."""
-    return str(getattr(labels, table.upper()).get(code, code))
+    """Labels are fixed per language: translate each once, not on every row of every page. Translated in
+    `locale` whatever the page's language: a Chinese PDF printed from an English page stays Chinese."""
+    with force_locale(locale):
+        return str(getattr(labels, table.upper()).get(code, code))
 
 
 def refusal(code: str) -> Any:

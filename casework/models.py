@@ -4,12 +4,13 @@ from casework.audit.models import AuditEvent
 from casework.auth.models import ApiToken, LoginFailure, Unit, User, UserSession
 from casework.cases.models import Case, CaseDeadline, CaseNumberCounter, CaseSearch
 from casework.decision.models import CaseDocument, LitigationEntry, Payment, Proposal
+from casework.dossier.models import DossierVersion
 from casework.evidence.models import Evidence, EvidenceWaiver
 from casework.rulecheck.models import Assessment
 from casework.ruletable.models import CalendarDay, RuleTableVersion
 
 __all__ = [
-    "ApiToken", "Assessment", "CaseDocument", "LitigationEntry", "Payment", "Proposal", "AuditEvent", "CalendarDay", "Case", "CaseDeadline", "CaseNumberCounter", "CaseSearch", "Evidence",
+    "ApiToken", "Assessment", "CaseDocument", "LitigationEntry", "Payment", "Proposal", "AuditEvent", "CalendarDay", "Case", "CaseDeadline", "CaseNumberCounter", "CaseSearch", "DossierVersion", "Evidence",
     "EvidenceWaiver", "LoginFailure",
     "RuleTableVersion", "Unit", "User", "UserSession",
 ]

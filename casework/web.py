@@ -42,10 +42,11 @@ class RequestDomain(Domain):
     def get_translations(self) -> Any:
         if not g:
             return super().get_translations()
-        found = g.get("_casework_translations")
-        if found is None:
-            found = g._casework_translations = super().get_translations()
-        return found
+        found: dict[Any, Any] = g.setdefault("_casework_translations", {})
+        locale = get_locale()  # per locale: force_locale (a Chinese PDF from an English page) must still work
+        if locale not in found:
+            found[locale] = super().get_translations()
+        return found[locale]
 
 
 def _template_gettext(text: str) -> str:
@@ -144,6 +145,7 @@ def register_blueprints(app: Flask) -> None:
     from casework.cases.views import bp as cases_bp
     from casework.cases.workflow_views import bp as work_bp
     from casework.decision.views import bp as decision_bp
+    from casework.dossier.views import bp as dossier_bp
     from casework.evidence.views import bp as evidence_bp
     from casework.intake.views import bp as intake_bp
     from casework.main_views import bp as main_bp
@@ -151,8 +153,8 @@ def register_blueprints(app: Flask) -> None:
     from casework.ruletable.calendar_views import bp as calendar_bp
     from casework.ruletable.views import bp as rules_bp
 
-    for bp in (main_bp, auth_bp, admin_bp, cases_bp, work_bp, intake_bp, rulecheck_bp, evidence_bp, decision_bp, rules_bp,
-               calendar_bp, api_bp):
+    for bp in (main_bp, auth_bp, admin_bp, cases_bp, work_bp, intake_bp, rulecheck_bp, evidence_bp, decision_bp, dossier_bp,
+               rules_bp, calendar_bp, api_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # bearer tokens, not cookies: a browser cannot be tricked into sending one
 

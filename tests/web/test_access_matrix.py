@@ -11,6 +11,7 @@ from casework.decision.letters import generate
 from casework.decision.models import Proposal
 from casework.domain.access import Role
 from casework.domain.lifecycle import State
+from casework.dossier.service import seal
 from casework.evidence.models import Evidence
 from casework.evidence.storage import configured_store
 from tests import samples
@@ -80,6 +81,8 @@ MATRIX: dict[str, set[str] | str] = {
     "decision.goodwill_report": {"legal_head", "auditor"},
     "decision.letter": {"legal", "legal_head"},
     "decision.download_letter": CASE_READERS,
+    "dossier.seal_view": {"legal", "legal_head", "auditor"},
+    "dossier.download": CASE_READERS,
 }
 
 
@@ -108,6 +111,7 @@ def world(app: Flask) -> dict:  # type: ignore[type-arg]
         session.flush()
         store = configured_store("", ACTIVE_APP[0].instance_path)
         letter = generate(session, users["legal"].actor(), session.get(Case, own.id), proposal, store, now=utcnow()).id
+        seal(session, users["legal"].actor(), session.get(Case, own.id), store, now=utcnow())  # dossier version 1
     return {"units": units, "users": users, "own": own, "foreign": foreign, "version": version, "photo": photo,
             "letter": letter}
 
@@ -153,6 +157,8 @@ def _url(endpoint: str, world: dict) -> str:  # type: ignore[type-arg]
         "decision.goodwill_report": "/reports/goodwill",
         "decision.letter": f"/cases/{world['own'].number}/decision/letter",
         "decision.download_letter": f"/cases/{world['own'].number}/documents/{world['letter']}",
+        "dossier.seal_view": f"/cases/{world['own'].number}/dossier",
+        "dossier.download": f"/cases/{world['own'].number}/dossier/1",
     }[endpoint]
 
 

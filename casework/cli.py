@@ -38,9 +38,11 @@ main = FlaskGroup(create_app=create_app, help="casework: compensation claims and
 
 
 def _add_appless_commands() -> None:
+    from casework.export.cli import verify_command
     from casework.rulecheck.cli import assess_command
 
     main.add_command(assess_command)
+    main.add_command(verify_command)  # works offline, on a machine with only this package
 
 
 @main.command("init", with_appcontext=False)
@@ -199,11 +201,13 @@ def register_cli(app: Flask) -> None:
     """Commands that need the app; `init` and `assess` live on the console script (they run without one)."""
     from casework.auth import cli as auth_cli
     from casework.evidence import cli as evidence_cli
+    from casework.export import cli as export_cli
     from casework.rulecheck import cli as rulecheck_cli
     from casework.ruletable import cli as ruletable_cli
 
     for command in (demo_command, users_group, units_group, audit_group, bench_group, *auth_cli.APP_COMMANDS,
-                    *ruletable_cli.APP_COMMANDS, *rulecheck_cli.APP_COMMANDS, *evidence_cli.APP_COMMANDS):
+                    *ruletable_cli.APP_COMMANDS, *rulecheck_cli.APP_COMMANDS, *evidence_cli.APP_COMMANDS,
+                    *export_cli.APP_COMMANDS):
         app.cli.add_command(command)
 
 

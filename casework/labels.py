@@ -115,6 +115,11 @@ ACTION = {
     "decision.return": _l("退回处理意见"),
     "decision.payment": _l("登记付款"),
     "decision.litigation": _l("登记诉讼进展"),
+    "document.generate": _l("生成文书"),
+    "document.download": _l("下载文书"),
+    "dossier.seal": _l("封存案卷"),
+    "dossier.download": _l("下载案卷"),
+    "export.case": _l("导出案件"),
 }
 
 OUTCOME = {

@@ -17,6 +17,7 @@ from casework.audit.service import record
 from casework.auth.guard import current_actor, requires
 from casework.auth.models import Unit
 from casework.cases import deadlines
+from casework.cases.forms import without_controls
 from casework.cases.models import Case
 from casework.cases.service import find_case, scoped
 from casework.cases.views import panel
@@ -124,7 +125,7 @@ def _refused(case: Case, why: TransitionRefused | StaleDataError) -> Any:
 @requires(Perm.CASE_EDIT)
 def propose_view(number: str) -> Any:
     case = _legal_post(number)
-    form = request.form
+    form = {key: without_controls(value) for key, value in request.form.items()}
     draft = Draft(kind=form.get("kind", ""), amount=form.get("amount", "")[:20], payee=form.get("payee", "")[:100],
                   bank_account=form.get("bank_account", "")[:40], payment_method=form.get("payment_method", ""),
                   terms=form.get("terms", "")[:5000].splitlines(), litigation_role=form.get("litigation_role", ""),
@@ -138,7 +139,7 @@ def propose_view(number: str) -> Any:
                     targets=targets(current_app.config))
     except DecisionError as bad:
         db.session.rollback()
-        return _page(_case(number), status=422, problems=bad.problems, typed=dict(form))
+        return _page(_case(number), status=422, problems=bad.problems, typed=form)
     except (TransitionRefused, StaleDataError) as why:
         return _refused(case, why)
     return _done(case, _("处理意见已提交审批。"))
@@ -151,7 +152,8 @@ def decide_view(number: str) -> Any:
     approve = request.form.get("approve") == "1"
     try:
         with unit_of_work() as session:
-            decide(session, current_actor(), case, approve=approve, comment=request.form.get("comment", "")[:5000],
+            decide(session, current_actor(), case, approve=approve,
+                   comment=without_controls(request.form.get("comment", "")[:5000]),
                    now=utcnow(), targets=targets(current_app.config))
     except (TransitionRefused, StaleDataError) as why:
         return _refused(case, why)
@@ -169,7 +171,7 @@ def _day(text: str) -> date | None:
 @requires(Perm.CASE_EDIT)
 def payment_view(number: str) -> Any:
     case = _legal_post(number)
-    form = request.form
+    form = {key: without_controls(value) for key, value in request.form.items()}
     try:
         with unit_of_work() as session:
             record_payment(session, current_actor(), case, amount=form.get("pay_amount", "")[:20],
@@ -177,7 +179,7 @@ def payment_view(number: str) -> Any:
                            now=utcnow(), targets=targets(current_app.config))
     except DecisionError as bad:
         db.session.rollback()
-        return _page(_case(number), status=422, problems=bad.problems, typed=dict(form))
+        return _page(_case(number), status=422, problems=bad.problems, typed=form)
     except (TransitionRefused, StaleDataError) as why:
         return _refused(case, why)
     return _done(case, _("付款已登记。"))
@@ -187,7 +189,7 @@ def payment_view(number: str) -> Any:
 @requires(Perm.CASE_EDIT)
 def litigation_view(number: str) -> Any:
     case = _legal_post(number)
-    form = request.form
+    form = {key: without_controls(value) for key, value in request.form.items()}
     try:
         with unit_of_work() as session:
             record_litigation(session, current_actor(), case, kind=form.get("step", ""),
@@ -195,7 +197,7 @@ def litigation_view(number: str) -> Any:
                               amount=form.get("awarded", "")[:20], now=utcnow(), targets=targets(current_app.config))
     except DecisionError as bad:
         db.session.rollback()
-        return _page(_case(number), status=422, problems=bad.problems, typed=dict(form))
+        return _page(_case(number), status=422, problems=bad.problems, typed=form)
     except (TransitionRefused, StaleDataError) as why:
         return _refused(case, why)
     return _done(case, _("诉讼进展已登记。"))

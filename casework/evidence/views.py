@@ -15,6 +15,7 @@ from flask_wtf.csrf import validate_csrf
 from wtforms import ValidationError
 
 from casework.auth.guard import current_actor, requires
+from casework.cases.forms import without_controls
 from casework.cases.models import Case
 from casework.cases.service import find_case
 from casework.cases.views import panel
@@ -124,7 +125,7 @@ def upload(number: str) -> Any:
         if failed.code in ("csrf", "not_multipart", "malformed"):
             abort(400)
         return _page(case, status_code=failed.status, error=str(UPLOAD_ERROR.get(failed.code, failed.code)))
-    kind, note = received.fields.get("kind", ""), received.fields.get("note", "").strip()[:500]
+    kind, note = received.fields.get("kind", ""), without_controls(received.fields.get("note", "")).strip()[:500]
     typed = {"kind": kind, "note": note}
     if kind not in kinds_for(case.category) or not received.files:
         received.discard()
@@ -231,8 +232,8 @@ def withdraw_item(number: str, public_id: str) -> Any:
         abort(403)
     try:
         with unit_of_work() as session:
-            withdraw(session, current_actor(), session.merge(row), request.form.get("reason", "")[:2000],
-                     now=utcnow())
+            reason = without_controls(request.form.get("reason", "")[:2000])
+            withdraw(session, current_actor(), session.merge(row), reason, now=utcnow())
     except EvidenceError as why:
         flash(_("请填写撤回理由。") if why.key == "reason" else _("该文件已撤回。"), "danger")
         return redirect(url_for("evidence.page", number=number)), 303
@@ -248,7 +249,7 @@ def waive_item(number: str) -> Any:
         abort(400)
     if current_actor().role not in (Role.LEGAL, Role.LEGAL_HEAD) or case.state in ("closed", "withdrawn"):
         abort(403)
-    kind, reason = request.form.get("kind", ""), request.form.get("reason", "")[:2000]
+    kind, reason = request.form.get("kind", ""), without_controls(request.form.get("reason", "")[:2000])
     try:
         with unit_of_work() as session:
             waive(session, current_actor(), case, kind, reason, now=utcnow())

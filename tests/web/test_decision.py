@@ -204,6 +204,19 @@ def test_paying_a_neighbour_for_an_event_whose_first_claim_was_refused_is_a_prec
     assert "先例风险" in legal.get(f"/cases/{second}").text
 
 
+def test_control_characters_in_free_text_never_break_a_decision(app: Flask, world: dict[str, Any]) -> None:
+    """NUL cannot be stored by PostgreSQL; nobody types it, so it is dropped from free text, not a 500."""
+    number = ready(world)
+    legal = _client(app, "legal1")
+    got = _post(legal, number, "propose", kind="escalate", litigation_role="defendant", court="法院\x00",
+                cause="案由\x01", risk="风险\x00评估", note="\x00")
+    assert got.status_code == 303
+    assert _proposals(number)[0].court == "法院" and _proposals(number)[0].risk == "风险评估"
+    head = _client(app, "head1")
+    assert _post(head, number, "decide", approve="0", comment="\x00补充材料").status_code == 303
+    assert _proposals(number)[0].comment == "补充材料"
+
+
 def _race(calls: list[Any]) -> list[int]:
     start, statuses = threading.Barrier(len(calls)), []
 

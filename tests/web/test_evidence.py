@@ -127,6 +127,16 @@ def test_the_officer_downloads_a_file_with_its_chinese_name(app: Flask, world: d
     assert _audits("evidence.download") == 1
 
 
+def test_control_characters_in_notes_and_reasons_are_dropped(app: Flask, world: dict[str, Any]) -> None:
+    legal, number = _client(app, "legal1"), world["case"]
+    assert upload(legal, number, [("a.jpg", samples.jpeg())], "appliance_photos", note="厨房\x00").status_code == 303
+    row = _rows(number)[0]
+    assert row.note == "厨房"
+    token = csrf_from(legal.get(f"/cases/{number}/evidence").text)
+    legal.post(f"/cases/{number}/evidence/{row.public_id}/withdraw", data={"csrf_token": token, "reason": "错\x00"})
+    assert _rows(number)[0].withdraw_reason == "错"
+
+
 def test_a_withdrawn_file_stays_struck_through_with_its_reason(app: Flask, world: dict[str, Any]) -> None:
     number = world["case"]
     legal = _client(app, "legal1")

@@ -40,8 +40,9 @@ bp = Blueprint("cases", __name__, url_prefix="/cases")
 REASON_EVENTS = frozenset(t.event for t in BY_EVENT.values() if t.needs_reason)
 
 
-def _case_or_404(number: str, actor: Actor) -> Case:
-    case = find_case(db.session(), actor, number)
+def case_or_404(number: str, actor: Actor | None = None) -> Case:
+    """The case the viewer (or `actor`) may see; every page of a case starts here."""
+    case = find_case(db.session(), actor or current_actor(), number)
     if case is None:
         abort(404)  # another unit's case looks exactly like a missing one
     return case
@@ -175,7 +176,7 @@ def panel(make: Panel) -> Panel:
 @requires(Perm.CASE_READ)
 def show(number: str) -> Any:
     actor = current_actor()
-    case = _case_or_404(number, actor)
+    case = case_or_404(number, actor)
     ids = identifiers(case, actor)
     if ids["unmasked"]:  # every view of full identifiers is on record (PIPL art. 51, ASVS v5 16.3.2)
         with unit_of_work() as session:
@@ -196,7 +197,7 @@ def show(number: str) -> Any:
 @requires(Perm.CASE_EDIT)
 def edit(number: str) -> Any:
     actor = current_actor()
-    case = _case_or_404(number, actor)
+    case = case_or_404(number, actor)
     if not can_edit_case(actor, case.unit_path, case.state):
         abort(403)
     form = CaseEditForm(obj=case)
@@ -215,7 +216,7 @@ def edit(number: str) -> Any:
         except StaleDataError:
             # Someone saved between our version check and the write: report it like any stale save.
             db.session.rollback()
-            case = _case_or_404(number, actor)
+            case = case_or_404(number, actor)
             conflict = describe_conflict(db.session(), case, form.changes(), form.loaded_version())
         else:
             flash(_("已保存。") if changed else _("没有需要保存的修改。"), "success")

@@ -13,8 +13,7 @@ from casework.auth.models import User
 from casework.cases import work
 from casework.cases.assignment import AssignError, assign, workload
 from casework.cases.forms import without_controls
-from casework.cases.models import Case
-from casework.cases.service import find_case
+from casework.cases.views import case_or_404
 from casework.cases.workflow import TransitionRefused, fire
 from casework.config import targets
 from casework.db import db, unit_of_work, utcnow
@@ -25,12 +24,6 @@ from casework.labels import EVENT
 
 bp = Blueprint("work", __name__)
 
-
-def _case(number: str) -> Case:
-    case = find_case(db.session(), current_actor(), number)
-    if case is None:
-        abort(404)
-    return case
 
 
 def _today() -> Any:
@@ -44,7 +37,7 @@ def fire_event(number: str, event: str) -> Any:
         which = Event(event)
     except ValueError:
         abort(404)
-    case = _case(number)
+    case = case_or_404(number)
     if not FlaskForm().validate_on_submit():
         abort(400)
     reason = without_controls(request.form.get("reason", "")[:2000])
@@ -66,7 +59,7 @@ def _label(event: Event) -> str:
 @bp.route("/cases/<number>/assign", methods=["POST"])
 @requires(Perm.CASE_PII_FULL)  # legal staff: the roles that take on cases
 def assign_case(number: str) -> Any:
-    case = _case(number)
+    case = case_or_404(number)
     if not FlaskForm().validate_on_submit():
         abort(400)
     officer_id = request.form.get("assignee", type=int)

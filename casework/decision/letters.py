@@ -5,7 +5,6 @@ case's document (never overwritten), with an audit entry."""
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -82,13 +81,7 @@ def generate(session: Session, actor: Actor, case: Case, proposal: Proposal, sto
     """Render the proposal's letter, keep the PDF (file first), add the next version and an audit entry."""
     kind = LETTERS[proposal.kind]
     pdf = render_pdf(kind, values_for(session, case, proposal, now=now))
-    staging = store.stage()
-    try:
-        staging.write(pdf)
-        sha256 = staging.finish()
-        store.promote(staging, sha256)
-    finally:
-        staging.discard()
+    sha256 = store.put(pdf)  # file first
     version = (session.scalar(select(func.max(CaseDocument.version)).where(
         CaseDocument.case_id == case.id, CaseDocument.kind == kind)) or 0) + 1
     document = CaseDocument(case_id=case.id, kind=kind, version=version, sha256=sha256, size=len(pdf),
@@ -103,7 +96,3 @@ def documents(session: Session, case_id: int) -> list[CaseDocument]:
     return list(session.scalars(select(CaseDocument).where(CaseDocument.case_id == case_id)
                                 .order_by(CaseDocument.kind, CaseDocument.version)))
 
-
-def pdf_bytes(store: Store, document: CaseDocument) -> io.BytesIO:
-    with store.open(document.sha256) as stored:
-        return io.BytesIO(stored.read())

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -19,12 +19,12 @@ from casework.auth.models import Unit
 from casework.cases import deadlines
 from casework.cases.forms import without_controls
 from casework.cases.models import Case
-from casework.cases.service import find_case, scoped
-from casework.cases.views import panel
+from casework.cases.service import scoped
+from casework.cases.views import case_or_404, panel
 from casework.cases.workflow import TransitionRefused
 from casework.config import targets
 from casework.db import db, unit_of_work, utcnow
-from casework.decision.letters import LETTERS, documents, generate, pdf_bytes
+from casework.decision.letters import LETTERS, documents, generate
 from casework.decision.models import CaseDocument, Proposal
 from casework.decision.service import (
     LITIGATION_ROLES,
@@ -50,19 +50,13 @@ from casework.domain.evidence import status as checklist_status
 from casework.domain.lifecycle import State
 from casework.evidence.service import items as evidence_items
 from casework.evidence.service import present, waivers
-from casework.evidence.views import disposition, store
+from casework.evidence.views import send_stored, store
 from casework.formatting import SHANGHAI, refusal
 from casework.labels import DECISION_PROBLEM
 
 bp = Blueprint("decision", __name__)
 LEGAL = (Role.LEGAL, Role.LEGAL_HEAD)
 
-
-def _case(number: str) -> Case:
-    case = find_case(db.session(), current_actor(), number)
-    if case is None:
-        abort(404)
-    return case
 
 
 def _threshold() -> Decimal:
@@ -96,11 +90,11 @@ def _page(case: Case, *, status: int = 200, problems: dict[str, str] | None = No
 @bp.route("/cases/<number>/decision")
 @requires(Perm.CASE_READ)
 def page(number: str) -> Any:
-    return _page(_case(number))
+    return _page(case_or_404(number))
 
 
 def _legal_post(number: str) -> Case:
-    case = _case(number)
+    case = case_or_404(number)
     if not FlaskForm().validate_on_submit():
         abort(400)
     if current_actor().role not in LEGAL:
@@ -139,7 +133,7 @@ def propose_view(number: str) -> Any:
                     targets=targets(current_app.config))
     except DecisionError as bad:
         db.session.rollback()
-        return _page(_case(number), status=422, problems=bad.problems, typed=form)
+        return _page(case_or_404(number), status=422, problems=bad.problems, typed=form)
     except (TransitionRefused, StaleDataError) as why:
         return _refused(case, why)
     return _done(case, _("处理意见已提交审批。"))
@@ -179,7 +173,7 @@ def payment_view(number: str) -> Any:
                            now=utcnow(), targets=targets(current_app.config))
     except DecisionError as bad:
         db.session.rollback()
-        return _page(_case(number), status=422, problems=bad.problems, typed=form)
+        return _page(case_or_404(number), status=422, problems=bad.problems, typed=form)
     except (TransitionRefused, StaleDataError) as why:
         return _refused(case, why)
     return _done(case, _("付款已登记。"))
@@ -197,7 +191,7 @@ def litigation_view(number: str) -> Any:
                               amount=form.get("awarded", "")[:20], now=utcnow(), targets=targets(current_app.config))
     except DecisionError as bad:
         db.session.rollback()
-        return _page(_case(number), status=422, problems=bad.problems, typed=form)
+        return _page(case_or_404(number), status=422, problems=bad.problems, typed=form)
     except (TransitionRefused, StaleDataError) as why:
         return _refused(case, why)
     return _done(case, _("诉讼进展已登记。"))
@@ -222,17 +216,15 @@ def letter(number: str) -> Any:
 @bp.route("/cases/<number>/documents/<int:document_id>")
 @requires(Perm.CASE_READ)
 def download_letter(number: str, document_id: int) -> Any:
-    case = _case(number)
+    case = case_or_404(number)
     document = db.session.get(CaseDocument, document_id)
     if document is None or document.case_id != case.id:
         abort(404)
     with unit_of_work() as session:
         record(session, current_actor(), "document.download", now=utcnow(), object_type="case", object_id=case.number,
                case_id=case.id, after={"kind": document.kind, "version": document.version, "sha256": document.sha256})
-    response = send_file(pdf_bytes(store(), document), mimetype="application/pdf", max_age=0)
-    name = f"{case.number}-{TITLES[document.kind]}-v{document.version}.pdf"
-    response.headers["Content-Disposition"] = disposition(name, "application/pdf")
-    return response
+    return send_stored(document.sha256, "application/pdf",
+                       f"{case.number}-{TITLES[document.kind]}-v{document.version}.pdf")
 
 
 @bp.route("/reports/goodwill")

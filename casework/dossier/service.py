@@ -29,13 +29,7 @@ def seal(session: Session, actor: Actor, case: Case, store: Store, *, now: datet
     """A new sealed version (never overwriting an earlier one), file first, then its row and audit entry."""
     chain_seq, chain_head = head(session)
     pdf = render_dossier(session, case, store, sealed_at=now)
-    staging = store.stage()
-    try:
-        staging.write(pdf)
-        sha256 = staging.finish()
-        store.promote(staging, sha256)
-    finally:
-        staging.discard()
+    sha256 = store.put(pdf)  # file first
     version = (session.scalar(select(func.max(DossierVersion.version)).where(DossierVersion.case_id == case.id))
                or 0) + 1
     row = DossierVersion(case_id=case.id, version=version, sha256=sha256, size=len(pdf), chain_seq=chain_seq,

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -15,8 +15,7 @@ from sqlalchemy.orm import Session
 from casework.audit.service import record
 from casework.auth.guard import current_actor, requires
 from casework.cases.models import Case
-from casework.cases.service import find_case
-from casework.cases.views import panel
+from casework.cases.views import case_or_404, panel
 from casework.cases.workflow import after
 from casework.db import db, unit_of_work, utcnow
 from casework.domain.access import Actor, Perm
@@ -24,22 +23,16 @@ from casework.domain.lifecycle import Event
 from casework.dossier.models import DossierVersion
 from casework.dossier.service import seal, versions
 from casework.evidence.storage import configured_store
-from casework.evidence.views import disposition, store
+from casework.evidence.views import send_stored, store
 
 bp = Blueprint("dossier", __name__)
 
-
-def _case(number: str) -> Case:
-    case = find_case(db.session(), current_actor(), number)
-    if case is None:
-        abort(404)
-    return case
 
 
 @bp.route("/cases/<number>/dossier", methods=["POST"])
 @requires(Perm.DOSSIER_SEAL)
 def seal_view(number: str) -> Any:
-    case = _case(number)
+    case = case_or_404(number)
     if not FlaskForm().validate_on_submit():
         abort(400)
     with unit_of_work() as session:
@@ -52,7 +45,7 @@ def seal_view(number: str) -> Any:
 @bp.route("/cases/<number>/dossier/<int:version>")
 @requires(Perm.CASE_READ)
 def download(number: str, version: int) -> Any:
-    case = _case(number)
+    case = case_or_404(number)
     row = db.session.scalar(select(DossierVersion).where(DossierVersion.case_id == case.id,
                                                          DossierVersion.version == version))
     if row is None:
@@ -60,12 +53,7 @@ def download(number: str, version: int) -> Any:
     with unit_of_work() as session:
         record(session, current_actor(), "dossier.download", now=utcnow(), object_type="case", object_id=case.number,
                case_id=case.id, after={"version": version, "sha256": row.sha256})
-    path = store().local_path(row.sha256)
-    if path is None or not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype="application/pdf", max_age=0)
-    response.headers["Content-Disposition"] = disposition(f"{case.number}-案卷-v{version}.pdf", "application/pdf")
-    return response
+    return send_stored(row.sha256, "application/pdf", f"{case.number}-案卷-v{version}.pdf")
 
 
 @after(Event.CLOSE)

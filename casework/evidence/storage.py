@@ -64,6 +64,9 @@ class Store(Protocol):
     def promote(self, staging: Staging, sha256: str) -> None:
         """Make the staged bytes the object `sha256` (durably), or drop them if that object exists."""
 
+    def put(self, data: bytes) -> str:
+        """Keep bytes made by the app (a letter, a dossier) as a received file is kept; their SHA-256."""
+
     def open(self, sha256: str) -> BinaryIO: ...
 
     def exists(self, sha256: str) -> bool: ...
@@ -111,6 +114,16 @@ class LocalStore:
         os.chmod(staging.path, 0o440)
         os.replace(staging.path, target)  # atomic on one filesystem: the final name never holds a partial file
         _fsync_dir(target.parent)
+
+    def put(self, data: bytes) -> str:
+        staging = self.stage()
+        try:
+            staging.write(data)
+            sha256 = staging.finish()
+            self.promote(staging, sha256)
+        finally:
+            staging.discard()  # nothing left behind if the write failed; a no-op once promoted
+        return sha256
 
     def open(self, sha256: str) -> BinaryIO:
         return self._object(sha256).open("rb")

@@ -17,8 +17,7 @@ from wtforms import ValidationError
 from casework.auth.guard import current_actor, requires
 from casework.cases.forms import without_controls
 from casework.cases.models import Case
-from casework.cases.service import find_case
-from casework.cases.views import panel
+from casework.cases.views import case_or_404, panel
 from casework.db import db, unit_of_work, utcnow
 from casework.domain.access import Actor, Perm, Role, can_see_case
 from casework.domain.evidence import kinds_for, status
@@ -60,12 +59,6 @@ def store() -> LocalStore:
     return found  # type: ignore[no-any-return]
 
 
-def _case(number: str) -> Case:
-    case = find_case(db.session(), current_actor(), number)
-    if case is None:
-        abort(404)
-    return case
-
 
 def may_add(actor: Actor, case: Case) -> bool:
     """Anyone who works on the case adds evidence until it is closed (court papers arrive late)."""
@@ -90,7 +83,7 @@ def _page(case: Case, *, status_code: int = 200, error: str | None = None, refus
 @bp.route("/cases/<number>/evidence")
 @requires(Perm.CASE_READ)
 def page(number: str) -> Any:
-    return _page(_case(number))
+    return _page(case_or_404(number))
 
 
 def _csrf_ok(token: str) -> bool:
@@ -111,7 +104,7 @@ def _inspect(part: Part) -> Accepted:
 @bp.route("/cases/<number>/evidence", methods=["POST"])
 @requires(Perm.CASE_EDIT)
 def upload(number: str) -> Any:
-    case = _case(number)
+    case = case_or_404(number)
     actor = current_actor()
     if not may_add(actor, case):
         abort(403)
@@ -177,14 +170,19 @@ def disposition(name: str, media_type: str, *, inline: bool = False) -> str:
             f"filename*=UTF-8''{quote(name, safe='')}")
 
 
-def _send(row: Evidence, *, inline: bool) -> Response:
-    path = store().local_path(row.sha256)
+def send_stored(sha256: str, media_type: str, name: str, *, inline: bool = False) -> Response:
+    """A stored file (evidence, a letter, a dossier) streamed from the store under the name people know it by."""
+    path = store().local_path(sha256)
     if path is None or not path.is_file():
         abort(404)
-    response = send_file(path, mimetype=row.media_type, conditional=True, etag=row.sha256, max_age=0)
-    response.headers["Content-Disposition"] = disposition(row.original_name, row.media_type, inline=inline)
+    response = send_file(path, mimetype=media_type, conditional=True, etag=sha256, max_age=0)
+    response.headers["Content-Disposition"] = disposition(name, media_type, inline=inline)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _send(row: Evidence, *, inline: bool) -> Response:
+    return send_stored(row.sha256, row.media_type, row.original_name, inline=inline)
 
 
 @bp.route("/cases/<number>/evidence/<public_id>/download")
@@ -227,7 +225,7 @@ def withdraw_item(number: str, public_id: str) -> Any:
     row = _evidence(number, public_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    case = _case(number)
+    case = case_or_404(number)
     if case.state in ("closed", "withdrawn") or not may_withdraw(current_actor(), row):
         abort(403)
     try:
@@ -244,7 +242,7 @@ def withdraw_item(number: str, public_id: str) -> Any:
 @bp.route("/cases/<number>/evidence/waivers", methods=["POST"])
 @requires(Perm.CASE_EDIT)
 def waive_item(number: str) -> Any:
-    case = _case(number)
+    case = case_or_404(number)
     if not FlaskForm().validate_on_submit():
         abort(400)
     if current_actor().role not in (Role.LEGAL, Role.LEGAL_HEAD) or case.state in ("closed", "withdrawn"):
@@ -263,7 +261,7 @@ def waive_item(number: str) -> Any:
 @bp.route("/cases/<number>/evidence/waivers/<kind>/revoke", methods=["POST"])
 @requires(Perm.CASE_EDIT)
 def revoke(number: str, kind: str) -> Any:
-    case = _case(number)
+    case = case_or_404(number)
     if not FlaskForm().validate_on_submit():
         abort(400)
     if current_actor().role not in (Role.LEGAL, Role.LEGAL_HEAD) or case.state in ("closed", "withdrawn"):

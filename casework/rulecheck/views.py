@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from casework.auth.forms import ConfirmForm
 from casework.auth.guard import current_actor, requires
-from casework.cases.models import Case
-from casework.cases.service import find_case
+from casework.cases.views import case_or_404
 from casework.config import targets
 from casework.db import db, unit_of_work, utcnow
 from casework.domain.access import Perm
@@ -23,17 +22,11 @@ from casework.ruletable.store import calendar, current_table
 bp = Blueprint("rulecheck", __name__)
 
 
-def _case(number: str) -> Case:
-    case = find_case(db.session(), current_actor(), number)
-    if case is None:
-        abort(404)
-    return case
-
 
 @bp.route("/cases/<number>/check")
 @requires(Perm.CASE_READ)
 def show(number: str) -> Any:
-    case = _case(number)
+    case = case_or_404(number)
     snapshot = latest_assessment(db.session(), case.id)
     english = str(get_locale()) == "en"
     rules = applied_rules(table_of(db.session(), snapshot.rule_table_version), snapshot.result) if snapshot else []
@@ -48,7 +41,7 @@ def show(number: str) -> Any:
 @bp.route("/cases/<number>/check", methods=["POST"])
 @requires(Perm.CASE_CHECK)
 def run(number: str) -> Any:
-    case = _case(number)
+    case = case_or_404(number)
     if ConfirmForm().validate_on_submit():
         with unit_of_work() as session:
             snapshot = run_rule_check(session, current_actor(), case, table=current_table(session),

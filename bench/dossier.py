@@ -82,17 +82,20 @@ from casework.evidence.storage import configured_store
 from pypdf import PdfReader
 app = create_app()
 with app.app_context():
-    started = time.perf_counter()
-    with unit_of_work() as session:
-        legal = session.scalar(select(User).where(User.role == Role.LEGAL.value)).actor()
-        case = session.scalar(select(Case).where(Case.number == sys.argv[1]))
-        store = configured_store(app.config["EVIDENCE_ROOT"], app.instance_path)
-        row = seal(session, legal, case, store, now=utcnow())
-        sha = row.sha256
-    seconds = time.perf_counter() - started
+    timings = []
+    for _ in range(2):  # the first in a fresh process (fonts loaded), then as a running worker seals
+        started = time.perf_counter()
+        with unit_of_work() as session:
+            legal = session.scalar(select(User).where(User.role == Role.LEGAL.value)).actor()
+            case = session.scalar(select(Case).where(Case.number == sys.argv[1]))
+            store = configured_store(app.config["EVIDENCE_ROOT"], app.instance_path)
+            row = seal(session, legal, case, store, now=utcnow())
+            sha = row.sha256
+        timings.append(time.perf_counter() - started)
     pages = len(PdfReader(store.local_path(sha)).pages)
     import resource
-    print(json.dumps({"seconds": seconds, "pages": pages, "rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+    peak = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    print(json.dumps({"cold": timings[0], "seconds": timings[1], "pages": pages, "rss_kib": peak}))
 '''
 
 FLOOR = r'''
@@ -133,13 +136,15 @@ def main() -> None:
                           .replace("sys.argv[2]", repr(PHRASE)), env)
             rows.append((label, photos, sealed, floor))
             print(f"== {label}: {photos} evidence items, {int(sealed['pages'])} pages")
-            print(f"  seal:  {sealed['seconds']:6.2f} s  peak RSS {sealed['rss_mib']:6.0f} MiB")
+            print(f"  seal:  {sealed['seconds']:6.2f} s  (first in a fresh process {sealed['cold']:.2f} s)  "
+                  f"peak RSS {sealed['rss_mib']:6.0f} MiB (the larger of the app and its layout child)")
             print(f"  floor: {floor['seconds']:6.2f} s  ({int(floor['pages'])} pages of plain dense text)  "
                   f"peak RSS {floor['rss_mib']:6.0f} MiB")
             print(f"  seal / floor: {sealed['seconds'] / floor['seconds']:.2f}x")
         typical, large = rows[0][2], rows[1][2]
         ratio = typical["seconds"] / rows[0][3]["seconds"]
-        print(f"typical <= 2 s and <= 1.5x floor: {'met' if typical['seconds'] <= 2 and ratio <= 1.5 else 'MISSED'}")
+        print(f"typical <= 2 s (first seal too) and <= 1.5x floor: "
+              f"{'met' if typical['cold'] <= 2 and ratio <= 1.5 else 'MISSED'}")
         print(f"large <= 30 s and peak RSS <= 600 MiB: "
               f"{'met' if large['seconds'] <= 30 and large['rss_mib'] <= 600 else 'MISSED'}")
 

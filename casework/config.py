@@ -67,6 +67,10 @@ class Defaults:
     #: Largest image accepted, in pixels: a 50-megapixel phone photo passes, a decompression bomb does not.
     #: (Pillow itself refuses images above 179 megapixels and warns above 89.)
     EVIDENCE_MAX_PIXELS: int = 89_000_000
+    #: A PDF (dossier or letter) is laid out in a child process killed after this many seconds...
+    PDF_RENDER_SECONDS: float = 120.0
+    #: ...or when it needs more than this much memory (MiB) beyond its parent's.
+    PDF_RENDER_MEMORY_MB: int = 2048
 
 
 def _coerce(raw: str, like: Any) -> Any:

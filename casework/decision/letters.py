@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from casework.audit.service import record
 from casework.cases.models import Case
 from casework.decision.models import CaseDocument, Proposal
-from casework.documents.render import render_pdf
+from casework.documents.isolate import DEFAULT_LIMITS, RenderLimits, isolated_pdf
+from casework.documents.render import render_html
 from casework.domain.access import Actor
 from casework.domain.decision import amount_in_words
 from casework.domain.personal import mask_bank_account, mask_id_number
@@ -77,10 +78,11 @@ def values_for(session: Session, case: Case, proposal: Proposal, *, now: datetim
 
 
 def generate(session: Session, actor: Actor, case: Case, proposal: Proposal, store: Store, *,
-             now: datetime) -> CaseDocument:
-    """Render the proposal's letter, keep the PDF (file first), add the next version and an audit entry."""
+             now: datetime, limits: RenderLimits = DEFAULT_LIMITS) -> CaseDocument:
+    """Render the proposal's letter (in a child process within `limits`), keep the PDF (file first), add the
+    next version and an audit entry."""
     kind = LETTERS[proposal.kind]
-    pdf = render_pdf(kind, values_for(session, case, proposal, now=now))
+    pdf = isolated_pdf(render_html(kind, values_for(session, case, proposal, now=now)), limits=limits)
     sha256 = store.put(pdf)  # file first
     version = (session.scalar(select(func.max(CaseDocument.version)).where(
         CaseDocument.case_id == case.id, CaseDocument.kind == kind)) or 0) + 1

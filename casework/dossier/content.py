@@ -122,6 +122,8 @@ def _proposal(p: Proposal) -> dict[str, Any]:
 def _brief(entry: AuditEvent) -> str:
     values = {**(entry.after or {})}
     values.pop("version", None)
+    if entry.action == "case.edit":  # the values are in the corrections already: name the fields only
+        return "、".join(str(label(key, "field", ZH)) for key in values)
     parts = []
     for key, value in list(values.items())[:4]:
         text = _text(value)

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from casework.audit.service import head, record
 from casework.cases.models import Case
-from casework.documents.render import default_environment, pdf_from_html
+from casework.documents.isolate import DEFAULT_LIMITS, RenderLimits, isolated_pdf
+from casework.documents.render import default_environment
 from casework.domain.access import Actor
 from casework.dossier.content import dossier_values
 from casework.dossier.models import DossierVersion
@@ -19,16 +20,20 @@ from casework.evidence.storage import Store
 STYLESHEET = "casework-static:/dossier.css"
 
 
-def render_dossier(session: Session, case: Case, store: Store, *, sealed_at: datetime) -> bytes:
+def render_dossier(session: Session, case: Case, store: Store, *, sealed_at: datetime,
+                   limits: RenderLimits = DEFAULT_LIMITS) -> bytes:
+    """The dossier's PDF, laid out in a child process within `limits` (RenderFailed otherwise)."""
     values = dossier_values(session, case, store, sealed_at=sealed_at, chain=head(session))
     html = default_environment().get_template("dossier/dossier.html").render(values, stylesheet=STYLESHEET)
-    return pdf_from_html(html)
+    return isolated_pdf(html, limits=limits)
 
 
-def seal(session: Session, actor: Actor, case: Case, store: Store, *, now: datetime) -> DossierVersion:
-    """A new sealed version (never overwriting an earlier one), file first, then its row and audit entry."""
+def seal(session: Session, actor: Actor, case: Case, store: Store, *, now: datetime,
+         limits: RenderLimits = DEFAULT_LIMITS) -> DossierVersion:
+    """A new sealed version (never overwriting an earlier one), file first, then its row and audit entry.
+    A render that fails raises RenderFailed before anything is written."""
     chain_seq, chain_head = head(session)
-    pdf = render_dossier(session, case, store, sealed_at=now)
+    pdf = render_dossier(session, case, store, sealed_at=now, limits=limits)
     sha256 = store.put(pdf)  # file first
     version = (session.scalar(select(func.max(DossierVersion.version)).where(DossierVersion.case_id == case.id))
                or 0) + 1

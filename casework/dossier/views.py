@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -18,12 +18,13 @@ from casework.cases.models import Case
 from casework.cases.views import case_or_404, panel
 from casework.cases.workflow import after
 from casework.db import db, unit_of_work, utcnow
+from casework.documents.isolate import RenderFailed
 from casework.domain.access import Actor, Perm
 from casework.domain.lifecycle import Event
 from casework.dossier.models import DossierVersion
 from casework.dossier.service import seal, versions
 from casework.evidence.storage import configured_store
-from casework.evidence.views import send_stored, store
+from casework.evidence.views import render_limits, send_stored, store
 
 bp = Blueprint("dossier", __name__)
 
@@ -36,7 +37,7 @@ def seal_view(number: str) -> Any:
     if not FlaskForm().validate_on_submit():
         abort(400)
     with unit_of_work() as session:
-        row = seal(session, current_actor(), case, store(), now=utcnow())
+        row = seal(session, current_actor(), case, store(), now=utcnow(), limits=render_limits())
         version = row.version
     flash(_("案卷已封存：第 %(v)s 版。", v=version), "success")
     return redirect(url_for("cases.show", number=number)), 303
@@ -60,7 +61,21 @@ def download(number: str, version: int) -> Any:
 def seal_on_close(session: Session, actor: Actor, case: Case, now: datetime, targets: Mapping[str, int]) -> None:
     """Closing a case seals its dossier in the same transaction: the closed file is the sealed file."""
     seal(session, actor, case, configured_store(current_app.config["EVIDENCE_ROOT"], current_app.instance_path),
-         now=now)
+         now=now, limits=render_limits())
+
+
+@bp.app_errorhandler(RenderFailed)
+def render_failed(error: RenderFailed) -> Any:
+    """A PDF that could not be laid out in time (or memory): the transaction was rolled back, so nothing was
+    sealed, generated or closed. Back to the case with the reason; elsewhere a plain 503 page."""
+    current_app.logger.warning("PDF render failed on %s: %s", request.path, error)
+    message = (_("文件生成超时，未保存任何内容，请稍后重试；如仍失败请联系管理员。") if error.code == "timeout"
+               else _("文件生成失败（%(why)s），未保存任何内容，请稍后重试；如仍失败请联系管理员。", why=error.code))
+    number = (request.view_args or {}).get("number")
+    if number:
+        flash(message, "danger")
+        return redirect(url_for("cases.show", number=number)), 303
+    return render_template("errors/error.html", code=503, title="503", message=message, incident=None), 503
 
 
 @panel

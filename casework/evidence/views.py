@@ -19,6 +19,7 @@ from casework.cases.forms import without_controls
 from casework.cases.models import Case
 from casework.cases.views import case_or_404, panel
 from casework.db import db, unit_of_work, utcnow
+from casework.documents.isolate import RenderLimits
 from casework.domain.access import Actor, Perm, Role, can_see_case
 from casework.domain.evidence import kinds_for, status
 from casework.evidence.inspect import MEDIA_TYPES, Inspection, Refused, inspect, thumbnail
@@ -49,6 +50,12 @@ bp = Blueprint("evidence", __name__)
 SANDBOX = "default-src 'none'; img-src 'self'; media-src 'self'; sandbox"
 INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "video/mp4"})
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def render_limits() -> RenderLimits:
+    """How long and how much memory laying out one PDF may take (config PDF_RENDER_*)."""
+    return RenderLimits(seconds=float(current_app.config["PDF_RENDER_SECONDS"]),
+                        memory_mb=int(current_app.config["PDF_RENDER_MEMORY_MB"]))
 
 
 def store() -> LocalStore:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -52,7 +53,8 @@ def _flat(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _settled_and_closed(app: Flask, world: dict[str, Any]) -> str:  # noqa: F811
+def settled(app: Flask, world: dict[str, Any]) -> str:  # noqa: F811
+    """A case settled, approved and paid, with two photos (one withdrawn): the next step is closing."""
     number = ready(world)
     legal = _client(app, "legal1")
     upload(legal, number, [("冰箱正面.jpg", samples.jpeg(800, 600)), ("错拍.jpg", samples.jpeg(640, 480))],
@@ -64,6 +66,12 @@ def _settled_and_closed(app: Flask, world: dict[str, Any]) -> str:  # noqa: F811
     assert _post(legal, number, "propose", amount="1800", **SETTLE).status_code == 303
     assert _post(_client(app, "legal2"), number, "decide", approve="1").status_code == 303
     assert _post(legal, number, "payment", pay_amount="1800", paid_on="2026-11-20", voucher="PZ-0042").status_code == 303
+    return number
+
+
+def _settled_and_closed(app: Flask, world: dict[str, Any]) -> str:  # noqa: F811
+    number = settled(app, world)
+    legal = _client(app, "legal1")
     token = csrf_from(legal.get(f"/cases/{number}").text)
     assert legal.post(f"/cases/{number}/events/close", data={"csrf_token": token}).status_code == 303
     assert load(Case, number=number).state == "closed"  # type: ignore[union-attr]
@@ -120,12 +128,18 @@ def test_sealing_again_is_a_new_version_and_the_old_one_stays(app: Flask, world:
 
 
 def test_hostile_values_print_as_text_and_nothing_is_fetched(app: Flask, world: dict[str, Any],  # noqa: F811
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+                                                             monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     name = '<img src="file:///etc/passwd">'
     number = ready(world, claimant_name=name, address='<link rel=stylesheet href="http://169.254.169.254/x.css">')
-    seen: list[str] = []
+    log = tmp_path / "fetched.txt"  # the layout runs in a forked child: the spy writes where the test can read
     real = render.default_fetcher
-    monkeypatch.setattr(render, "default_fetcher", lambda url: (seen.append(url), real(url))[1])
+
+    def spy(url: str) -> Any:
+        with log.open("a") as out:
+            out.write(url[:60] + "\n")
+        return real(url)
+
+    monkeypatch.setattr(render, "default_fetcher", spy)
     legal = _client(app, "legal1")
     token = csrf_from(legal.get(f"/cases/{number}").text)
     legal.post("/language", data={"csrf_token": token, "lang": "en"})
@@ -135,4 +149,5 @@ def test_hostile_values_print_as_text_and_nothing_is_fetched(app: Flask, world: 
     text = "".join(page.extract_text() for page in pdf.pages)
     assert _flat(name) in _flat(text)
     assert "家电损坏" in text and "审查结论" in text  # Chinese, though sealed from an English page
+    seen = log.read_text().splitlines()
     assert seen and all(url.startswith(("casework-static:", "data:")) for url in seen), seen

@@ -1,5 +1,5 @@
 """The decision page of a case: the assessment beside the proposal form, similar cases, approval or return,
-payment and the lawsuit; and the goodwill-payment report."""
+payment and the lawsuit; and the goodwill-payment and precedent-risk reports."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
 
 from casework.audit.service import record
 from casework.auth.guard import current_actor, requires
-from casework.auth.models import Unit
+from casework.auth.models import Unit, User
 from casework.cases import deadlines
 from casework.cases.forms import without_controls
 from casework.cases.models import Case
@@ -50,7 +51,7 @@ from casework.domain.evidence import status as checklist_status
 from casework.domain.lifecycle import State
 from casework.evidence.service import items as evidence_items
 from casework.evidence.service import present, waivers
-from casework.evidence.views import send_stored, store
+from casework.evidence.views import render_limits, send_stored, store
 from casework.formatting import SHANGHAI, refusal
 from casework.labels import DECISION_PROBLEM
 
@@ -208,7 +209,7 @@ def letter(number: str) -> Any:
         flash(_("还没有处理意见，无法生成文书。"), "info")
         return redirect(url_for("decision.page", number=case.number)), 303
     with unit_of_work() as work:
-        document = generate(work, current_actor(), case, proposal, store(), now=utcnow())
+        document = generate(work, current_actor(), case, proposal, store(), now=utcnow(), limits=render_limits())
         label_text = f"{document.kind} v{document.version}"
     return _done(case, _("已生成：%(doc)s。", doc=label_text))
 
@@ -227,6 +228,9 @@ def download_letter(number: str, document_id: int) -> Any:
                        f"{case.number}-{TITLES[document.kind]}-v{document.version}.pdf")
 
 
+REPORT_LIMIT = 200  # the most rows a report lists; it says when there are more
+
+
 @bp.route("/reports/goodwill")
 @requires(Perm.REPORTS_READ)
 def goodwill_report() -> Any:
@@ -243,7 +247,31 @@ def goodwill_report() -> Any:
         total[0] += 1
         total[1] += row.amount or 0
     rows = [(month, unit, n, amount) for (month, unit), (n, amount) in sorted(totals.items(), reverse=True)]
-    return render_template("decision/goodwill.html", rows=rows, cases=cases[:200])
+    return render_template("decision/goodwill.html", rows=rows, cases=cases[:REPORT_LIMIT])
+
+
+@bp.route("/reports/precedent-risk")
+@requires(Perm.REPORTS_READ)
+def precedent_risk_report() -> Any:
+    """Proposals flagged as a precedent risk (deciding unlike similar cases), newest first, within the viewer's
+    scope: what auditors review for consistent treatment of claimants."""
+    actor = current_actor()
+    proposer, decider = aliased(User), aliased(User)
+    query = scoped(actor, select(Case.number, Unit.name.label("unit"), Proposal.kind, Proposal.status,
+                                 Proposal.amount, Proposal.similar, Proposal.reason, Proposal.proposed_at,
+                                 proposer.display_name.label("proposed_by"), Proposal.decided_at,
+                                 decider.display_name.label("decided_by"))
+                   .join(Proposal, Proposal.case_id == Case.id).join(Unit, Unit.id == Case.unit_id)
+                   .join(proposer, proposer.id == Proposal.proposed_by_id)
+                   .outerjoin(decider, decider.id == Proposal.decided_by_id)
+                   .where(Proposal.precedent_risk.is_(True)))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = db.session.execute(query.order_by(Proposal.proposed_at.desc(), Proposal.id.desc())
+                              .limit(REPORT_LIMIT)).all()
+    similar = {number for row in rows for number in row.similar or ()}
+    # Similar cases outside the viewer's scope are named but not linked: their page would be a 404.
+    linkable = set(db.session.scalars(scoped(actor, select(Case.number).where(Case.number.in_(similar)))))
+    return render_template("decision/precedent_risk.html", rows=rows, total=total, linkable=linkable)
 
 
 @panel

@@ -71,6 +71,8 @@ class Defaults:
     PDF_RENDER_SECONDS: float = 120.0
     #: ...or when it needs more than this much memory (MiB) beyond its parent's.
     PDF_RENDER_MEMORY_MB: int = 2048
+    #: Parallel exporters of a batch export; 0 means one per core.
+    EXPORT_WORKERS: int = 0
 
 
 def _coerce(raw: str, like: Any) -> Any:

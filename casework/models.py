@@ -6,11 +6,12 @@ from casework.cases.models import Case, CaseDeadline, CaseNumberCounter, CaseSea
 from casework.decision.models import CaseDocument, LitigationEntry, Payment, Proposal
 from casework.dossier.models import DossierVersion
 from casework.evidence.models import Evidence, EvidenceWaiver
+from casework.export.models import ExportJob
 from casework.rulecheck.models import Assessment
 from casework.ruletable.models import CalendarDay, RuleTableVersion
 
 __all__ = [
     "ApiToken", "Assessment", "CaseDocument", "LitigationEntry", "Payment", "Proposal", "AuditEvent", "CalendarDay", "Case", "CaseDeadline", "CaseNumberCounter", "CaseSearch", "DossierVersion", "Evidence",
-    "EvidenceWaiver", "LoginFailure",
+    "EvidenceWaiver", "ExportJob", "LoginFailure",
     "RuleTableVersion", "Unit", "User", "UserSession",
 ]

@@ -106,6 +106,8 @@ NAV = (
     ("rules.index", _l("规则表"), Perm.RULES_READ),
     ("work.team", _l("工作量"), Perm.WORKLOAD_READ),
     ("decision.goodwill_report", _l("善意补偿"), Perm.REPORTS_READ),
+    ("decision.precedent_risk_report", _l("先例风险"), Perm.REPORTS_READ),
+    ("export.index", _l("导出"), Perm.CASES_EXPORT),
     ("admin.units", _l("单位"), Perm.UNITS_MANAGE),
     ("calendar.index", _l("节假日"), Perm.CALENDAR_MANAGE),
 )
@@ -147,6 +149,7 @@ def register_blueprints(app: Flask) -> None:
     from casework.decision.views import bp as decision_bp
     from casework.dossier.views import bp as dossier_bp
     from casework.evidence.views import bp as evidence_bp
+    from casework.export.views import bp as export_bp
     from casework.intake.views import bp as intake_bp
     from casework.main_views import bp as main_bp
     from casework.rulecheck.views import bp as rulecheck_bp
@@ -154,6 +157,7 @@ def register_blueprints(app: Flask) -> None:
     from casework.ruletable.views import bp as rules_bp
 
     for bp in (main_bp, auth_bp, admin_bp, cases_bp, work_bp, intake_bp, rulecheck_bp, evidence_bp, decision_bp, dossier_bp,
+               export_bp,
                rules_bp, calendar_bp, api_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # bearer tokens, not cookies: a browser cannot be tricked into sending one

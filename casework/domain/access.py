@@ -26,6 +26,7 @@ class Perm(StrEnum):
     AUDIT_READ = "audit.read"
     REPORTS_READ = "reports.read"  # goodwill payments and precedent risks, by unit and month
     DOSSIER_SEAL = "dossier.seal"  # seal a case's dossier as a new PDF version
+    CASES_EXPORT = "cases.export"  # batch-export cases in one's scope as verifiable bundles
     USERS_MANAGE = "users.manage"
     UNITS_MANAGE = "units.manage"
 
@@ -36,10 +37,10 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
                            Perm.RULES_EDIT, Perm.DOSSIER_SEAL}),
     Role.LEGAL_HEAD: frozenset({Perm.CASE_READ, Perm.CASE_EDIT, Perm.CASE_PII_FULL, Perm.CASE_CHECK,
                                 Perm.RULES_READ, Perm.RULES_EDIT, Perm.WORKLOAD_READ, Perm.REPORTS_READ,
-                                Perm.DOSSIER_SEAL}),
+                                Perm.DOSSIER_SEAL, Perm.CASES_EXPORT}),
     # Auditors read everything and change nothing; full identifiers need a logged unmask (later).
     Role.AUDITOR: frozenset({Perm.CASE_READ, Perm.AUDIT_READ, Perm.RULES_READ, Perm.REPORTS_READ,
-                             Perm.DOSSIER_SEAL}),
+                             Perm.DOSSIER_SEAL, Perm.CASES_EXPORT}),
     # The administrator runs accounts, units and the holiday calendar, and sees no case content.
     Role.ADMIN: frozenset({Perm.USERS_MANAGE, Perm.UNITS_MANAGE, Perm.CALENDAR_MANAGE}),
 }

@@ -1,8 +1,12 @@
 """Sealing a dossier: render the case as it stands, keep the PDF under its SHA-256 as the next version, and
-write an audit entry. The template gets plain values and a fetcher that allows only the app's own assets."""
+write an audit entry. The template gets plain values and a fetcher that allows only the app's own assets.
+
+Rendering takes the better part of a second and only reads, so it can run before the write transaction
+(`render` then `keep`): on SQLite the write lock is then held for a row, not for a layout."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -20,30 +24,43 @@ from casework.evidence.storage import Store
 STYLESHEET = "casework-static:/dossier.css"
 
 
-def render_dossier(session: Session, case: Case, store: Store, *, sealed_at: datetime,
-                   limits: RenderLimits = DEFAULT_LIMITS) -> bytes:
-    """The dossier's PDF, laid out in a child process within `limits` (RenderFailed otherwise)."""
-    values = dossier_values(session, case, store, sealed_at=sealed_at, chain=head(session))
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    sealed_at: datetime
+    chain_seq: int  # the audit chain as the PDF prints it
+    chain_head: str
+
+
+def render(session: Session, case: Case, store: Store, *, now: datetime,
+           limits: RenderLimits = DEFAULT_LIMITS) -> Rendered:
+    """The dossier's PDF, laid out in a child process within `limits` (RenderFailed otherwise). Reads only."""
+    chain = head(session)
+    values = dossier_values(session, case, store, sealed_at=now, chain=chain)
     html = default_environment().get_template("dossier/dossier.html").render(values, stylesheet=STYLESHEET)
-    return isolated_pdf(html, limits=limits)
+    return Rendered(isolated_pdf(html, limits=limits), now, *chain)
+
+
+def keep(session: Session, actor: Actor, case: Case, store: Store, rendered: Rendered) -> DossierVersion:
+    """Store a rendered dossier as the case's next version (never overwriting one), file first, then its row
+    and audit entry."""
+    sha256 = store.put(rendered.pdf)  # file first
+    version = (session.scalar(select(func.max(DossierVersion.version)).where(DossierVersion.case_id == case.id))
+               or 0) + 1
+    row = DossierVersion(case_id=case.id, version=version, sha256=sha256, size=len(rendered.pdf),
+                         chain_seq=rendered.chain_seq, chain_head=rendered.chain_head, sealed_at=rendered.sealed_at,
+                         sealed_by_id=actor.user_id, sealed_by_name=actor.username)
+    session.add(row)
+    record(session, actor, "dossier.seal", now=rendered.sealed_at, object_type="case", object_id=case.number,
+           case_id=case.id, after={"version": version, "sha256": sha256, "chain_head": rendered.chain_head})
+    return row
 
 
 def seal(session: Session, actor: Actor, case: Case, store: Store, *, now: datetime,
          limits: RenderLimits = DEFAULT_LIMITS) -> DossierVersion:
-    """A new sealed version (never overwriting an earlier one), file first, then its row and audit entry.
-    A render that fails raises RenderFailed before anything is written."""
-    chain_seq, chain_head = head(session)
-    pdf = render_dossier(session, case, store, sealed_at=now, limits=limits)
-    sha256 = store.put(pdf)  # file first
-    version = (session.scalar(select(func.max(DossierVersion.version)).where(DossierVersion.case_id == case.id))
-               or 0) + 1
-    row = DossierVersion(case_id=case.id, version=version, sha256=sha256, size=len(pdf), chain_seq=chain_seq,
-                         chain_head=chain_head, sealed_at=now, sealed_by_id=actor.user_id,
-                         sealed_by_name=actor.username)
-    session.add(row)
-    record(session, actor, "dossier.seal", now=now, object_type="case", object_id=case.number, case_id=case.id,
-           after={"version": version, "sha256": sha256, "chain_head": chain_head})
-    return row
+    """Render and keep in one transaction (closing a case: the closed file is the sealed file). A render that
+    fails raises RenderFailed before anything is written."""
+    return keep(session, actor, case, store, render(session, case, store, now=now, limits=limits))
 
 
 def versions(session: Session, case_id: int) -> list[DossierVersion]:

@@ -22,7 +22,7 @@ from casework.documents.isolate import RenderFailed
 from casework.domain.access import Actor, Perm
 from casework.domain.lifecycle import Event
 from casework.dossier.models import DossierVersion
-from casework.dossier.service import seal, versions
+from casework.dossier.service import keep, render, seal, versions
 from casework.evidence.storage import configured_store
 from casework.evidence.views import render_limits, send_stored, store
 
@@ -36,8 +36,9 @@ def seal_view(number: str) -> Any:
     case = case_or_404(number)
     if not FlaskForm().validate_on_submit():
         abort(400)
+    rendered = render(db.session(), case, store(), now=utcnow(), limits=render_limits())  # no write lock held
     with unit_of_work() as session:
-        row = seal(session, current_actor(), case, store(), now=utcnow(), limits=render_limits())
+        row = keep(session, current_actor(), case, store(), rendered)
         version = row.version
     flash(_("案卷已封存：第 %(v)s 版。", v=version), "success")
     return redirect(url_for("cases.show", number=number)), 303

@@ -456,16 +456,48 @@ def verify_bundle(path: Path) -> Report:
         return Report(str(path), False, [f"unreadable zip: {printable(path.name)} ({printable(str(exc))})"])
 
 
+def _batch_members(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """The bundles of a batch download (a ZIP holding only *.zip files, no manifest), else []."""
+    infos = [info for info in zf.infolist() if not info.is_dir()]
+    if not infos or any(info.filename == MANIFEST or not info.filename.lower().endswith(".zip") for info in infos):
+        return []
+    return infos
+
+
+def verify_file(path: Path) -> list[Report]:
+    """A bundle's report, or one report per bundle inside a batch download (named batch.zip!/<bundle>.zip),
+    read in place without extracting anything."""
+    path = Path(path)
+    try:
+        with zipfile.ZipFile(path) as outer:
+            inner = _batch_members(outer)
+            if not inner:
+                return [verify_bundle(path)]
+            reports = []
+            for info in inner:
+                name = f"{path}!/{printable(info.filename)}"
+                try:
+                    with outer.open(info) as fh, zipfile.ZipFile(fh) as zf:
+                        reports.append(_verify(name, zf))
+                except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+                    reports.append(Report(name, False, [f"unreadable zip: {printable(str(exc))}"]))
+            return reports
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+        return [verify_bundle(path)]  # which reports it as unreadable
+
+
 def verify_paths(paths: Iterable[Path]) -> list[Report]:
-    """A report per bundle. Each argument is a bundle or a folder: a folder means every *.zip in it (sorted, not
-    recursive, suffix in any case); a folder without any is itself a failed report, so it cannot pass unnoticed."""
+    """A report per bundle. Each argument is a bundle, a batch download of bundles, or a folder: a folder means
+    every *.zip in it (sorted, not recursive, suffix in any case); a folder without any is itself a failed
+    report, so it cannot pass unnoticed."""
     reports: list[Report] = []
     for path in map(Path, paths):
         if path.is_dir():
             bundles = sorted(child for child in path.iterdir() if child.suffix.lower() == ".zip" and child.is_file())
             if not bundles:
                 reports.append(Report(str(path), False, ["not a casework bundle: no *.zip files in this folder"]))
-            reports.extend(verify_bundle(bundle) for bundle in bundles)
+            for bundle in bundles:
+                reports.extend(verify_file(bundle))
         else:
-            reports.append(verify_bundle(path))
+            reports.extend(verify_file(path))
     return reports

@@ -3,7 +3,7 @@ ones apart — and the generated letters), and the selection of cases a batch ex
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -14,21 +14,21 @@ from casework.audit.service import head, record
 from casework.auth.models import Unit
 from casework.cases.models import Case
 from casework.cases.service import scoped
+from casework.db import db, unit_of_work
 from casework.decision.letters import documents
+from casework.documents.isolate import DEFAULT_LIMITS, RenderLimits
 from casework.documents.render import TITLES
 from casework.domain.access import Actor
-from casework.dossier.service import seal, versions
+from casework.dossier.service import keep, render, versions
 from casework.evidence.models import Evidence
 from casework.evidence.storage import LocalStore
 from casework.export.bundle import Entry, safe_path, write_bundle
 from casework.formatting import SHANGHAI
 
 
-def entries(session: Session, actor: Actor, case: Case, store: LocalStore, *, now: datetime) -> list[Entry]:
-    """What goes into a case's bundle. A case never sealed is sealed now, so every bundle has a dossier."""
-    sealed = versions(session, case.id)
-    dossier = sealed[-1] if sealed else seal(session, actor, case, store, now=now)
-    out = [Entry("dossier.pdf", store.local_path(dossier.sha256) or Path())]
+def entries(session: Session, case: Case, store: LocalStore, dossier_sha256: str) -> list[Entry]:
+    """What goes into a case's bundle: the dossier, the evidence (withdrawn files apart), the letters."""
+    out = [Entry("dossier.pdf", store.local_path(dossier_sha256) or Path())]
     for item in session.scalars(select(Evidence).where(Evidence.case_id == case.id).order_by(Evidence.id)):
         folder = "withdrawn" if item.withdrawn_at else "evidence"
         out.append(Entry(safe_path(folder, item.original_name, unique=item.public_id[:8]),
@@ -39,15 +39,32 @@ def entries(session: Session, actor: Actor, case: Case, store: LocalStore, *, no
     return out
 
 
-def export_case(session: Session, actor: Actor, case: Case, store: LocalStore, folder: Path, *,
-                now: datetime) -> Path:
-    """Write <number>.zip into `folder` and record the export (with the manifest's hash) in the audit trail."""
+def export_case(actor: Actor, case_id: int, store: LocalStore, folder: Path, *, now: datetime,
+                limits: RenderLimits = DEFAULT_LIMITS) -> Path:
+    """Write <number>.zip into `folder` and record the export (with the manifest's hash) in the audit trail.
+
+    A case never sealed is sealed first, so every bundle has a dossier. Laying out the dossier and writing the
+    ZIP only read, so they run outside any write transaction: parallel exporters queue for SQLite's write lock
+    only while they add a row."""
+    session = db.session()
+    case = session.get(Case, case_id)
+    if case is None:
+        raise LookupError(f"no case {case_id}")
+    sealed = versions(session, case.id)
+    if sealed:
+        dossier_sha256 = sealed[-1].sha256
+    else:
+        rendered = render(session, case, store, now=now, limits=limits)
+        with unit_of_work() as work:
+            dossier_sha256 = keep(work, actor, case, store, rendered).sha256
     target = folder / f"{case.number}.zip"
-    manifest = write_bundle(target, entries(session, actor, case, store, now=now), case_number=case.number,
+    manifest = write_bundle(target, entries(session, case, store, dossier_sha256), case_number=case.number,
                             exported_at=now, exporter=actor.username, audit_chain_head=head(session)[1])
-    record(session, actor, "export.case", now=now, object_type="case", object_id=case.number, case_id=case.id,
-           after={"bundle": target.name, "manifest_sha256": manifest["manifest_sha256"],
-                  "files": len(manifest["files"])})
+    session.rollback()  # end the read, so the write below starts fresh (and, on SQLite, takes the lock at once)
+    with unit_of_work() as work:
+        record(work, actor, "export.case", now=now, object_type="case", object_id=case.number, case_id=case.id,
+               after={"bundle": target.name, "manifest_sha256": manifest["manifest_sha256"],
+                      "files": len(manifest["files"])})
     return target
 
 
@@ -69,6 +86,35 @@ def selection(actor: Actor, *, start: date | None = None, end: date | None = Non
     return query
 
 
-def chunks(ids: list[int], size: int = 50) -> Iterator[list[int]]:
-    for start in range(0, len(ids), size):
-        yield ids[start:start + size]
+@dataclass(frozen=True)
+class Criteria:
+    """What a batch export takes: cases registered between two Beijing days, under a unit (by code), of a
+    category or an outcome. Empty means any."""
+
+    start: date | None = None
+    end: date | None = None
+    unit_code: str = ""
+    category: str = ""
+    outcome: str = ""
+
+    def as_json(self) -> dict[str, str]:
+        return {"from": self.start.isoformat() if self.start else "", "to": self.end.isoformat() if self.end else "",
+                "unit": self.unit_code, "category": self.category, "outcome": self.outcome}
+
+    @classmethod
+    def from_json(cls, data: dict[str, str]) -> Criteria:
+        return cls(start=date.fromisoformat(data["from"]) if data.get("from") else None,
+                   end=date.fromisoformat(data["to"]) if data.get("to") else None,
+                   unit_code=data.get("unit", ""), category=data.get("category", ""),
+                   outcome=data.get("outcome", ""))
+
+
+def case_ids(session: Session, actor: Actor, criteria: Criteria) -> list[int]:
+    """The ids of the cases the criteria select within the actor's scope. LookupError for an unknown unit."""
+    unit = None
+    if criteria.unit_code:
+        unit = session.scalar(select(Unit).where(Unit.code == criteria.unit_code))
+        if unit is None:
+            raise LookupError(f"no unit {criteria.unit_code!r}")
+    return list(session.scalars(selection(actor, start=criteria.start, end=criteria.end, unit=unit,
+                                          category=criteria.category, outcome=criteria.outcome)))

@@ -15,10 +15,14 @@ from casework.export.bundle import printable, verify_paths
 
 @click.command("verify")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-def verify_command(paths: tuple[Path, ...]) -> None:
+@click.option("--against-db", is_flag=True,
+              help="also compare each bundle with the database of the configured instance")
+def verify_command(paths: tuple[Path, ...], against_db: bool) -> None:
     """Verify export bundles: each PATH a bundle .zip, or a folder whose *.zip files are all checked.
 
-    Every file is hashed again and compared with the bundle's manifest.json. Exit code 1 if any bundle is bad.
+    Every file is hashed again and compared with the bundle's manifest.json. With --against-db, each bundle that
+    passes is then compared with what the system holds: the case, the sealed dossier version, every evidence item
+    and letter, the audit chain head and the export's audit entry. Exit code 1 if any bundle is bad.
     """
     reports = verify_paths(paths)
     for report in reports:
@@ -32,8 +36,52 @@ def verify_command(paths: tuple[Path, ...]) -> None:
                 click.echo(f"    {problem}")
     bad = sum(not report.ok for report in reports)
     click.echo(f"{len(reports)} bundle{'' if len(reports) == 1 else 's'} checked: {len(reports) - bad} OK, {bad} bad")
+    if against_db:  # only now: the offline check needs neither Flask nor the app
+        bad += _against_db([Path(report.bundle) for report in reports if report.ok])
     if bad:
         sys.exit(1)
+
+
+def _against_db(bundles: list[Path]) -> int:
+    """Compare offline-verified bundles with the database; print the result of each; return how many differ."""
+    from flask.cli import ScriptInfo
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from casework import create_app
+    from casework.db import db
+    from casework.export.against_db import compare, read_manifest
+
+    if not bundles:
+        click.echo("no intact bundle to compare with the database")
+        return 0
+    # The app `casework` (or a test runner) would load; verify_command called on its own: the configured instance's.
+    info = click.get_current_context().find_object(ScriptInfo)
+    try:
+        app = info.load_app() if info is not None and info.create_app is not None else create_app()
+    except RuntimeError as exc:  # e.g. no secret key: the instance is not initialised
+        raise click.ClickException(f"cannot open the database: {exc}") from exc
+    with app.app_context():
+        try:
+            results = [(bundle, compare(db.session(), read_manifest(bundle))) for bundle in bundles]
+        except SQLAlchemyError as exc:
+            raise click.ClickException(f"cannot read the database: {exc}") from exc
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+    for bundle, result in results:
+        name, number = printable(str(bundle)), printable(result.case_number)
+        if result.ok:
+            click.echo(f"OK  {name}  {number}: OK (matches the database)")
+        else:
+            click.echo(f"BAD {name}  {number}: does not match the database")
+            for problem in result.problems:
+                click.echo(f"    {problem}")
+        for note in result.notes:
+            click.echo(f"    note: {note}")
+    differ = sum(not result.ok for _, result in results)
+    click.echo(f"{len(results)} bundle{'' if len(results) == 1 else 's'} compared with the database: "
+               f"{len(results) - differ} match, {differ} differ")
+    return differ
 
 
 @click.command("export")
@@ -43,20 +91,21 @@ def verify_command(paths: tuple[Path, ...]) -> None:
 @click.option("--category", default="", help="e.g. appliance")
 @click.option("--outcome", default="", help="the legal-basis check's outcome, e.g. not_liable")
 @click.option("--user", "username", default="", help="export as this user (their scope; named in the audit trail)")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="parallel exporters (default: one per core)")
 @click.option("--out", "folder", required=True, type=click.Path(file_okay=False, path_type=Path))
 @with_appcontext
 def export_command(start: datetime | None, end: datetime | None, unit_code: str, category: str, outcome: str,
-                   username: str, folder: Path) -> None:
+                   username: str, workers: int | None, folder: Path) -> None:
     """Write one bundle per selected case into OUT (<number>.zip), with a progress bar; each export is audited."""
     from flask import current_app
     from sqlalchemy import select
 
-    from casework.auth.models import Unit, User
-    from casework.cases.models import Case
-    from casework.db import db, unit_of_work, utcnow
+    from casework.auth.models import User
+    from casework.db import db
     from casework.domain.access import SYSTEM
-    from casework.evidence.storage import configured_store
-    from casework.export.cases import export_case, selection
+    from casework.evidence.views import render_limits
+    from casework.export.batch import run_batch
+    from casework.export.cases import Criteria, case_ids
 
     session = db.session()
     actor = SYSTEM
@@ -65,20 +114,21 @@ def export_command(start: datetime | None, end: datetime | None, unit_code: str,
         if user is None:
             raise click.UsageError(f"no user {username!r}")
         actor = user.actor()
-    unit = session.scalar(select(Unit).where(Unit.code == unit_code)) if unit_code else None
-    if unit_code and unit is None:
-        raise click.UsageError(f"no unit {unit_code!r}")
-    ids = list(session.scalars(selection(actor, start=start.date() if start else None, end=end.date() if end else None,
-                                         unit=unit, category=category, outcome=outcome)))
-    folder.mkdir(parents=True, exist_ok=True)
-    store = configured_store(current_app.config["EVIDENCE_ROOT"], current_app.instance_path)
-    with click.progressbar(ids, label=f"exporting {len(ids)} cases", file=sys.stderr) as bar:
-        for case_id in bar:
-            with unit_of_work() as work:
-                case = work.get(Case, case_id)
-                assert case is not None
-                export_case(work, actor, case, store, folder, now=utcnow())
-    click.echo(f"{len(ids)} bundles written to {folder}")
+    criteria = Criteria(start=start.date() if start else None, end=end.date() if end else None,
+                        unit_code=unit_code, category=category, outcome=outcome)
+    try:
+        ids = case_ids(session, actor, criteria)
+    except LookupError as exc:
+        raise click.UsageError(str(exc)) from None
+    session.rollback()
+    with click.progressbar(length=len(ids), label=f"exporting {len(ids)} cases", file=sys.stderr) as bar:
+        outcome_ = run_batch(current_app._get_current_object(), actor, ids, folder,  # type: ignore[attr-defined]
+                             workers=workers, limits=render_limits(), progress=lambda done, total: bar.update(1))
+    click.echo(f"{len(outcome_.written)} bundles written to {folder}")
+    for case_id, why in outcome_.failed:
+        click.echo(f"FAILED case {case_id}: {why}", err=True)
+    if outcome_.failed:
+        sys.exit(1)
 
 
 APP_COMMANDS = (export_command,)

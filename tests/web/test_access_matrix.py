@@ -14,6 +14,8 @@ from casework.domain.lifecycle import State
 from casework.dossier.service import seal
 from casework.evidence.models import Evidence
 from casework.evidence.storage import configured_store
+from casework.export.jobs import exports_root
+from casework.export.models import ExportJob
 from tests import samples
 from tests.conftest import ACTIVE_APP
 from tests.factories import ctx, load, load_rule_table, login, make_case, make_units, make_user, token
@@ -79,10 +81,15 @@ MATRIX: dict[str, set[str] | str] = {
     "decision.payment_view": {"legal", "legal_head"},
     "decision.litigation_view": {"legal", "legal_head"},
     "decision.goodwill_report": {"legal_head", "auditor"},
+    "decision.precedent_risk_report": {"legal_head", "auditor"},
     "decision.letter": {"legal", "legal_head"},
     "decision.download_letter": CASE_READERS,
     "dossier.seal_view": {"legal", "legal_head", "auditor"},
     "dossier.download": CASE_READERS,
+    "export.index": {"legal_head", "auditor"},
+    "export.show": {"legal_head", "auditor"},
+    "export.status": {"legal_head", "auditor"},
+    "export.download": {"legal_head", "auditor"},
 }
 
 
@@ -112,6 +119,12 @@ def world(app: Flask) -> dict:  # type: ignore[type-arg]
         store = configured_store("", ACTIVE_APP[0].instance_path)
         letter = generate(session, users["legal"].actor(), session.get(Case, own.id), proposal, store, now=utcnow()).id
         seal(session, users["legal"].actor(), session.get(Case, own.id), store, now=utcnow())  # dossier version 1
+        # a finished batch export by the head of legal (auditors see every export; others only their own)
+        session.add(ExportJob(public_id="matrix-job", requested_by_id=users["legal_head"].id,
+                              requested_by_name="head1", requested_at=utcnow(), heartbeat_at=utcnow(), criteria={},
+                              state="done", total=0, done=0, failed=[], result_name="matrix.zip", result_size=22))
+    exports_root(ACTIVE_APP[0]).mkdir(parents=True, exist_ok=True)
+    (exports_root(ACTIVE_APP[0]) / "matrix.zip").write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip
     return {"units": units, "users": users, "own": own, "foreign": foreign, "version": version, "photo": photo,
             "letter": letter}
 
@@ -155,10 +168,13 @@ def _url(endpoint: str, world: dict) -> str:  # type: ignore[type-arg]
         "decision.payment_view": f"/cases/{world['own'].number}/decision/payment",
         "decision.litigation_view": f"/cases/{world['own'].number}/decision/litigation",
         "decision.goodwill_report": "/reports/goodwill",
+        "decision.precedent_risk_report": "/reports/precedent-risk",
         "decision.letter": f"/cases/{world['own'].number}/decision/letter",
         "decision.download_letter": f"/cases/{world['own'].number}/documents/{world['letter']}",
         "dossier.seal_view": f"/cases/{world['own'].number}/dossier",
         "dossier.download": f"/cases/{world['own'].number}/dossier/1",
+        "export.index": "/exports/", "export.show": "/exports/matrix-job",
+        "export.status": "/exports/matrix-job/status", "export.download": "/exports/matrix-job/download",
     }[endpoint]
 
 

@@ -1,0 +1,114 @@
+"""The auditor's export page: ask for a batch (date range, unit, category, outcome), watch it run in the
+background, download the ZIP of bundles when it is ready; and the export history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, send_file, url_for
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import DateField, SelectField, SubmitField
+from wtforms.validators import Optional, ValidationError
+
+from casework.audit.service import record
+from casework.auth.guard import current_actor, requires
+from casework.auth.models import Unit
+from casework.db import db, unit_of_work, utcnow
+from casework.domain.access import Perm, Role, case_scope
+from casework.evidence.views import render_limits
+from casework.export import jobs
+from casework.export.cases import Criteria
+from casework.export.models import ExportJob
+from casework.labels import CATEGORY, OUTCOME
+
+bp = Blueprint("export", __name__)
+
+
+class ExportForm(FlaskForm):
+    start = DateField(_l("登记日期从"), validators=[Optional()])
+    end = DateField(_l("至"), validators=[Optional()])
+    unit = SelectField(_l("所属单位（含下级）"), choices=[], validate_choice=True)
+    category = SelectField(_l("类别"), choices=[], validate_choice=True)
+    outcome = SelectField(_l("审查结论"), choices=[], validate_choice=True)
+    submit = SubmitField(_l("开始导出"))
+
+    def validate_end(self, field: DateField) -> None:
+        if field.data and self.start.data and field.data < self.start.data:
+            raise ValidationError(_l("结束日期不能早于开始日期。"))
+
+
+def _form() -> ExportForm:
+    form = ExportForm()
+    scope = case_scope(current_actor()) or "\0"
+    units = db.session.execute(select(Unit.code, Unit.name).where(Unit.path.startswith(scope, autoescape=True),
+                                                                   (Unit.kind != "station") | (Unit.path == scope))
+                               .order_by(Unit.path)).all()
+    form.unit.choices = [("", _l("全部单位")), *((code, name) for code, name in units)]
+    form.category.choices = [("", _l("全部类别")), *CATEGORY.items()]
+    form.outcome.choices = [("", _l("全部结论")), *OUTCOME.items()]
+    return form
+
+
+def _sees_all() -> bool:
+    """Auditors see every export (the history is theirs to audit); others their own."""
+    return current_actor().role is Role.AUDITOR
+
+
+def _job_or_404(public_id: str) -> ExportJob:
+    job = db.session.scalar(select(ExportJob).where(ExportJob.public_id == public_id))
+    if job is None or not (_sees_all() or job.requested_by_id == current_actor().user_id):
+        abort(404)
+    return job
+
+
+@bp.route("/exports/", methods=["GET", "POST"])
+@requires(Perm.CASES_EXPORT)
+def index() -> Any:
+    form = _form()
+    if form.validate_on_submit():
+        criteria = Criteria(start=form.start.data, end=form.end.data, unit_code=form.unit.data or "",
+                            category=form.category.data or "", outcome=form.outcome.data or "")
+        with unit_of_work() as session:
+            job = jobs.request_export(session, current_actor(), criteria, now=utcnow())
+            public_id = job.public_id
+        jobs.start(current_app._get_current_object(), public_id,  # type: ignore[attr-defined]
+                   workers=current_app.config["EXPORT_WORKERS"] or None, limits=render_limits())
+        return redirect(url_for("export.show", public_id=public_id)), 303
+    status = 422 if form.is_submitted() else 200
+    history = jobs.visible(db.session(), current_actor(), all_jobs=_sees_all())
+    return render_template("export/index.html", form=form, history=history, now=utcnow(),
+                           status_of=jobs.status), status
+
+
+@bp.route("/exports/<public_id>")
+@requires(Perm.CASES_EXPORT)
+def show(public_id: str) -> Any:
+    job = _job_or_404(public_id)
+    return render_template("export/job.html", job=job, status=jobs.status(job, utcnow()))
+
+
+@bp.route("/exports/<public_id>/status")
+@requires(Perm.CASES_EXPORT)
+def status(public_id: str) -> Any:
+    """For the progress indicator (export.js polls it)."""
+    job = _job_or_404(public_id)
+    return jsonify(state=jobs.status(job, utcnow()), done=job.done, total=job.total,
+                   percent=round(100 * job.done / job.total) if job.total else 100)
+
+
+@bp.route("/exports/<public_id>/download")
+@requires(Perm.CASES_EXPORT)
+def download(public_id: str) -> Any:
+    job = _job_or_404(public_id)
+    path = jobs.exports_root(current_app) / (job.result_name or "")
+    if job.state != "done" or not job.result_name or not path.is_file():
+        abort(404)
+    with unit_of_work() as session:
+        record(session, current_actor(), "export.batch.download", now=utcnow(), object_type="export",
+               object_id=job.public_id, after={"file": job.result_name, "sha256": job.result_sha256})
+    response = send_file(path, mimetype="application/zip", as_attachment=True, download_name=job.result_name,
+                         etag=job.result_sha256 or True, conditional=True)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -10,16 +10,17 @@ from typing import Any
 
 from click.testing import CliRunner
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from casework.audit.models import AuditEvent
 from casework.cli import main
 from casework.db import db
 from casework.domain.access import Role
+from casework.dossier.models import DossierVersion
 from casework.export.bundle import verify_paths
 from tests import samples
 from tests.conftest import csrf_from
-from tests.factories import ctx, make_user
+from tests.factories import ctx, make_case, make_user
 from tests.uploads import upload
 from tests.web.test_decision import SETTLE, _client, _post, ready, world  # noqa: F401 - the shared fixture
 
@@ -64,3 +65,21 @@ def test_export_writes_bundles_that_verify_and_name_a_changed_byte(app: Flask, w
     offline = CliRunner().invoke(main, ["verify", str(tampered), str(out)])
     assert offline.exit_code == 1 and "dossier.pdf" in offline.output
     assert CliRunner().invoke(main, ["verify", str(out)]).exit_code == 0
+
+
+def test_a_batch_of_200_cases_on_two_workers_gives_200_bundles_that_verify(app: Flask, world: dict[str, Any],  # noqa: F811
+                                                                         tmp_path: Path) -> None:
+    make_user("audit1", Role.AUDITOR, world["units"]["P"])
+    numbers = {make_case(world["units"]["S1" if i % 2 else "S2"], world["field"], claimant_name=f"王{i}").number
+               for i in range(200)}
+    out = tmp_path / "bundles"
+    result = app.test_cli_runner().invoke(args=["export", "--out", str(out), "--user", "audit1", "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    assert "200 bundles written" in result.output
+    reports = verify_paths([out])
+    assert len(reports) == 200 and all(report.ok for report in reports)
+    assert {Path(report.bundle).stem for report in reports} == numbers
+    with ctx():
+        exported = db.session.scalars(select(AuditEvent.object_id).where(AuditEvent.action == "export.case")).all()
+        sealed = db.session.scalar(select(func.count()).select_from(DossierVersion))
+    assert sorted(exported) == sorted(numbers) and sealed == 200  # each case sealed once, exported once

@@ -7,12 +7,9 @@ Pure comparison: a Session and a bundle's parsed manifest in, plain-English line
 
 from __future__ import annotations
 
-import json
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -25,7 +22,7 @@ from casework.decision.models import CaseDocument
 from casework.documents.render import TITLES
 from casework.dossier.service import versions
 from casework.evidence.models import Evidence
-from casework.export.bundle import MANIFEST, printable, safe_path
+from casework.export.bundle import printable, safe_path
 
 EVIDENCE, WITHDRAWN, DOCUMENTS, DOSSIER = "evidence", "withdrawn", "documents", "dossier.pdf"
 
@@ -41,13 +38,6 @@ class Comparison:
     @property
     def ok(self) -> bool:
         return not self.problems
-
-
-def read_manifest(bundle: Path) -> dict[str, Any]:
-    """manifest.json of a bundle that has passed verify_bundle (so it is there, small and valid JSON)."""
-    with zipfile.ZipFile(bundle) as zf:
-        manifest: dict[str, Any] = json.loads(zf.read(MANIFEST).decode("utf-8"))
-    return manifest
 
 
 def _stamp(moment: datetime) -> str:

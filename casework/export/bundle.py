@@ -82,6 +82,7 @@ class Report:
     problems: list[str] = field(default_factory=list)  # one human-readable line each, naming the file
     files: int = 0  # files the manifest lists
     manifest_sha256: str = ""  # as manifest.json states it (trust it only when ok)
+    manifest: dict[str, Any] | None = None  # the parsed manifest.json (trust it only when ok)
 
 
 # --- paths ---------------------------------------------------------------------------------------------------------
@@ -441,7 +442,7 @@ def _verify(name: str, zf: zipfile.ZipFile) -> Report:
 
     manifest_sha = manifest.get("manifest_sha256")
     return Report(name, not problems, problems, files=len(listed),
-                  manifest_sha256=manifest_sha if isinstance(manifest_sha, str) else "")
+                  manifest_sha256=manifest_sha if isinstance(manifest_sha, str) else "", manifest=manifest)
 
 
 def verify_bundle(path: Path) -> Report:

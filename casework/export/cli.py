@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from casework.export.bundle import printable, verify_paths
+from casework.export.bundle import Report, printable, verify_paths
 
 
 @click.command("verify")
@@ -37,19 +37,19 @@ def verify_command(paths: tuple[Path, ...], against_db: bool) -> None:
     bad = sum(not report.ok for report in reports)
     click.echo(f"{len(reports)} bundle{'' if len(reports) == 1 else 's'} checked: {len(reports) - bad} OK, {bad} bad")
     if against_db:  # only now: the offline check needs neither Flask nor the app
-        bad += _against_db([Path(report.bundle) for report in reports if report.ok])
+        bad += _against_db([report for report in reports if report.ok and report.manifest is not None])
     if bad:
         sys.exit(1)
 
 
-def _against_db(bundles: list[Path]) -> int:
+def _against_db(bundles: list[Report]) -> int:
     """Compare offline-verified bundles with the database; print the result of each; return how many differ."""
     from flask.cli import ScriptInfo
     from sqlalchemy.exc import SQLAlchemyError
 
     from casework import create_app
     from casework.db import db
-    from casework.export.against_db import compare, read_manifest
+    from casework.export.against_db import compare
 
     if not bundles:
         click.echo("no intact bundle to compare with the database")
@@ -62,14 +62,14 @@ def _against_db(bundles: list[Path]) -> int:
         raise click.ClickException(f"cannot open the database: {exc}") from exc
     with app.app_context():
         try:
-            results = [(bundle, compare(db.session(), read_manifest(bundle))) for bundle in bundles]
+            results = [(bundle.bundle, compare(db.session(), bundle.manifest or {})) for bundle in bundles]
         except SQLAlchemyError as exc:
             raise click.ClickException(f"cannot read the database: {exc}") from exc
         finally:
             db.session.remove()
             db.engine.dispose()
     for bundle, result in results:
-        name, number = printable(str(bundle)), printable(result.case_number)
+        name, number = printable(bundle), printable(result.case_number)
         if result.ok:
             click.echo(f"OK  {name}  {number}: OK (matches the database)")
         else:

@@ -13,6 +13,7 @@ import os
 import secrets
 import shutil
 import signal
+import stat
 import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -76,10 +77,27 @@ def start(app: Flask, public_id: str, *, workers: int | None, limits: RenderLimi
             for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1,
                         signal.SIGUSR2, signal.SIGCHLD):
                 signal.signal(sig, signal.SIG_DFL)  # not the web server's handlers
+            _close_inherited_sockets()
             run(app, public_id, workers=workers, limits=limits)
         code = 0
     finally:
         os._exit(code)  # never return into the request that forked us
+
+
+def _close_inherited_sockets() -> None:
+    """The web server's listening socket and the request's connection must not live on in the export: a
+    restarted server could not bind its port, and the client's connection would stay open until the export
+    ends. The database connections inherited are sockets too; they are never used here (run() drops them)."""
+    try:
+        descriptors = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:  # no /proc: nothing to find them by
+        return
+    for fd in descriptors:
+        try:
+            if fd > 2 and stat.S_ISSOCK(os.fstat(fd).st_mode):
+                os.close(fd)
+        except OSError:
+            continue  # the directory listing's own descriptor, already gone
 
 
 def run(app: Flask, public_id: str, *, workers: int | None, limits: RenderLimits) -> None:

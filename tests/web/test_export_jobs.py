@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from casework.audit.models import AuditEvent
+from casework.cli import main
 from casework.db import db, unit_of_work, utcnow
 from casework.domain.access import Role
 from casework.export import jobs
@@ -67,6 +68,8 @@ def test_an_auditor_exports_in_the_background_and_every_bundle_verifies(app: Fla
         target.write_bytes(download.get_data())
     reports = verify_paths([target])
     assert len(reports) == 4 and all(r.ok for r in reports)
+    against = app.test_cli_runner().invoke(main, ["verify", "--against-db", str(target)])
+    assert against.exit_code == 0 and "4 bundles compared with the database: 4 match" in against.output
     assert sorted(r.bundle.rsplit("/", 1)[1] for r in reports) == sorted(f"{n}.zip" for n in numbers)
     with ctx():
         actions = [e.action for e in db.session.scalars(select(AuditEvent).where(AuditEvent.action.like("export.%")))]

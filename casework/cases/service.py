@@ -310,6 +310,19 @@ def list_cases(
     return Page(items, total, (total or 0) > COUNT_CAP, after_token, cursor is None)
 
 
+def menu_units(session: Session, actor: Actor, value: Any = Unit.id) -> list[Any]:
+    """The units inside the actor's scope for a filter menu, as (value, name) rows in tree order.
+
+    Stations are many (hundreds in a province) and a station is one click away in its county: offering
+    provinces, cities and counties keeps the menu short; "including sub-units" does the rest."""
+    scope = case_scope(actor)
+    if scope is None:
+        return []
+    return list(session.execute(select(value, Unit.name).where(Unit.path.startswith(scope, autoescape=True),
+                                                                (Unit.kind != "station") | (Unit.path == scope))
+                                .order_by(Unit.path)))
+
+
 def filter_choices(session: Session, actor: Actor) -> tuple[list[Any], list[Any]]:
     """The units and legal officers inside the actor's scope, for the list's filter menus.
 
@@ -317,11 +330,7 @@ def filter_choices(session: Session, actor: Actor) -> tuple[list[Any], list[Any]
     scope = case_scope(actor)
     if scope is None:
         return [], []
-    # Stations are many (hundreds in a province) and a station is one click away in its county:
-    # offering provinces, cities and counties keeps the page light; "including sub-units" does the rest.
-    units = list(session.execute(select(Unit.id, Unit.name).where(Unit.path.startswith(scope, autoescape=True),
-                                                                   (Unit.kind != "station") | (Unit.path == scope))
-                                 .order_by(Unit.path)))
+    units = menu_units(session, actor)
     officers = list(session.execute(
         select(User.id, User.display_name).join(Unit, User.unit_id == Unit.id)
         .where(Unit.path.startswith(scope, autoescape=True), User.role.in_([Role.LEGAL, Role.LEGAL_HEAD]))

@@ -1,5 +1,5 @@
-"""`casework verify BUNDLE_OR_FOLDER...` checks export bundles offline (no app, no database, only this package);
-`casework export` writes them."""
+"""`casework verify BUNDLE_OR_FOLDER...` checks export bundles offline (no app, no database, only this package),
+and with --against-db also against the configured instance's database; `casework export` writes them."""
 
 from __future__ import annotations
 

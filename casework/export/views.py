@@ -15,8 +15,9 @@ from wtforms.validators import Optional, ValidationError
 from casework.audit.service import record
 from casework.auth.guard import current_actor, requires
 from casework.auth.models import Unit
+from casework.cases.service import menu_units
 from casework.db import db, unit_of_work, utcnow
-from casework.domain.access import Perm, Role, case_scope
+from casework.domain.access import Perm, Role
 from casework.evidence.views import render_limits
 from casework.export import jobs
 from casework.export.cases import Criteria
@@ -41,10 +42,7 @@ class ExportForm(FlaskForm):
 
 def _form() -> ExportForm:
     form = ExportForm()
-    scope = case_scope(current_actor()) or "\0"
-    units = db.session.execute(select(Unit.code, Unit.name).where(Unit.path.startswith(scope, autoescape=True),
-                                                                   (Unit.kind != "station") | (Unit.path == scope))
-                               .order_by(Unit.path)).all()
+    units = menu_units(db.session(), current_actor(), Unit.code)
     form.unit.choices = [("", _l("全部单位")), *((code, name) for code, name in units)]
     form.category.choices = [("", _l("全部类别")), *CATEGORY.items()]
     form.outcome.choices = [("", _l("全部结论")), *OUTCOME.items()]

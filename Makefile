@@ -20,7 +20,8 @@ run: install
 	$(BIN)/casework demo
 	@echo "casework on http://$(HOST):$(PORT)  (stop with Ctrl-C)"
 	# Plain HTTP on loopback: cookies cannot be Secure here. Production serves HTTPS and keeps the default.
-	CASEWORK_COOKIE_SECURE=false $(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) \
+	# --timeout above PDF_RENDER_SECONDS (120): a long dossier is stopped by its own limit, with a message.
+	CASEWORK_COOKIE_SECURE=false $(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --timeout 150 \
 	  --access-logfile - 'casework:create_app()'
 
 test: install-dev

@@ -18,13 +18,10 @@ from sqlalchemy.orm import Session
 from casework.audit.models import AuditEvent
 from casework.cases.models import Case
 from casework.decision.letters import documents
-from casework.decision.models import CaseDocument
-from casework.documents.render import TITLES
 from casework.dossier.service import versions
 from casework.evidence.models import Evidence
-from casework.export.bundle import printable, safe_path
-
-EVIDENCE, WITHDRAWN, DOCUMENTS, DOSSIER = "evidence", "withdrawn", "documents", "dossier.pdf"
+from casework.export.bundle import printable
+from casework.export.cases import DOCUMENTS, DOSSIER, EVIDENCE, WITHDRAWN, document_path, evidence_path
 
 
 @dataclass
@@ -89,11 +86,6 @@ def _dossier(session: Session, case: Case, files: Mapping[str, str], out: Compar
                          f"({_stamp(latest.sealed_at)}, {printable(latest.sealed_by_name)})")
 
 
-def _evidence_path(item: Evidence) -> str:
-    """Where export_case puts an item: the same function, so an untouched bundle always agrees."""
-    return safe_path(WITHDRAWN if item.withdrawn_at else EVIDENCE, item.original_name, unique=item.public_id[:8])
-
-
 def _evidence(session: Session, case: Case, files: Mapping[str, str], since: datetime | None,
               out: Comparison) -> None:
     held = {item.sha256: item for item in session.scalars(select(Evidence).where(Evidence.case_id == case.id)
@@ -118,8 +110,8 @@ def _evidence(session: Session, case: Case, files: Mapping[str, str], since: dat
         elif not item.withdrawn_at and folder == WITHDRAWN:
             out.problems.append(f"{name}: the system holds it as current evidence, but the bundle has it under "
                                 "withdrawn/")
-        elif path != _evidence_path(item):
-            out.problems.append(f"{name}: the system names this file {printable(_evidence_path(item))}")
+        elif path != evidence_path(item):
+            out.problems.append(f"{name}: the system names this file {printable(evidence_path(item))}")
     for item in held.values():
         if item.id not in found:
             state = "withdrawn evidence" if item.withdrawn_at else "evidence"
@@ -128,13 +120,9 @@ def _evidence(session: Session, case: Case, files: Mapping[str, str], since: dat
                                 f"sha256 {_short(item.sha256)})")
 
 
-def _document_path(document: CaseDocument) -> str:
-    return f"{DOCUMENTS}/{TITLES.get(document.kind, document.kind)}-v{document.version}.pdf"
-
-
 def _documents(session: Session, case: Case, files: Mapping[str, str], since: datetime | None,
                out: Comparison) -> None:
-    held = {_document_path(doc): doc for doc in documents(session, case.id)}
+    held = {document_path(doc): doc for doc in documents(session, case.id)}
     for path, sha256 in sorted(files.items()):
         if not path.startswith(DOCUMENTS + "/"):
             continue

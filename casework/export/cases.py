@@ -16,6 +16,7 @@ from casework.cases.models import Case
 from casework.cases.service import scoped
 from casework.db import db, unit_of_work
 from casework.decision.letters import documents
+from casework.decision.models import CaseDocument
 from casework.documents.isolate import DEFAULT_LIMITS, RenderLimits
 from casework.documents.render import TITLES
 from casework.domain.access import Actor
@@ -25,17 +26,26 @@ from casework.evidence.storage import LocalStore
 from casework.export.bundle import Entry, safe_path, write_bundle
 from casework.formatting import SHANGHAI
 
+DOSSIER, EVIDENCE, WITHDRAWN, DOCUMENTS = "dossier.pdf", "evidence", "withdrawn", "documents"
+
+
+def evidence_path(item: Evidence) -> str:
+    """Where an evidence file goes in its case's bundle (withdrawn files apart)."""
+    return safe_path(WITHDRAWN if item.withdrawn_at else EVIDENCE, item.original_name, unique=item.public_id[:8])
+
+
+def document_path(document: CaseDocument) -> str:
+    """Where a generated letter goes in its case's bundle."""
+    return f"{DOCUMENTS}/{TITLES.get(document.kind, document.kind)}-v{document.version}.pdf"
+
 
 def entries(session: Session, case: Case, store: LocalStore, dossier_sha256: str) -> list[Entry]:
     """What goes into a case's bundle: the dossier, the evidence (withdrawn files apart), the letters."""
-    out = [Entry("dossier.pdf", store.local_path(dossier_sha256) or Path())]
+    out = [Entry(DOSSIER, store.local_path(dossier_sha256) or Path())]
     for item in session.scalars(select(Evidence).where(Evidence.case_id == case.id).order_by(Evidence.id)):
-        folder = "withdrawn" if item.withdrawn_at else "evidence"
-        out.append(Entry(safe_path(folder, item.original_name, unique=item.public_id[:8]),
-                         store.local_path(item.sha256) or Path()))
+        out.append(Entry(evidence_path(item), store.local_path(item.sha256) or Path()))
     for letter in documents(session, case.id):
-        out.append(Entry(f"documents/{TITLES.get(letter.kind, letter.kind)}-v{letter.version}.pdf",
-                         store.local_path(letter.sha256) or Path()))
+        out.append(Entry(document_path(letter), store.local_path(letter.sha256) or Path()))
     return out
 
 

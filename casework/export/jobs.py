@@ -133,7 +133,9 @@ def run(app: Flask, public_id: str, *, workers: int | None, limits: RenderLimits
                     select(Case.id, Case.number).where(Case.id.in_([i for i, _ in outcome.failed])))}
                 job.failed = [[numbers.get(case_id, str(case_id)), why] for case_id, why in outcome.failed]
                 job.state, job.done, job.finished_at = "done", len(ids), utcnow()
-                job.result_name, job.result_size, job.result_sha256 = result.name, result.stat().st_size, _sha(result)
+                with result.open("rb") as packed:
+                    digest = hashlib.file_digest(packed, "sha256").hexdigest()
+                job.result_name, job.result_size, job.result_sha256 = result.name, result.stat().st_size, digest
                 record(session, actor, "export.batch.finish", now=job.finished_at, object_type="export",
                        object_id=public_id, after={"bundles": len(outcome.written), "failed": len(outcome.failed),
                                                    "sha256": job.result_sha256})
@@ -142,6 +144,10 @@ def run(app: Flask, public_id: str, *, workers: int | None, limits: RenderLimits
             with unit_of_work() as session:
                 job = _job(session, public_id)
                 job.state, job.error, job.finished_at = "failed", f"{type(exc).__name__}: {exc}"[:1000], utcnow()
+                requester = session.get(User, job.requested_by_id)
+                assert requester is not None
+                record(session, requester.actor(), "export.batch.fail", now=job.finished_at, object_type="export",
+                       object_id=public_id, after={"done": job.done, "error": job.error})
             raise
         finally:
             shutil.rmtree(folder, ignore_errors=True)
@@ -170,14 +176,6 @@ def _pack(folder: Path, root: Path, public_id: str) -> Path:
     finally:
         part.unlink(missing_ok=True)
     return target
-
-
-def _sha(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def visible(session: Session, actor: Actor, *, all_jobs: bool) -> list[ExportJob]:

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from casework.audit.models import AuditEvent
 from casework.cli import main
 from casework.db import db, unit_of_work, utcnow
+from casework.documents.isolate import DEFAULT_LIMITS
 from casework.domain.access import Role
 from casework.export import jobs
 from casework.export.bundle import verify_paths
@@ -144,3 +145,21 @@ def test_a_job_that_stopped_reporting_shows_as_interrupted(app: Flask, world: di
     with ctx():
         job = db.session.scalar(select(ExportJob))
         assert jobs.status(job, utcnow()) == "interrupted"
+
+
+def test_a_run_that_fails_says_so_on_its_page_and_in_the_audit_trail(app: Flask, world: dict[str, Any]) -> None:  # noqa: F811
+    make_user("audit1", Role.AUDITOR, world["units"]["P"])
+    with ctx(), unit_of_work() as session:  # asked for a unit that is gone by the time the run starts
+        from casework.auth.models import User
+        user = session.scalar(select(User).where(User.username == "audit1"))
+        session.add(ExportJob(public_id="doomed-job-00000000000", requested_by_id=user.id, requested_by_name="audit1",
+                              requested_at=utcnow(), heartbeat_at=utcnow(), criteria={"unit": "GONE"},
+                              state="queued", total=0, done=0, failed=[]))
+    jobs.start(app, "doomed-job-00000000000", workers=1, limits=DEFAULT_LIMITS)
+    auditor = _client(app, "audit1")
+    assert wait_for(auditor, "/exports/doomed-job-00000000000/status")["state"] == "failed"
+    assert "导出失败，未生成下载文件" in auditor.get("/exports/doomed-job-00000000000").text
+    assert auditor.get("/exports/doomed-job-00000000000/download").status_code == 404
+    with ctx():
+        failed = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export.batch.fail"))
+        assert failed is not None and failed.actor_name == "audit1" and "GONE" in failed.after["error"]

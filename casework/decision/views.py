@@ -10,23 +10,20 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
-from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
 
 from casework.audit.service import record
 from casework.auth.guard import current_actor, requires
-from casework.auth.models import Unit, User
 from casework.cases import deadlines
 from casework.cases.forms import without_controls
 from casework.cases.models import Case
-from casework.cases.service import scoped
 from casework.cases.views import case_or_404, panel
 from casework.cases.workflow import TransitionRefused
 from casework.config import targets
 from casework.db import db, unit_of_work, utcnow
+from casework.decision import reports
 from casework.decision.letters import LETTERS, documents, generate
-from casework.decision.models import CaseDocument, Proposal
+from casework.decision.models import CaseDocument
 from casework.decision.service import (
     LITIGATION_ROLES,
     LITIGATION_STEPS,
@@ -234,44 +231,16 @@ REPORT_LIMIT = 200  # the most rows a report lists; it says when there are more
 @bp.route("/reports/goodwill")
 @requires(Perm.REPORTS_READ)
 def goodwill_report() -> Any:
-    """Goodwill payments approved, by unit and month (Beijing time), within the viewer's scope."""
-    query = (select(Case.number, Unit.name, Proposal.amount, Proposal.decided_at, Proposal.reason)
-             .join(Proposal, Proposal.case_id == Case.id).join(Unit, Unit.id == Case.unit_id)
-             .where(Proposal.kind == "settle", Proposal.status == "approved", Proposal.goodwill.is_(True))
-             .order_by(Proposal.decided_at.desc()))
-    cases = db.session.execute(scoped(current_actor(), query)).all()
-    totals: dict[tuple[str, str], list[Any]] = {}
-    for row in cases:
-        key = (row.decided_at.astimezone(SHANGHAI).strftime("%Y-%m"), row.name)
-        total = totals.setdefault(key, [0, Decimal("0")])
-        total[0] += 1
-        total[1] += row.amount or 0
-    rows = [(month, unit, n, amount) for (month, unit), (n, amount) in sorted(totals.items(), reverse=True)]
-    return render_template("decision/goodwill.html", rows=rows, cases=cases[:REPORT_LIMIT])
+    report = reports.goodwill(db.session(), current_actor(), limit=REPORT_LIMIT)
+    return render_template("decision/goodwill.html", rows=report.totals, cases=report.cases)
 
 
 @bp.route("/reports/precedent-risk")
 @requires(Perm.REPORTS_READ)
 def precedent_risk_report() -> Any:
-    """Proposals flagged as a precedent risk (deciding unlike similar cases), newest first, within the viewer's
-    scope: what auditors review for consistent treatment of claimants."""
-    actor = current_actor()
-    proposer, decider = aliased(User), aliased(User)
-    query = scoped(actor, select(Case.number, Unit.name.label("unit"), Proposal.kind, Proposal.status,
-                                 Proposal.amount, Proposal.similar, Proposal.reason, Proposal.proposed_at,
-                                 proposer.display_name.label("proposed_by"), Proposal.decided_at,
-                                 decider.display_name.label("decided_by"))
-                   .join(Proposal, Proposal.case_id == Case.id).join(Unit, Unit.id == Case.unit_id)
-                   .join(proposer, proposer.id == Proposal.proposed_by_id)
-                   .outerjoin(decider, decider.id == Proposal.decided_by_id)
-                   .where(Proposal.precedent_risk.is_(True)))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = db.session.execute(query.order_by(Proposal.proposed_at.desc(), Proposal.id.desc())
-                              .limit(REPORT_LIMIT)).all()
-    similar = {number for row in rows for number in row.similar or ()}
-    # Similar cases outside the viewer's scope are named but not linked: their page would be a 404.
-    linkable = set(db.session.scalars(scoped(actor, select(Case.number).where(Case.number.in_(similar)))))
-    return render_template("decision/precedent_risk.html", rows=rows, total=total, linkable=linkable)
+    report = reports.precedent_risks(db.session(), current_actor(), limit=REPORT_LIMIT)
+    return render_template("decision/precedent_risk.html", rows=report.rows, total=report.total,
+                           linkable=report.linkable)
 
 
 @panel

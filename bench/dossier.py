@@ -37,14 +37,14 @@ from datetime import timedelta
 from PIL import Image, ImageDraw
 from sqlalchemy import select
 from casework import create_app
-from casework.db import db, unit_of_work, utcnow
+from casework.infra.db import db, unit_of_work, utcnow
 from casework.auth.models import User
 from casework.cases.models import Case
 from casework.domain.access import Role
 from casework.evidence.inspect import inspect, thumbnail
 from casework.evidence.receive import Part
 from casework.evidence.service import Accepted, add_files
-from casework.evidence.storage import configured_store
+from casework.infra.storage import configured_store
 from casework.audit.service import record
 
 photos, history = int(sys.argv[1]), int(sys.argv[2])
@@ -73,12 +73,12 @@ SEAL = r'''
 import json, sys, time
 from sqlalchemy import select
 from casework import create_app
-from casework.db import db, unit_of_work, utcnow
+from casework.infra.db import db, unit_of_work, utcnow
 from casework.auth.models import User
 from casework.cases.models import Case
 from casework.domain.access import Role
 from casework.dossier.service import seal
-from casework.evidence.storage import configured_store
+from casework.infra.storage import configured_store
 from pypdf import PdfReader
 app = create_app()
 with app.app_context():
@@ -100,7 +100,7 @@ with app.app_context():
 
 FLOOR = r'''
 import json, sys, time
-from casework.documents.render import pdf_from_html
+from casework.infra.pdf import pdf_from_html
 from pypdf import PdfReader
 import io
 pages, phrase = int(sys.argv[1]), sys.argv[2]

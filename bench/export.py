@@ -41,14 +41,14 @@ def build(count: int) -> None:
     from casework import create_app
     from casework.auth.models import Unit, User
     from casework.cases.service import open_case
-    from casework.db import unit_of_work, utcnow
     from casework.domain.access import Role
     from casework.domain.lifecycle import State
     from casework.evidence.inspect import inspect, thumbnail
     from casework.evidence.models import Evidence
     from casework.evidence.receive import Part
     from casework.evidence.service import Accepted, add_files
-    from casework.evidence.storage import configured_store
+    from casework.infra.db import unit_of_work, utcnow
+    from casework.infra.storage import configured_store
     from casework.rulecheck.service import run_rule_check
     from casework.ruletable.store import calendar, current_table
 
@@ -112,9 +112,9 @@ def export(ids_file: str, workers: int, folder: str) -> None:
 
     from casework import create_app
     from casework.auth.models import User
-    from casework.db import db
     from casework.domain.access import Role
     from casework.export.batch import run_batch
+    from casework.infra.db import db
 
     ids = json.loads(Path(ids_file).read_text())
     app = create_app()

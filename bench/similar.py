@@ -49,8 +49,8 @@ def main() -> None:
     from casework.auth.models import User
     from casework.cases.models import Case
     from casework.cases.service import find_case
-    from casework.db import db
     from casework.decision.service import similar_cases
+    from casework.infra.db import db
 
     app = create_app()
     with app.app_context():

@@ -17,10 +17,10 @@ def instance_path() -> str:
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Config → extensions → blueprints → CLI → error handlers; nothing else (no migrations, no prompts)."""
-    from casework import cli, config, models, web  # noqa: F401  (models: the whole schema for Alembic)
-    from casework.db import init_db
-    from casework.pii import init_pii
+    """Config → extensions → blueprints → flow → CLI → error handlers; nothing else (no migrations, no prompts)."""
+    from casework import cli, config, flow, models, web  # noqa: F401  (models: the whole schema for Alembic)
+    from casework.infra.db import init_db
+    from casework.infra.pii import init_pii
 
     app = Flask(
         __name__,
@@ -34,6 +34,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     init_pii(app)
     web.init_extensions(app)
     web.register_blueprints(app)
+    flow.install()
     web.register_error_handlers(app)
     cli.register_cli(app)
     return app

@@ -17,7 +17,7 @@ from casework import create_app, instance_path
 
 def _write_instance_config(folder: Path) -> bool:
     """Create instance/config.py with fresh secrets unless one exists; True when written."""
-    from casework.pii import new_key
+    from casework.infra.pii import new_key
 
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / "config.py"
@@ -50,9 +50,9 @@ def init_command() -> None:
     """Create the instance folder and its secrets, then create or upgrade the database (safe to repeat)."""
     from flask_migrate import upgrade
 
-    from casework.db import db, unit_of_work, utcnow
     from casework.domain.access import SYSTEM
-    from casework.i18n import compile_translations
+    from casework.infra.db import db, unit_of_work, utcnow
+    from casework.infra.i18n import compile_translations
     from casework.ruletable.store import load_bundled, load_bundled_calendar
 
     compile_translations()
@@ -79,7 +79,7 @@ def init_command() -> None:
 @with_appcontext
 def demo_command() -> None:
     """Load the fictional demo province, one user per role (passwords printed once) and demo cases."""
-    from casework.demo import load_demo
+    from casework.demo.data import load_demo
 
     load_demo(click.echo)
 
@@ -99,8 +99,8 @@ def users_create(username: str, role: str, unit_code: str, display_name: str | N
     """Create USERNAME and print a one-time password the user must change at first login."""
     from casework.auth.models import Unit
     from casework.auth.service import AccountError, create_user
-    from casework.db import db, unit_of_work, utcnow
     from casework.domain.access import SYSTEM, Role
+    from casework.infra.db import db, unit_of_work, utcnow
 
     unit = db.session.scalar(select(Unit).where(Unit.code == unit_code))
     if unit is None:
@@ -121,8 +121,8 @@ def users_reset_password(username: str) -> None:
     """Give USERNAME a new one-time password (printed once) and end all their sessions."""
     from casework.auth.models import User
     from casework.auth.service import reset_password
-    from casework.db import db, unit_of_work, utcnow
     from casework.domain.access import SYSTEM
+    from casework.infra.db import db, unit_of_work, utcnow
 
     user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None:
@@ -137,7 +137,7 @@ def users_reset_password(username: str) -> None:
 def users_list() -> None:
     """List user accounts."""
     from casework.auth.models import User
-    from casework.db import db
+    from casework.infra.db import db
 
     for user in db.session.scalars(select(User).order_by(User.username)):
         state = "active" if user.active else "disabled"
@@ -154,7 +154,7 @@ def units_group() -> None:
 def units_list() -> None:
     """List units as a tree with their codes."""
     from casework.auth.models import Unit
-    from casework.db import db
+    from casework.infra.db import db
 
     for unit in db.session.scalars(select(Unit).order_by(Unit.path)):
         click.echo("  " * (unit.path.count("/") - 2) + f"{unit.code}  {unit.name} ({unit.kind})")
@@ -170,7 +170,7 @@ def audit_group() -> None:
 def audit_verify() -> None:
     """Walk the chain; print OK and the head hash, or the first bad entry (exit status 1)."""
     from casework.audit.service import verify
-    from casework.db import db
+    from casework.infra.db import db
 
     report = verify(db.session())
     if report.ok:
@@ -192,7 +192,7 @@ def bench_group() -> None:
 @with_appcontext
 def bench_seed(cases: int, units: int) -> None:
     """Load a large fictional data set: Chinese names, villages, long descriptions, every category and state."""
-    from casework.seed import seed
+    from casework.demo.seed import seed
 
     seed(cases, units, say=click.echo)
 

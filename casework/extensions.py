@@ -7,9 +7,12 @@ from flask_migrate import Migrate
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 
+from casework.infra.storage import StoreExtension
+
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
 bootstrap = Bootstrap5()
 talisman = Talisman()
+file_store = StoreExtension()  # evidence, letters, dossiers: one store per app

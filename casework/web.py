@@ -1,4 +1,4 @@
-"""The web layer's wiring: extensions, blueprints, security headers, template filters and error pages."""
+"""The web layer's wiring: extensions, blueprints, security headers, template filters, the home page and error pages."""
 
 from __future__ import annotations
 
@@ -6,22 +6,36 @@ import logging
 import secrets
 from typing import Any
 
-from flask import Flask, Response, abort, g, jsonify, render_template, request, send_from_directory, session
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from flask_babel import Domain, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from casework import ROOT, formatting
-from casework.auth.guard import current_actor, enforce
+from casework import ROOT
+from casework.auth.guard import current_actor, enforce, login_required, public
 from casework.auth.loader import init_login
-from casework.db import ROOT_MIGRATIONS, db
 from casework.domain.access import Perm
-from casework.extensions import babel, bootstrap, csrf, migrate, talisman
+from casework.extensions import babel, bootstrap, csrf, file_store, migrate, talisman
+from casework.infra.db import ROOT_MIGRATIONS, db
+from casework.infra.i18n import LANGUAGES
+from casework.ui import filters
 
 log = logging.getLogger("casework")
-LANGUAGES = {"zh": "中文", "en": "English"}
 
 CSP = {
     "default-src": "'self'",
@@ -71,6 +85,7 @@ def init_extensions(app: Flask) -> None:
         )
     migrate.init_app(app, db, directory=ROOT_MIGRATIONS, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
+    file_store.init_app(app)
     init_login(app)
     babel.init_app(app, locale_selector=select_locale)
     babel.domain_instance = RequestDomain()  # replaces a cached property: the default domain, memoised
@@ -92,7 +107,7 @@ def init_extensions(app: Flask) -> None:
     )
     app.before_request(enforce)
     app.after_request(_no_store)
-    formatting.register(app)
+    filters.register(app)
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["get_locale"] = get_locale
@@ -139,6 +154,29 @@ def vendor(filename: str) -> Response:
     return send_from_directory(ROOT / "node_modules", VENDOR[filename], max_age=3600)
 
 
+# The home page (each role lands where its work is) and the language switch.
+main_bp = Blueprint("main", __name__)
+
+
+@main_bp.route("/")
+@login_required
+def index() -> Any:
+    if current_user.actor().can(Perm.CASE_READ):
+        return redirect(url_for("cases.index"))
+    return redirect(url_for("admin.users"))
+
+
+@main_bp.route("/language", methods=["POST"])
+@public
+def set_language() -> Any:
+    lang = request.form.get("lang", "")
+    if lang in LANGUAGES:
+        session["lang"] = lang
+    back = request.referrer or ""
+    host = request.host_url
+    return redirect(back if back.startswith(host) else url_for("main.index"))
+
+
 def register_blueprints(app: Flask) -> None:
     app.add_url_rule("/vendor/<filename>", endpoint="vendor", view_func=vendor)
     from casework.api.views import bp as api_bp
@@ -151,7 +189,6 @@ def register_blueprints(app: Flask) -> None:
     from casework.evidence.views import bp as evidence_bp
     from casework.export.views import bp as export_bp
     from casework.intake.views import bp as intake_bp
-    from casework.main_views import bp as main_bp
     from casework.rulecheck.views import bp as rulecheck_bp
     from casework.ruletable.calendar_views import bp as calendar_bp
     from casework.ruletable.views import bp as rules_bp

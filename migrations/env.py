@@ -6,7 +6,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
-from casework.db import outside_models
+from casework.infra.db import outside_models
 
 config = context.config
 fileConfig(config.config_file_name, disable_existing_loggers=False)

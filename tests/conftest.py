@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from casework import create_app
-from casework.db import db
+from casework.infra.db import db
 
 PG_URL = os.environ.get("CASEWORK_TEST_DATABASE_URL", "")
 PII_KEY = Fernet.generate_key().decode()
@@ -46,7 +46,7 @@ def reset_postgres(url: str) -> None:
 
 @pytest.fixture(scope="session", autouse=True)
 def translations() -> None:
-    from casework.i18n import compile_translations
+    from casework.infra.i18n import compile_translations
 
     compile_translations()
 

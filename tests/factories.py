@@ -18,9 +18,9 @@ from casework.auth.models import Unit, User
 from casework.auth.service import create_unit, create_user
 from casework.cases.models import Case
 from casework.cases.service import open_case
-from casework.db import db, unit_of_work, utcnow
 from casework.domain.access import SYSTEM, Role
 from casework.domain.lifecycle import State
+from casework.infra.db import db, unit_of_work, utcnow
 from tests.conftest import ACTIVE_APP, csrf_from
 
 PASSWORD = "correct horse battery"

@@ -9,9 +9,9 @@ from typing import Any
 from flask import Blueprint, Response, abort, g, jsonify, request
 
 from casework.auth.guard import api_token
-from casework.db import db
 from casework.domain.contract import validate_case, validate_cases
 from casework.domain.rules import assess
+from casework.infra.db import db
 from casework.ruletable.store import calendar, current_table
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from casework.db import Base, UTCDateTime
+from casework.infra.db import Base, UTCDateTime
 
 
 class AuditEvent(Base):

@@ -11,9 +11,9 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from casework.audit.models import AuditEvent
-from casework.db import lock_for_append
 from casework.domain.access import Actor
 from casework.domain.audit_chain import GENESIS, ChainEntry, ChainReport, entry_hash, verify_chain
+from casework.infra.db import lock_for_append
 
 _CHAIN_LOCK = 0x617564  # pg advisory lock key for the chain head ("aud")
 

@@ -13,8 +13,8 @@ from casework.auth.guard import current_actor, requires
 from casework.auth.messages import ACCOUNT_ERRORS
 from casework.auth.models import Unit, User
 from casework.auth.service import AccountError, create_unit, create_user, end_sessions, reset_password, update_user
-from casework.db import db, unit_of_work, utcnow
 from casework.domain.access import Perm, Role
+from casework.infra.db import db, unit_of_work, utcnow
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

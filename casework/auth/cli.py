@@ -20,8 +20,8 @@ def tokens_create(username: str, name: str) -> None:
     """Create a token acting as USER and print it once."""
     from casework.auth.models import User
     from casework.auth.tokens import create_token
-    from casework.db import db, unit_of_work, utcnow
     from casework.domain.access import SYSTEM
+    from casework.infra.db import db, unit_of_work, utcnow
 
     user = db.session.scalar(select(User).where(User.username == username.lower()))
     if user is None or not user.active:
@@ -38,8 +38,8 @@ def tokens_revoke(prefix: str) -> None:
     """Revoke the token whose first characters are PREFIX (as `tokens list` shows)."""
     from casework.auth.models import ApiToken
     from casework.auth.tokens import revoke_token
-    from casework.db import db, unit_of_work, utcnow
     from casework.domain.access import SYSTEM
+    from casework.infra.db import db, unit_of_work, utcnow
 
     rows = db.session.scalars(select(ApiToken).where(ApiToken.prefix == prefix)).all()
     if len(rows) != 1:
@@ -53,7 +53,7 @@ def tokens_revoke(prefix: str) -> None:
 @with_appcontext
 def tokens_list() -> None:
     from casework.auth.models import ApiToken
-    from casework.db import db
+    from casework.infra.db import db
 
     for row in db.session.scalars(select(ApiToken).order_by(ApiToken.id)):
         state = "revoked" if row.revoked_at else "live"

@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from casework.auth.models import UNIT_KINDS
 from casework.domain.access import Role
-from casework.labels import ROLE, UNIT_KIND
+from casework.ui.labels import ROLE, UNIT_KIND
 
 _USERNAME = Regexp(r"^[a-z0-9][a-z0-9._-]*$", message=_l("只能使用小写字母、数字、点、下划线和连字符"))
 _CODE = Regexp(r"^[A-Za-z0-9][A-Za-z0-9_-]*$", message=_l("只能使用字母、数字、下划线和连字符"))

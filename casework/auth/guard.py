@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, abort, current_app, g, jsonify, redirect, request, url_for
+from flask import Flask, abort, g, jsonify, redirect, request, url_for
 from flask_login import current_user
 
 from casework.domain.access import Actor, Perm
+from casework.infra.settings import running_app
 
 F = TypeVar("F", bound=Callable[..., Any])
 _ATTR = "_casework_access"
@@ -59,7 +60,7 @@ def enforce() -> Any:
     """before_request: an endpoint without a declaration is refused, whoever asks (fail closed)."""
     if request.endpoint is None:
         return None  # no route matched: Flask answers 404 or 405
-    rule = access_of(current_app, request.endpoint)
+    rule = access_of(running_app(), request.endpoint)
     if rule is None:
         abort(403)
     if rule == PUBLIC:
@@ -77,7 +78,7 @@ def enforce() -> Any:
 
 def _authenticate_token() -> Any:
     from casework.auth.tokens import token_row, touch_token
-    from casework.db import db, unit_of_work, utcnow
+    from casework.infra.db import db, unit_of_work, utcnow
 
     header = request.headers.get("Authorization", "")
     scheme, _, secret = header.partition(" ")

@@ -9,8 +9,8 @@ from flask import Flask
 
 from casework.auth.models import User
 from casework.auth.sessions import Limits, load_session, touch_session
-from casework.db import db, unit_of_work, utcnow
 from casework.extensions import login_manager
+from casework.infra.db import db, unit_of_work, utcnow
 
 
 def limits(config: Any) -> Limits:

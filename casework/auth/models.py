@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from casework.db import Base, UTCDateTime
 from casework.domain.access import Actor, Role
+from casework.infra.db import Base, UTCDateTime
 
 UNIT_KINDS = ("province", "city", "county", "station")
 

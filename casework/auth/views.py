@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -16,7 +16,8 @@ from casework.auth.messages import ACCOUNT_ERRORS
 from casework.auth.service import AccountError
 from casework.auth.service import change_password as change_password_service
 from casework.auth.sessions import LoginOutcome, end_session, log_in
-from casework.db import unit_of_work, utcnow
+from casework.infra.db import unit_of_work, utcnow
+from casework.infra.settings import running_app, setting
 
 bp = Blueprint("auth", __name__)
 
@@ -41,9 +42,9 @@ def login() -> Any:
         return render_template("auth/login.html", form=form)
     with unit_of_work() as db_session:
         result = log_in(db_session, form.username.data or "", form.password.data or "",
-                        ip=request.remote_addr or "-", now=utcnow(), limits=limits(current_app.config))
+                        ip=request.remote_addr or "-", now=utcnow(), limits=limits(running_app().config))
     if result.outcome is LoginOutcome.THROTTLED:
-        flash(_("登录失败次数过多，请 %(minutes)s 分钟后再试。", minutes=current_app.config["LOGIN_WINDOW_MINUTES"]),
+        flash(_("登录失败次数过多，请 %(minutes)s 分钟后再试。", minutes=setting("LOGIN_WINDOW_MINUTES")),
               "danger")
         return render_template("auth/login.html", form=form), 429
     if result.outcome is LoginOutcome.BAD_CREDENTIALS:

@@ -11,9 +11,8 @@ from sqlalchemy.orm import Session
 from casework.audit.service import record
 from casework.auth.models import Unit, User
 from casework.cases.models import Case
-from casework.cases.workflow import after
 from casework.domain.access import Actor, Role
-from casework.domain.lifecycle import OPEN_STATES, Event
+from casework.domain.lifecycle import OPEN_STATES
 
 OFFICERS = (Role.LEGAL.value, Role.LEGAL_HEAD.value)
 
@@ -52,7 +51,6 @@ def assign(session: Session, actor: Actor, case: Case, officer: User | None, *, 
            before={"assignee": before}, after={"assignee": after_name})
 
 
-@after(Event.SUBMIT)
 def assign_on_submit(session: Session, actor: Actor, case: Case, now: datetime, targets: Mapping[str, int]) -> None:
     """Unit rule: a newly registered claim goes to the legal officer of its company with the fewest open cases."""
     if case.assignee_id is not None:

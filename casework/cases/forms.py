@@ -10,7 +10,7 @@ from wtforms import DateField, DecimalField, HiddenField, StringField, SubmitFie
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation, ValidationError
 
 from casework.domain.personal import id_number_problem, normalise_id_number, normalise_phone, phone_problem
-from casework.labels import FIELD
+from casework.ui.labels import FIELD
 
 _CONTROL = {chr(c) for c in range(32)} - {"\n", "\r", "\t"}
 

@@ -10,8 +10,8 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, Numeric,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.auth.models import Unit, User
-from casework.db import Base, UTCDateTime
-from casework.pii import EncryptedText
+from casework.infra.db import Base, UTCDateTime
+from casework.infra.pii import EncryptedText
 
 
 class CaseNumberCounter(Base):

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from casework.cases.models import Case, CaseSearch
 from casework.domain.personal import normalise_id_number, normalise_phone
-from casework.pii import cipher
+from casework.infra.pii import cipher
 
 # Between words and fields in the stored grams: neither FTS5's tokenizer nor a query ever produces it, so the
 # phrase check below (" ab bc ") cannot run from the end of one word into the start of the next.

@@ -26,7 +26,7 @@ from casework.domain.contract import validate_facts
 from casework.domain.deadlines import DEFAULT_TARGETS
 from casework.domain.lifecycle import State, case_number
 from casework.domain.personal import mask_bank_account, mask_id_number, mask_phone
-from casework.pii import cipher
+from casework.infra.pii import cipher
 
 # Fields a person edits on the case form, with how each appears in the audit trail.
 EDITABLE = (

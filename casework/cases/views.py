@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from datetime import time as day_time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -24,28 +23,21 @@ from casework.cases import deadlines
 from casework.cases.assignment import officers_for
 from casework.cases.forms import CaseEditForm
 from casework.cases.models import Case
+from casework.cases.pages import case_or_404, panels
 from casework.cases.search import excerpt, highlight
 from casework.cases.search import terms as search_terms
-from casework.cases.service import StaleEdit, describe_conflict, edit_case, filter_choices, find_case, list_cases
+from casework.cases.service import StaleEdit, describe_conflict, edit_case, filter_choices, list_cases
 from casework.cases.workflow import actions
-from casework.config import targets
-from casework.db import db, unit_of_work, utcnow
 from casework.domain.access import Actor, Perm, can_edit_case, case_scope
 from casework.domain.lifecycle import BY_EVENT
 from casework.domain.personal import mask_bank_account, mask_id_number, mask_phone
-from casework.formatting import SHANGHAI, label, language, moment, money
-from casework.labels import CATEGORY, OUTCOME, STATE
+from casework.infra.db import db, unit_of_work, utcnow
+from casework.infra.settings import deadline_targets, running_app, setting
+from casework.ui.filters import SHANGHAI, label, language, moment, money
+from casework.ui.labels import CATEGORY, OUTCOME, STATE
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 REASON_EVENTS = frozenset(t.event for t in BY_EVENT.values() if t.needs_reason)
-
-
-def case_or_404(number: str, actor: Actor | None = None) -> Case:
-    """The case the viewer (or `actor`) may see; every page of a case starts here."""
-    case = find_case(db.session(), actor or current_actor(), number)
-    if case is None:
-        abort(404)  # another unit's case looks exactly like a missing one
-    return case
 
 
 def identifiers(case: Case, actor: Actor) -> dict[str, Any]:
@@ -127,7 +119,7 @@ def _menus(session: Session, actor: Actor) -> tuple[list[Any], list[Any]]:
     They change when an administrator adds a unit or an officer, and are read on every list page,
     where the two queries cost more than the page's own; a minute's delay for a new name is harmless.
     """
-    cache: dict[str | None, tuple[float, Any]] = current_app.extensions.setdefault("casework.list_menus", {})
+    cache: dict[str | None, tuple[float, Any]] = running_app().extensions.setdefault("casework.list_menus", {})
     key, now = case_scope(actor), time.monotonic()
     with _menu_lock:
         kept = cache.get(key)
@@ -144,10 +136,10 @@ def _menus(session: Session, actor: Actor) -> tuple[list[Any], list[Any]]:
 def index() -> Any:
     actor = current_actor()
     args = {name: request.args.get(name, "").strip()[:100] for name in LIST_ARGS}
-    tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    tz = ZoneInfo(setting("BABEL_DEFAULT_TIMEZONE"))
     session = db.session()
     result = list_cases(session, actor, **_criteria(args, tz), today=utcnow().astimezone(tz).date(),
-                        after=request.args.get("after", "")[:200], per_page=current_app.config["PAGE_SIZE"])
+                        after=request.args.get("after", "")[:200], per_page=setting("PAGE_SIZE"))
     units, officers = _menus(session, actor)
     terms = search_terms(args["q"])
     prefix = url_for("cases.index")  # row links are the list's own URL + the case number
@@ -159,17 +151,6 @@ def index() -> Any:
         # The secondary filters stay folded (results first on a phone); the fold says how many are set.
         more_set=sum(1 for n in LIST_ARGS if args[n] and n not in ("q", "state", "category", "sort")),
     )
-
-
-Panel = Callable[[Case, Actor], tuple[str, dict[str, Any]]]
-PANELS: list[Panel] = []
-
-
-def panel(make: Panel) -> Panel:
-    """Let a later stage show its part on the case page (template name and values) without this
-    shared module importing it."""
-    PANELS.append(make)
-    return make
 
 
 @bp.route("/<number>")
@@ -189,7 +170,7 @@ def show(number: str) -> Any:
         actions=actions(case, actor) if actor.can(Perm.CASE_EDIT) else [],
         reason_events=REASON_EVENTS, deadlines=deadlines.of_case(session, case),
         officers=officers_for(session, case) if actor.can(Perm.CASE_PII_FULL) else [],
-        today=utcnow().astimezone(SHANGHAI).date(), form=FlaskForm(), panels=[make(case, actor) for make in PANELS],
+        today=utcnow().astimezone(SHANGHAI).date(), form=FlaskForm(), panels=panels(case, actor),
     )
 
 
@@ -210,7 +191,7 @@ def edit(number: str) -> Any:
         try:
             with unit_of_work() as session:
                 changed = edit_case(session, actor, case, form.changes(), loaded_version=form.loaded_version(),
-                                    now=utcnow(), targets=targets(current_app.config))
+                                    now=utcnow(), targets=deadline_targets())
         except StaleEdit as stale:
             conflict = stale.conflict
         except StaleDataError:

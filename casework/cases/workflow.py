@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -12,45 +13,41 @@ from casework.audit.service import record
 from casework.cases import deadlines
 from casework.cases.models import Case
 from casework.domain.access import Actor, can_see_case
-from casework.domain.lifecycle import CaseView, Event, State, Verdict, available, judge
+from casework.domain.lifecycle import NOT_REPORTED, CaseView, Event, State, Verdict, available, judge
 
 Hook = Callable[[Session, Actor, Case, datetime, Mapping[str, int]], None]
-_after: dict[Event, list[Hook]] = {}
+# What a later stage tells the guards about its part of a case (the evidence still missing).
+ViewPart = Callable[[Case, Actor], Mapping[str, Any]]
 
 
-def after(event: Event) -> Callable[[Hook], Hook]:
-    """Let a later stage act after an event (the legal-basis check runs on submission) without this
-    shared module importing that stage."""
+@dataclass
+class Reactions:
+    """What later stages do when a case moves; filled by `casework.flow.install`, so this shared module
+    never imports a stage. Empty, a transition still runs, but its guards refuse (see REFUSING)."""
 
-    def register(hook: Hook) -> Hook:
-        _after.setdefault(event, []).append(hook)
-        return hook
-
-    return register
-
-
-_on_change: list[Hook] = []
+    after: dict[Event, tuple[Hook, ...]] = field(default_factory=dict)
+    on_change: tuple[Hook, ...] = ()
+    view_parts: tuple[ViewPart, ...] = ()
 
 
-def on_change(hook: Hook) -> Hook:
-    """Register a hook run after a case's facts or dates change (deadlines and the check follow the facts)."""
-    _on_change.append(hook)
-    return hook
+REACTIONS = Reactions()
+
+# What the guards see of a part no stage has reported on: the refusing value, so a guard whose stage is
+# not installed fails closed (nothing can be completed, approved, paid or judged).
+REFUSING: dict[str, Any] = {
+    "missing_evidence": (NOT_REPORTED,),
+    "proposal_kind": None,
+    "proposed_by_actor": True,
+    "needs_head": True,
+    "payment_recorded": False,
+    "judgment_recorded": False,
+}
 
 
 def changed(session: Session, actor: Actor, case: Case, now: datetime, targets: Mapping[str, int]) -> None:
-    for hook in _on_change:
+    """A case's facts or dates changed: deadlines and the check follow them."""
+    for hook in REACTIONS.on_change:
         hook(session, actor, case, now, targets)
-
-
-ViewPart = Callable[[Case, Actor], Mapping[str, Any]]
-_view_parts: list[ViewPart] = []
-
-
-def view_part(part: ViewPart) -> ViewPart:
-    """Let a later stage add what the guards read about its part of a case (the evidence still missing)."""
-    _view_parts.append(part)
-    return part
 
 
 class TransitionRefused(Exception):
@@ -60,10 +57,10 @@ class TransitionRefused(Exception):
 
 
 def view_of(case: Case, actor: Actor) -> CaseView:
-    """The plain facts the guards read; later stages add theirs through `view_part`."""
+    """The plain facts the guards read; later stages add theirs through REACTIONS.view_parts."""
     missing = tuple(name for name in ("claimant_name", "event_on", "reported_on") if not getattr(case, name))
-    parts: dict[str, Any] = {}
-    for part in _view_parts:
+    parts: dict[str, Any] = dict(REFUSING)
+    for part in REACTIONS.view_parts:
         parts.update(part(case, actor))
     return CaseView(
         state=State(case.state),
@@ -99,6 +96,6 @@ def fire(session: Session, actor: Actor, case: Case, event: Event, *, now: datet
         after_values["reason"] = reason.strip()
     record(session, actor, "case.transition", now=now, object_type="case", object_id=case.number, case_id=case.id,
            before={"state": before}, after=after_values)
-    for hook in _after.get(event, ()):
+    for hook in REACTIONS.after.get(event, ()):
         hook(session, actor, case, now, targets)
     return verdict.target

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
@@ -13,14 +13,14 @@ from casework.auth.models import User
 from casework.cases import work
 from casework.cases.assignment import AssignError, assign, workload
 from casework.cases.forms import without_controls
-from casework.cases.views import case_or_404
+from casework.cases.pages import case_or_404
 from casework.cases.workflow import TransitionRefused, fire
-from casework.config import targets
-from casework.db import db, unit_of_work, utcnow
 from casework.domain.access import Perm
 from casework.domain.lifecycle import Event
-from casework.formatting import SHANGHAI, refusal
-from casework.labels import EVENT
+from casework.infra.db import db, unit_of_work, utcnow
+from casework.infra.settings import deadline_targets
+from casework.ui.filters import SHANGHAI, refusal
+from casework.ui.labels import EVENT
 
 bp = Blueprint("work", __name__)
 
@@ -43,7 +43,7 @@ def fire_event(number: str, event: str) -> Any:
     reason = without_controls(request.form.get("reason", "")[:2000])
     try:
         with unit_of_work() as session:
-            fire(session, current_actor(), case, which, now=utcnow(), targets=targets(current_app.config),
+            fire(session, current_actor(), case, which, now=utcnow(), targets=deadline_targets(),
                  reason=reason)
     except TransitionRefused as refused:
         flash(_("无法执行：") + "；".join(str(refusal(r)) for r in refused.reasons), "danger")

@@ -15,15 +15,15 @@ from sqlalchemy.orm import Session
 from casework.audit.service import record
 from casework.cases.models import Case
 from casework.decision.models import CaseDocument, Proposal
-from casework.documents.isolate import DEFAULT_LIMITS, RenderLimits, isolated_pdf
-from casework.documents.render import render_html
 from casework.domain.access import Actor
 from casework.domain.decision import amount_in_words
 from casework.domain.personal import mask_bank_account, mask_id_number
 from casework.evidence.models import Evidence
-from casework.evidence.storage import Store
-from casework.formatting import SHANGHAI, day, label
+from casework.infra.pdf import render_html
+from casework.infra.pdf_isolate import DEFAULT_LIMITS, RenderLimits, isolated_pdf
+from casework.infra.storage import Store
 from casework.rulecheck.service import latest_assessment
+from casework.ui.filters import SHANGHAI, day, label
 
 # Which proposal each letter belongs to.
 LETTERS = {"settle": "settlement_agreement", "reject": "rejection_letter", "escalate": "referral_memo"}

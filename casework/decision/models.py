@@ -11,8 +11,8 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.auth.models import User
-from casework.db import Base, UTCDateTime
-from casework.pii import EncryptedText
+from casework.infra.db import Base, UTCDateTime
+from casework.infra.pii import EncryptedText
 
 
 class Proposal(Base):

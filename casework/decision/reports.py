@@ -15,7 +15,7 @@ from casework.cases.models import Case
 from casework.cases.service import scoped
 from casework.decision.models import Proposal
 from casework.domain.access import Actor
-from casework.formatting import SHANGHAI
+from casework.ui.filters import SHANGHAI
 
 
 @dataclass(frozen=True)

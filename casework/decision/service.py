@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, object_session
 from casework.audit.service import record
 from casework.cases.models import Case
 from casework.cases.search import search
-from casework.cases.workflow import fire, view_part
+from casework.cases.workflow import fire
 from casework.decision.models import LitigationEntry, Payment, Proposal
 from casework.domain.access import Actor, Role
 from casework.domain.decision import Precedent, approver, is_goodwill, precedent_risk, reason_problems
@@ -85,8 +85,7 @@ def proposals(session: Session, case_id: int) -> list[Proposal]:
     return list(session.scalars(select(Proposal).where(Proposal.case_id == case_id).order_by(Proposal.id)))
 
 
-@view_part
-def _guard_view(case: Case, actor: Actor) -> dict[str, Any]:
+def guard_view(case: Case, actor: Actor) -> dict[str, Any]:
     session = object_session(case)
     if session is None or case.id is None:
         return {}

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy.orm.exc import StaleDataError
@@ -17,10 +17,8 @@ from casework.auth.guard import current_actor, requires
 from casework.cases import deadlines
 from casework.cases.forms import without_controls
 from casework.cases.models import Case
-from casework.cases.views import case_or_404, panel
+from casework.cases.pages import case_or_404
 from casework.cases.workflow import TransitionRefused
-from casework.config import targets
-from casework.db import db, unit_of_work, utcnow
 from casework.decision import reports
 from casework.decision.letters import LETTERS, documents, generate
 from casework.decision.models import CaseDocument
@@ -41,16 +39,18 @@ from casework.decision.service import (
     record_payment,
     similar_cases,
 )
-from casework.documents.render import TITLES
 from casework.domain.access import Actor, Perm, Role
 from casework.domain.decision import KINDS, may_approve
 from casework.domain.evidence import status as checklist_status
 from casework.domain.lifecycle import State
 from casework.evidence.service import items as evidence_items
 from casework.evidence.service import present, waivers
-from casework.evidence.views import render_limits, send_stored, store
-from casework.formatting import SHANGHAI, refusal
-from casework.labels import DECISION_PROBLEM
+from casework.infra.db import db, unit_of_work, utcnow
+from casework.infra.pdf import TITLES
+from casework.infra.settings import deadline_targets, file_store, render_limits, setting
+from casework.ui.files import send_stored
+from casework.ui.filters import SHANGHAI, refusal
+from casework.ui.labels import DECISION_PROBLEM
 
 bp = Blueprint("decision", __name__)
 LEGAL = (Role.LEGAL, Role.LEGAL_HEAD)
@@ -58,7 +58,7 @@ LEGAL = (Role.LEGAL, Role.LEGAL_HEAD)
 
 
 def _threshold() -> Decimal:
-    return Decimal(str(current_app.config["SETTLEMENT_APPROVAL_THRESHOLD"]))
+    return Decimal(str(setting("SETTLEMENT_APPROVAL_THRESHOLD")))
 
 
 def _page(case: Case, *, status: int = 200, problems: dict[str, str] | None = None,
@@ -128,7 +128,7 @@ def propose_view(number: str) -> Any:
     try:
         with unit_of_work() as session:
             propose(session, current_actor(), case, draft, now=utcnow(), threshold=_threshold(),
-                    targets=targets(current_app.config))
+                    targets=deadline_targets())
     except DecisionError as bad:
         db.session.rollback()
         return _page(case_or_404(number), status=422, problems=bad.problems, typed=form)
@@ -146,7 +146,7 @@ def decide_view(number: str) -> Any:
         with unit_of_work() as session:
             decide(session, current_actor(), case, approve=approve,
                    comment=without_controls(request.form.get("comment", "")[:5000]),
-                   now=utcnow(), targets=targets(current_app.config))
+                   now=utcnow(), targets=deadline_targets())
     except (TransitionRefused, StaleDataError) as why:
         return _refused(case, why)
     return _done(case, _("已批准。") if approve else _("已退回。"))
@@ -168,7 +168,7 @@ def payment_view(number: str) -> Any:
         with unit_of_work() as session:
             record_payment(session, current_actor(), case, amount=form.get("pay_amount", "")[:20],
                            paid_on=_day(form.get("paid_on", "")), voucher=form.get("voucher", "")[:64],
-                           now=utcnow(), targets=targets(current_app.config))
+                           now=utcnow(), targets=deadline_targets())
     except DecisionError as bad:
         db.session.rollback()
         return _page(case_or_404(number), status=422, problems=bad.problems, typed=form)
@@ -186,7 +186,7 @@ def litigation_view(number: str) -> Any:
         with unit_of_work() as session:
             record_litigation(session, current_actor(), case, kind=form.get("step", ""),
                               on=_day(form.get("on", "")), text=form.get("text", "")[:5000],
-                              amount=form.get("awarded", "")[:20], now=utcnow(), targets=targets(current_app.config))
+                              amount=form.get("awarded", "")[:20], now=utcnow(), targets=deadline_targets())
     except DecisionError as bad:
         db.session.rollback()
         return _page(case_or_404(number), status=422, problems=bad.problems, typed=form)
@@ -206,7 +206,7 @@ def letter(number: str) -> Any:
         flash(_("还没有处理意见，无法生成文书。"), "info")
         return redirect(url_for("decision.page", number=case.number)), 303
     with unit_of_work() as work:
-        document = generate(work, current_actor(), case, proposal, store(), now=utcnow(), limits=render_limits())
+        document = generate(work, current_actor(), case, proposal, file_store(), now=utcnow(), limits=render_limits())
         label_text = f"{document.kind} v{document.version}"
     return _done(case, _("已生成：%(doc)s。", doc=label_text))
 
@@ -243,8 +243,7 @@ def precedent_risk_report() -> Any:
                            linkable=report.linkable)
 
 
-@panel
-def _case_panel(case: Case, actor: Actor) -> tuple[str, dict[str, Any]]:
+def case_panel(case: Case, actor: Actor) -> tuple[str, dict[str, Any]]:
     session = db.session()
     current = open_proposal(session, case.id)
     return "decision/panel.html", {"proposal": current, "goodwill": case.goodwill_payment,

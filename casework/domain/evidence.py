@@ -26,6 +26,20 @@ def _opt(kind: str, basis: str | None = None) -> Item:
     return Item(kind, False, basis)
 
 
+# The file types evidence may be, judged by content (evidence/inspect), with the extension a download gets.
+MEDIA_TYPES: dict[str, str] = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/heic": ".heic",
+    "image/webp": ".webp",
+    "application/pdf": ".pdf",
+    "text/plain": ".txt",
+    "text/csv": ".csv",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "video/mp4": ".mp4",
+}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 OTHER = "other"
 
 CHECKLISTS: dict[str, tuple[Item, ...]] = {

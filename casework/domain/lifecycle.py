@@ -51,21 +51,27 @@ class Event(StrEnum):
     REOPEN = "reopen"
 
 
-@dataclass(frozen=True)
+# The evidence guard's answer when no stage reported what is missing: not complete (fail closed).
+NOT_REPORTED = "not_reported"
+
+
+@dataclass(frozen=True, kw_only=True)
 class CaseView:
-    """What the guards may look at: plain values, gathered by the service from the case and its parts."""
+    """What the guards may look at: plain values, gathered by the service from the case and its parts.
+
+    Every field is required: a part nobody filled in must not let a transition pass (fail closed)."""
 
     state: State
-    missing_intake: tuple[str, ...] = ()  # intake fields a registered case must have (not contract facts)
-    report_before_event: bool = False
-    assessment_outcome: str | None = None
-    missing_evidence: tuple[str, ...] = ()
-    proposal_kind: str | None = None  # "settle" | "reject" | "escalate", once decisions exist
-    proposed_by_actor: bool = False
-    needs_head: bool = False  # the open proposal needs the head of legal (goodwill, escalation, above threshold)
-    payment_recorded: bool = False
-    judgment_recorded: bool = False
-    field_owned: bool = True  # the case lies in the field worker's own unit
+    missing_intake: tuple[str, ...]  # intake fields a registered case must have (not contract facts)
+    report_before_event: bool
+    assessment_outcome: str | None
+    missing_evidence: tuple[str, ...]
+    proposal_kind: str | None  # "settle" | "reject" | "escalate", once decisions exist
+    proposed_by_actor: bool
+    needs_head: bool  # the open proposal needs the head of legal (goodwill, escalation, above threshold)
+    payment_recorded: bool
+    judgment_recorded: bool
+    field_owned: bool  # the case lies in the field worker's own unit
 
 
 Guard = Callable[[CaseView], tuple[str, ...]]

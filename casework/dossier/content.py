@@ -16,14 +16,14 @@ from casework.cases.models import Case
 from casework.decision.letters import documents
 from casework.decision.models import Proposal
 from casework.decision.service import litigation, payments, proposals
-from casework.documents.render import TITLES, yuan
 from casework.domain.personal import mask_id_number, mask_phone
 from casework.evidence.models import Evidence, EvidenceWaiver
 from casework.evidence.service import thumbnail_name
-from casework.evidence.storage import Store
-from casework.formatting import SHANGHAI, day, fact_label, filesize, label, moment
+from casework.infra.pdf import TITLES, yuan
+from casework.infra.storage import Store
 from casework.rulecheck.present import applied_rules
 from casework.rulecheck.service import latest_assessment, table_of
+from casework.ui.filters import SHANGHAI, day, fact_label, filesize, label, moment
 
 ZH = "zh"
 

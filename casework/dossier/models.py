@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.auth.models import User
-from casework.db import Base, UTCDateTime
+from casework.infra.db import Base, UTCDateTime
 
 
 class DossierVersion(Base):

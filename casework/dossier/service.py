@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session
 
 from casework.audit.service import head, record
 from casework.cases.models import Case
-from casework.documents.isolate import DEFAULT_LIMITS, RenderLimits, isolated_pdf
-from casework.documents.render import default_environment
 from casework.domain.access import Actor
 from casework.dossier.content import dossier_values
 from casework.dossier.models import DossierVersion
-from casework.evidence.storage import Store
+from casework.infra.pdf import default_environment
+from casework.infra.pdf_isolate import DEFAULT_LIMITS, RenderLimits, isolated_pdf
+from casework.infra.storage import Store
 
 STYLESHEET = "casework-static:/dossier.css"
 
@@ -61,6 +61,13 @@ def seal(session: Session, actor: Actor, case: Case, store: Store, *, now: datet
     """Render and keep in one transaction (closing a case: the closed file is the sealed file). A render that
     fails raises RenderFailed before anything is written."""
     return keep(session, actor, case, store, render(session, case, store, now=now, limits=limits))
+
+
+def seal_on_close(session: Session, actor: Actor, case: Case, store: Store, *, now: datetime,
+                  limits: RenderLimits = DEFAULT_LIMITS) -> DossierVersion:
+    """Closing a case seals its dossier in the same transaction: the closed file is the sealed file. If the
+    layout fails, RenderFailed undoes the closing with everything else."""
+    return seal(session, actor, case, store, now=now, limits=limits)
 
 
 def versions(session: Session, case_id: int) -> list[DossierVersion]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 
@@ -22,13 +21,13 @@ def verify_command(repair_orphans: bool) -> None:
     from sqlalchemy import func, select
 
     from casework.audit.service import record
-    from casework.db import db, unit_of_work, utcnow
     from casework.domain.access import SYSTEM
     from casework.evidence.fixity import names_of, recorded, verify
     from casework.evidence.models import Evidence
-    from casework.evidence.storage import configured_store
+    from casework.infra.db import db, unit_of_work, utcnow
+    from casework.infra.settings import file_store
 
-    store = configured_store(current_app.config["EVIDENCE_ROOT"], current_app.instance_path)
+    store = file_store()
     session = db.session()
     total = sum(size for _sha, size in recorded(session))
     files = session.scalar(select(func.count(func.distinct(Evidence.sha256)))) or 0

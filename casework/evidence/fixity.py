@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casework.evidence.models import Evidence
-from casework.evidence.storage import Store
+from casework.infra.storage import Store
 
 CHUNK = 1024 * 1024
 

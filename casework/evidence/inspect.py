@@ -27,20 +27,10 @@ from PIL import ExifTags, Image, ImageFile, ImageOps
 from pypdf import PasswordType, PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
+from casework.domain.evidence import MEDIA_TYPES, XLSX
+
 pillow_heif.register_heif_opener()
 
-MEDIA_TYPES: dict[str, str] = {
-    "image/jpeg": ".jpg",
-    "image/png": ".png",
-    "image/heic": ".heic",
-    "image/webp": ".webp",
-    "application/pdf": ".pdf",
-    "text/plain": ".txt",
-    "text/csv": ".csv",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
-    "video/mp4": ".mp4",
-}
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 HEAD = 16 * 1024  # enough for every magic number and an ftyp box
 CHUNK = 1024 * 1024

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from casework.auth.models import User
-from casework.db import Base, UTCDateTime
+from casework.infra.db import Base, UTCDateTime
 
 _UNESCAPE = re.compile(r"\\(\\|0)")
 

@@ -16,7 +16,7 @@ from typing import IO
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from casework.evidence.storage import Staging
+from casework.infra.storage import Staging
 
 CHUNK = 1024 * 1024
 

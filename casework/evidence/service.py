@@ -16,13 +16,12 @@ from sqlalchemy.orm import Session, object_session
 from casework.audit.service import record
 from casework.cases.models import Case
 from casework.cases.service import find_case
-from casework.cases.workflow import view_part
 from casework.domain.access import Actor, Role
 from casework.domain.evidence import kinds_for, missing
 from casework.evidence.inspect import Inspection
 from casework.evidence.models import Evidence, EvidenceWaiver
 from casework.evidence.receive import Part
-from casework.evidence.storage import Store
+from casework.infra.storage import Store
 
 LEGAL = (Role.LEGAL, Role.LEGAL_HEAD)
 
@@ -127,8 +126,7 @@ def missing_for(case: Case) -> tuple[str, ...]:
     return missing(case.category, present(session, case.id), waivers(session, case.id))
 
 
-@view_part
-def _guard_view(case: Case, actor: Actor) -> dict[str, Any]:
+def guard_view(case: Case, actor: Actor) -> dict[str, Any]:
     return {"missing_evidence": missing_for(case)}
 
 

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import validate_csrf
@@ -17,12 +15,10 @@ from wtforms import ValidationError
 from casework.auth.guard import current_actor, requires
 from casework.cases.forms import without_controls
 from casework.cases.models import Case
-from casework.cases.views import case_or_404, panel
-from casework.db import db, unit_of_work, utcnow
-from casework.documents.isolate import RenderLimits
+from casework.cases.pages import case_or_404
 from casework.domain.access import Actor, Perm, Role, can_see_case
 from casework.domain.evidence import kinds_for, status
-from casework.evidence.inspect import MEDIA_TYPES, Inspection, Refused, inspect, thumbnail
+from casework.evidence.inspect import Inspection, Refused, inspect, thumbnail
 from casework.evidence.models import Evidence
 from casework.evidence.receive import Limits, Part, UploadError, receive
 from casework.evidence.service import (
@@ -41,30 +37,16 @@ from casework.evidence.service import (
     waivers,
     withdraw,
 )
-from casework.evidence.storage import LocalStore, configured_store
 from casework.extensions import csrf, talisman
-from casework.labels import EVIDENCE_KIND, UPLOAD_ERROR, UPLOAD_REFUSAL
+from casework.infra.db import db, unit_of_work, utcnow
+from casework.infra.settings import file_store, running_app, setting
+from casework.ui.files import send_stored
+from casework.ui.labels import EVIDENCE_KIND, UPLOAD_ERROR, UPLOAD_REFUSAL
 
 bp = Blueprint("evidence", __name__)
 # Files are shown as files, never as pages: nothing in them may run, even if a browser sniffs HTML.
 SANDBOX = "default-src 'none'; img-src 'self'; media-src 'self'; sandbox"
 INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "video/mp4"})
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def render_limits() -> RenderLimits:
-    """How long and how much memory laying out one PDF may take (config PDF_RENDER_*)."""
-    return RenderLimits(seconds=float(current_app.config["PDF_RENDER_SECONDS"]),
-                        memory_mb=int(current_app.config["PDF_RENDER_MEMORY_MB"]))
-
-
-def store() -> LocalStore:
-    found = current_app.extensions.get("casework.evidence_store")
-    if found is None:
-        found = current_app.extensions["casework.evidence_store"] = configured_store(
-            current_app.config["EVIDENCE_ROOT"], current_app.instance_path)
-    return found  # type: ignore[no-any-return]
-
 
 
 def may_add(actor: Actor, case: Case) -> bool:
@@ -83,7 +65,7 @@ def _page(case: Case, *, status_code: int = 200, error: str | None = None, refus
         kind_names=EVIDENCE_KIND, may_add=may_add(actor, case), may_waive=actor.role in (Role.LEGAL, Role.LEGAL_HEAD)
         and case.state not in ("closed", "withdrawn"), may_withdraw=lambda row: may_withdraw(actor, row)
         and case.state not in ("closed", "withdrawn"), form=FlaskForm(), error=error, refused=refused,
-        typed=typed or {}, max_mb=current_app.config["EVIDENCE_MAX_FILE_BYTES"] // (1024 * 1024),
+        typed=typed or {}, max_mb=setting("EVIDENCE_MAX_FILE_BYTES") // (1024 * 1024),
     ), status_code
 
 
@@ -103,7 +85,7 @@ def _csrf_ok(token: str) -> bool:
 
 def _inspect(part: Part) -> Accepted:
     found: Inspection = inspect(part.staging.path, name_hint=part.name,
-                                max_pixels=current_app.config["EVIDENCE_MAX_PIXELS"])
+                                max_pixels=setting("EVIDENCE_MAX_PIXELS"))
     out = io.BytesIO()
     return Accepted(part, found, out.getvalue() if thumbnail(part.staging.path, out) else None)
 
@@ -115,11 +97,11 @@ def upload(number: str) -> Any:
     actor = current_actor()
     if not may_add(actor, case):
         abort(403)
-    config = current_app.config
+    config = running_app().config
     request.max_content_length = config["EVIDENCE_MAX_REQUEST_BYTES"]
     limits = Limits(max_file_bytes=config["EVIDENCE_MAX_FILE_BYTES"], max_files=config["EVIDENCE_MAX_FILES"])
     try:
-        received = receive(request.stream, request.content_type or "", stage=store().stage, limits=limits,
+        received = receive(request.stream, request.content_type or "", stage=file_store().stage, limits=limits,
                            check_csrf=_csrf_ok)
     except UploadError as failed:
         if failed.code in ("csrf", "not_multipart", "malformed"):
@@ -143,7 +125,7 @@ def upload(number: str) -> Any:
         kept = []
         if accepted:
             with unit_of_work() as session:
-                kept = add_files(session, actor, case, store(), accepted, kind=kind, note=note, now=utcnow())
+                kept = add_files(session, actor, case, file_store(), accepted, kind=kind, note=note, now=utcnow())
     finally:
         received.discard()  # whatever was not promoted (promoted files have left staging)
     new = [k.name for k in kept if not k.duplicate]
@@ -166,26 +148,6 @@ def _evidence(number: str, public_id: str) -> Evidence:
     if row is None:
         abort(404)
     return row
-
-
-def disposition(name: str, media_type: str, *, inline: bool = False) -> str:
-    """Content-Disposition with the exact original name (RFC 5987 `filename*`, percent-encoded, so CR, LF,
-    NUL or quotes in a name can never break the header) and an ASCII fallback for old clients."""
-    extension = MEDIA_TYPES.get(media_type, "")
-    stem = _SAFE_NAME.sub("_", name.rsplit(".", 1)[0]).strip("._")[:60] or "evidence"
-    return (f"{'inline' if inline else 'attachment'}; filename=\"{stem}{extension}\"; "
-            f"filename*=UTF-8''{quote(name, safe='')}")
-
-
-def send_stored(sha256: str, media_type: str, name: str, *, inline: bool = False) -> Response:
-    """A stored file (evidence, a letter, a dossier) streamed from the store under the name people know it by."""
-    path = store().local_path(sha256)
-    if path is None or not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=media_type, conditional=True, etag=sha256, max_age=0)
-    response.headers["Content-Disposition"] = disposition(name, media_type, inline=inline)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def _send(row: Evidence, *, inline: bool) -> Response:
@@ -218,7 +180,7 @@ def view(number: str, public_id: str) -> Any:
 @talisman(content_security_policy=SANDBOX)
 def thumb(number: str, public_id: str) -> Any:
     row = _evidence(number, public_id)
-    found = store().open_derived(thumbnail_name(row.sha256)) if row.has_thumbnail else None
+    found = file_store().open_derived(thumbnail_name(row.sha256)) if row.has_thumbnail else None
     if found is None:
         abort(404)
     response = send_file(found, mimetype="image/jpeg", max_age=0)
@@ -283,8 +245,7 @@ def revoke(number: str, kind: str) -> Any:
     return redirect(url_for("evidence.page", number=number)), 303
 
 
-@panel
-def _case_panel(case: Case, actor: Actor) -> tuple[str, dict[str, Any]]:
+def case_panel(case: Case, actor: Actor) -> tuple[str, dict[str, Any]]:
     """The checklist on the case page: what is there, what is missing, what was waived."""
     session = db.session()
     counts = present(session, case.id)

@@ -16,11 +16,11 @@ from pathlib import Path
 
 from flask import Flask
 
-from casework.db import db, utcnow
-from casework.documents.isolate import DEFAULT_LIMITS, RenderFailed, RenderLimits
 from casework.domain.access import Actor
-from casework.evidence.storage import LocalStore, configured_store
 from casework.export.cases import export_case
+from casework.infra.db import db, utcnow
+from casework.infra.pdf_isolate import DEFAULT_LIMITS, RenderFailed, RenderLimits
+from casework.infra.storage import LocalStore, store_of
 
 Progress = Callable[[int, int], None]  # (cases finished, of how many)
 
@@ -38,7 +38,7 @@ def workers_default() -> int:
 
 
 def _store(app: Flask) -> LocalStore:
-    return configured_store(app.config["EVIDENCE_ROOT"], app.instance_path)
+    return store_of(app)
 
 
 def _one(case_id: int, actor: Actor, folder: Path, limits: RenderLimits) -> tuple[int, Path | None, str]:

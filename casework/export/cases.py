@@ -14,17 +14,17 @@ from casework.audit.service import head, record
 from casework.auth.models import Unit
 from casework.cases.models import Case
 from casework.cases.service import scoped
-from casework.db import db, unit_of_work
 from casework.decision.letters import documents
 from casework.decision.models import CaseDocument
-from casework.documents.isolate import DEFAULT_LIMITS, RenderLimits
-from casework.documents.render import TITLES
 from casework.domain.access import Actor
 from casework.dossier.service import keep, render, versions
 from casework.evidence.models import Evidence
-from casework.evidence.storage import LocalStore
 from casework.export.bundle import Entry, safe_path, write_bundle
-from casework.formatting import SHANGHAI
+from casework.infra.db import db, unit_of_work
+from casework.infra.pdf import TITLES
+from casework.infra.pdf_isolate import DEFAULT_LIMITS, RenderLimits
+from casework.infra.storage import LocalStore
+from casework.ui.filters import SHANGHAI
 
 DOSSIER, EVIDENCE, WITHDRAWN, DOCUMENTS = "dossier.pdf", "evidence", "withdrawn", "documents"
 

@@ -48,8 +48,8 @@ def _against_db(bundles: list[Report]) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from casework import create_app
-    from casework.db import db
     from casework.export.against_db import compare
+    from casework.infra.db import db
 
     if not bundles:
         click.echo("no intact bundle to compare with the database")
@@ -97,15 +97,14 @@ def _against_db(bundles: list[Report]) -> int:
 def export_command(start: datetime | None, end: datetime | None, unit_code: str, category: str, outcome: str,
                    username: str, workers: int | None, folder: Path) -> None:
     """Write one bundle per selected case into OUT (<number>.zip), with a progress bar; each export is audited."""
-    from flask import current_app
     from sqlalchemy import select
 
     from casework.auth.models import User
-    from casework.db import db
     from casework.domain.access import SYSTEM
-    from casework.evidence.views import render_limits
     from casework.export.batch import run_batch
     from casework.export.cases import Criteria, case_ids
+    from casework.infra.db import db
+    from casework.infra.settings import render_limits, running_app
 
     session = db.session()
     actor = SYSTEM
@@ -122,7 +121,7 @@ def export_command(start: datetime | None, end: datetime | None, unit_code: str,
         raise click.UsageError(str(exc)) from None
     session.rollback()
     with click.progressbar(length=len(ids), label=f"exporting {len(ids)} cases", file=sys.stderr) as bar:
-        outcome_ = run_batch(current_app._get_current_object(), actor, ids, folder,  # type: ignore[attr-defined]
+        outcome_ = run_batch(running_app(), actor, ids, folder,
                              workers=workers, limits=render_limits(), progress=lambda done, total: bar.update(1))
     click.echo(f"{len(outcome_.written)} bundles written to {folder}")
     for case_id, why in outcome_.failed:

@@ -25,13 +25,13 @@ from sqlalchemy.orm import Session
 from casework.audit.service import record
 from casework.auth.models import User
 from casework.cases.models import Case
-from casework.db import db, unit_of_work, utcnow
-from casework.documents.isolate import RenderLimits
 from casework.domain.access import Actor
 from casework.export.batch import run_batch
 from casework.export.cases import Criteria, case_ids
 from casework.export.models import ExportJob
-from casework.formatting import SHANGHAI
+from casework.infra.db import db, unit_of_work, utcnow
+from casework.infra.pdf_isolate import RenderLimits
+from casework.ui.filters import SHANGHAI
 
 STALE = timedelta(minutes=5)  # a running job that has not reported for this long has died
 REPORT_EVERY = timedelta(seconds=1)

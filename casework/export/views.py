@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, send_file, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -16,13 +16,13 @@ from casework.audit.service import record
 from casework.auth.guard import current_actor, requires
 from casework.auth.models import Unit
 from casework.cases.service import menu_units
-from casework.db import db, unit_of_work, utcnow
 from casework.domain.access import Perm, Role
-from casework.evidence.views import render_limits
 from casework.export import jobs
 from casework.export.cases import Criteria
 from casework.export.models import ExportJob
-from casework.labels import CATEGORY, OUTCOME
+from casework.infra.db import db, unit_of_work, utcnow
+from casework.infra.settings import render_limits, running_app, setting
+from casework.ui.labels import CATEGORY, OUTCOME
 
 bp = Blueprint("export", __name__)
 
@@ -71,8 +71,8 @@ def index() -> Any:
         with unit_of_work() as session:
             job = jobs.request_export(session, current_actor(), criteria, now=utcnow())
             public_id = job.public_id
-        jobs.start(current_app._get_current_object(), public_id,  # type: ignore[attr-defined]
-                   workers=current_app.config["EXPORT_WORKERS"] or None, limits=render_limits())
+        jobs.start(running_app(), public_id,  # type: ignore[attr-defined]
+                   workers=setting("EXPORT_WORKERS") or None, limits=render_limits())
         return redirect(url_for("export.show", public_id=public_id)), 303
     status = 422 if form.is_submitted() else 200
     history = jobs.visible(db.session(), current_actor(), all_jobs=_sees_all())
@@ -100,7 +100,7 @@ def status(public_id: str) -> Any:
 @requires(Perm.CASES_EXPORT)
 def download(public_id: str) -> Any:
     job = _job_or_404(public_id)
-    path = jobs.exports_root(current_app) / (job.result_name or "")
+    path = jobs.exports_root(running_app()) / (job.result_name or "")
     if job.state != "done" or not job.result_name or not path.is_file():
         abort(404)
     with unit_of_work() as session:

@@ -20,7 +20,7 @@ from casework.cases.models import Case
 from casework.domain.contract import FACT_FIELDS, TOP_FIELDS, FieldSpec, parse_date
 from casework.domain.money import MoneyError, parse_money, parse_quantity
 from casework.intake.service import Intake
-from casework.labels import FIELD
+from casework.ui.labels import FIELD
 
 # Contract kinds one form control can hold; date lists and the facts object itself are not typed in.
 SIMPLE = ("enum", "bool", "date", "money", "quantity", "count", "text")

@@ -19,7 +19,7 @@ from casework.cases.workflow import fire
 from casework.domain.access import Actor, can_edit_case, can_see_case, case_scope
 from casework.domain.contract import FACT_FIELDS, TOP_FIELDS, validate_facts
 from casework.domain.lifecycle import Event, State
-from casework.pii import cipher
+from casework.infra.pii import cipher
 
 # Identifiers the form never echoes back: left empty, they keep what is stored.
 IDENTIFIERS = ("claimant_id_number", "claimant_phone", "claimant_bank_account")

@@ -5,28 +5,28 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from casework import labels
 from casework.auth.guard import current_actor, requires
 from casework.cases.models import Case
 from casework.cases.service import CaseError, Conflict, StaleEdit, describe_conflict, find_case
 from casework.cases.workflow import TransitionRefused
-from casework.config import targets
-from casework.db import db, unit_of_work, utcnow
 from casework.domain.access import Actor, Perm, can_edit_case
 from casework.domain.contract import FACT_FIELDS, TOP_FIELDS
 from casework.domain.lifecycle import State
 from casework.domain.personal import mask_bank_account, mask_id_number, mask_phone
 from casework.domain.rules import missing_facts
-from casework.formatting import SHANGHAI, fact_label
+from casework.infra.db import db, unit_of_work, utcnow
+from casework.infra.settings import deadline_targets
 from casework.intake.forms import IntakeForm, add_error, english, form_class, form_data
 from casework.intake.service import save_intake, units_in_scope
 from casework.ruletable.store import calendar, current_table
+from casework.ui import labels
+from casework.ui.filters import SHANGHAI, fact_label
 
 bp = Blueprint("intake", __name__, url_prefix="/intake")
 
@@ -104,7 +104,7 @@ def _save(form: IntakeForm, case: Case | None) -> Any:
     try:
         with unit_of_work() as session:
             saved = save_intake(session, actor, intake, case=case, loaded_version=loaded, submit=submit,
-                                now=utcnow(), targets=targets(current_app.config))
+                                now=utcnow(), targets=deadline_targets())
             number = saved.number
     except TransitionRefused as refused:
         return _page(form, case, status=422, refusals=_refusals(form, refused.reasons))

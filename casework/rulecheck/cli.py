@@ -22,7 +22,7 @@ from casework.domain.rules import RuleTable, assess, load_bundled_table
 def _configured_table() -> tuple[RuleTable, HolidayCalendar | None]:
     """The instance database's table when one is initialised, else the one bundled with the package."""
     from casework import create_app, instance_path
-    from casework.db import db
+    from casework.infra.db import db
     from casework.ruletable.store import calendar, current_table
 
     if not ((Path(instance_path()) / "config.py").exists() or os.environ.get("CASEWORK_DATABASE_URL")):
@@ -76,14 +76,13 @@ def _indent(text: str) -> str:
 @with_appcontext
 def recheck_command() -> None:
     """Re-run every open case against the table in force and report what changed."""
-    from flask import current_app
     from sqlalchemy import func
 
     from casework.cases.models import Case
-    from casework.config import targets
-    from casework.db import db, unit_of_work, utcnow
     from casework.domain.access import SYSTEM
     from casework.domain.lifecycle import OPEN_STATES
+    from casework.infra.db import db, unit_of_work, utcnow
+    from casework.infra.settings import deadline_targets
     from casework.rulecheck.service import recheck_open_cases
     from casework.ruletable.store import calendar, current_table
 
@@ -99,7 +98,7 @@ def recheck_command() -> None:
 
     with bar, unit_of_work() as work:
         report = recheck_open_cases(work, SYSTEM, table=table, calendar=days, now=utcnow(),
-                                    targets=targets(current_app.config), progress=bar.update, on_change=show)
+                                    targets=deadline_targets(), progress=bar.update, on_change=show)
     click.echo(f"checked {report.checked} open cases; {report.changed} changed")
 
 

@@ -13,11 +13,10 @@ from sqlalchemy.orm import Session
 from casework.audit.service import record, record_many
 from casework.cases import deadlines
 from casework.cases.models import CONTRACT_COLUMNS, Case, CaseDeadline, contract_case
-from casework.cases.workflow import after, on_change
 from casework.domain.access import Actor
 from casework.domain.calendar import HolidayCalendar
 from casework.domain.deadlines import DEFAULT_TARGETS, from_assessment, internal_targets, next_duty
-from casework.domain.lifecycle import OPEN_STATES, Event, State
+from casework.domain.lifecycle import OPEN_STATES, State
 from casework.domain.rules import RuleTable, assess, load_bundled_table
 from casework.rulecheck.models import Assessment
 from casework.ruletable.impact import Change, amount_of
@@ -49,14 +48,12 @@ def run_rule_check(session: Session, actor: Actor, case: Case, *, table: RuleTab
     return snapshot
 
 
-@after(Event.SUBMIT)
 def check_on_submit(session: Session, actor: Actor, case: Case, now: datetime, targets: Mapping[str, int]) -> None:
     """Submitting a claim runs the check at once, so the officer who opens it sees the outcome."""
     run_rule_check(session, actor, case, table=current_table(session), calendar=calendar(session), now=now,
                    targets=targets)
 
 
-@on_change
 def recheck_on_change(session: Session, actor: Actor, case: Case, now: datetime, targets: Mapping[str, int]) -> None:
     """Once a case has been checked, corrected facts are checked again: outcome and deadlines follow them."""
     if case.assessment_outcome is not None:

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from casework.auth.forms import ConfirmForm
 from casework.auth.guard import current_actor, requires
-from casework.cases.views import case_or_404
-from casework.config import targets
-from casework.db import db, unit_of_work, utcnow
+from casework.cases.pages import case_or_404
 from casework.domain.access import Perm
-from casework.formatting import fact_label
+from casework.infra.db import db, unit_of_work, utcnow
+from casework.infra.settings import deadline_targets
 from casework.rulecheck.present import applied_rules
 from casework.rulecheck.service import assessment_count, latest_assessment, run_rule_check, table_of
 from casework.ruletable.store import calendar, current_table
+from casework.ui.filters import fact_label
 
 bp = Blueprint("rulecheck", __name__)
 
@@ -45,6 +45,6 @@ def run(number: str) -> Any:
     if ConfirmForm().validate_on_submit():
         with unit_of_work() as session:
             snapshot = run_rule_check(session, current_actor(), case, table=current_table(session),
-                                      calendar=calendar(session), now=utcnow(), targets=targets(current_app.config))
+                                      calendar=calendar(session), now=utcnow(), targets=deadline_targets())
         flash(_("已完成法律依据审查（规则表 %(version)s）。", version=snapshot.rule_table_version), "success")
     return redirect(url_for("rulecheck.show", number=number))

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from casework.auth.forms import ConfirmForm
 from casework.auth.guard import current_actor, requires
-from casework.db import db, unit_of_work, utcnow
 from casework.domain.access import Perm
+from casework.infra.db import db, unit_of_work, utcnow
 from casework.ruletable.forms import CalendarDayForm
 from casework.ruletable.holidays import remove_day, set_day
 from casework.ruletable.models import CalendarDay

@@ -19,7 +19,7 @@ def rules_group() -> None:
 @with_appcontext
 def rules_list() -> None:
     """Every stored version with its status."""
-    from casework.db import db
+    from casework.infra.db import db
     from casework.ruletable.models import RuleTableVersion
 
     for row in db.session.scalars(select(RuleTableVersion).order_by(RuleTableVersion.id)):
@@ -32,7 +32,7 @@ def rules_list() -> None:
 @with_appcontext
 def rules_export(version: str | None, out: str) -> None:
     """Write a version of the table as one JSON file, for review like code."""
-    from casework.db import db
+    from casework.infra.db import db
     from casework.ruletable.models import RuleTableVersion
     from casework.ruletable.store import in_force
 
@@ -53,8 +53,8 @@ def rules_export(version: str | None, out: str) -> None:
 @with_appcontext
 def rules_import(path: str, version: str, summary: str) -> None:
     """Store a table file as a new draft; publishing it needs the head of legal's approval."""
-    from casework.db import db, unit_of_work, utcnow
     from casework.domain.access import SYSTEM
+    from casework.infra.db import db, unit_of_work, utcnow
     from casework.ruletable.store import TableError, create_draft, in_force
 
     data = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -85,8 +85,8 @@ def rates_import(path: Path, version: str, table_id: str | None, label: str | No
     """Read a CSV or XLSX schedule into a new draft of the rule table (published after approval)."""
     import copy
 
-    from casework.db import db, unit_of_work, utcnow
     from casework.domain.access import SYSTEM
+    from casework.infra.db import db, unit_of_work, utcnow
     from casework.ruletable.rates_import import RatesError, read_rates
     from casework.ruletable.store import TableError, create_draft, in_force
 

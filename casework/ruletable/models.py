@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.auth.models import User
-from casework.db import Base, UTCDateTime
+from casework.infra.db import Base, UTCDateTime
 
 
 class RuleTableVersion(Base):

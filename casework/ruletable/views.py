@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from casework.auth.forms import ConfirmForm
 from casework.auth.guard import current_actor, requires
-from casework.db import db, unit_of_work, utcnow
 from casework.domain.access import Perm, Role
 from casework.domain.contract import CATEGORIES
+from casework.infra.db import db, unit_of_work, utcnow
 from casework.ruletable.forms import DecisionForm, DraftForm, ParameterForm, UploadForm
 from casework.ruletable.impact import impact
 from casework.ruletable.models import RuleTableVersion

@@ -8,7 +8,7 @@ Create Date: 2026-11-27 12:25:53.308432
 from alembic import op
 import sqlalchemy as sa
 
-from casework.db import append_only_ddl, drop_append_only_ddl
+from casework.infra.db import append_only_ddl, drop_append_only_ddl
 
 
 # revision identifiers, used by Alembic.

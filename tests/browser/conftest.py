@@ -14,8 +14,8 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from casework import create_app
-from casework.db import db
 from casework.domain.access import Role
+from casework.infra.db import db
 from tests.conftest import PII_KEY, SECRET
 from tests.factories import PASSWORD, load_rule_table, make_case, make_units, make_user
 

@@ -41,7 +41,7 @@ def test_missing_counts_files_and_waivers() -> None:
 
 
 def test_kinds_are_unique_and_named() -> None:
-    from casework.labels import EVIDENCE_KIND
+    from casework.ui.labels import EVIDENCE_KIND
 
     assert len(KINDS) == len(set(KINDS))
     assert set(KINDS) == set(EVIDENCE_KIND)

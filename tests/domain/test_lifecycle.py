@@ -39,10 +39,20 @@ EXPECTED: dict[tuple[State, Event], tuple[State, set[Role]]] = {
 }
 
 
+def view(state: State, **given: object) -> CaseView:
+    """A case in `state` with no intake gaps, no evidence missing and no proposal, then what `given` says."""
+    plain: dict[str, object] = {
+        "missing_intake": (), "report_before_event": False, "assessment_outcome": None, "missing_evidence": (),
+        "proposal_kind": None, "proposed_by_actor": False, "needs_head": False, "payment_recorded": False,
+        "judgment_recorded": False, "field_owned": True,
+    }
+    return CaseView(state=state, **{**plain, **given})  # type: ignore[arg-type]
+
+
 def _ready(state: State, event: Event) -> CaseView:
     """A case on which every guard of `event` passes."""
     kind = {E.APPROVE_SETTLEMENT: "settle", E.APPROVE_REJECTION: "reject", E.APPROVE_ESCALATION: "escalate"}
-    return CaseView(state=state, assessment_outcome="liable", proposal_kind=kind.get(event, "settle"),
+    return view(state, assessment_outcome="liable", proposal_kind=kind.get(event, "settle"),
                     payment_recorded=True, judgment_recorded=True)
 
 
@@ -58,24 +68,24 @@ def test_every_state_event_role(state: State, event: Event, role: Role) -> None:
 
 
 @pytest.mark.parametrize(("view", "event", "role", "reasons"), [
-    (CaseView(S.DRAFT, missing_intake=("event_on", "reported_on")), E.SUBMIT, R.FIELD,
+    (view(S.DRAFT, missing_intake=("event_on", "reported_on")), E.SUBMIT, R.FIELD,
      ("missing:event_on", "missing:reported_on")),
-    (CaseView(S.DRAFT, report_before_event=True), E.SUBMIT, R.LEGAL, ("report_before_event",)),
-    (CaseView(S.REGISTERED), E.CONFIRM_CHECK, R.LEGAL, ("not_checked",)),
-    (CaseView(S.REGISTERED, assessment_outcome="insufficient_facts"), E.CONFIRM_CHECK, R.LEGAL,
+    (view(S.DRAFT, report_before_event=True), E.SUBMIT, R.LEGAL, ("report_before_event",)),
+    (view(S.REGISTERED), E.CONFIRM_CHECK, R.LEGAL, ("not_checked",)),
+    (view(S.REGISTERED, assessment_outcome="insufficient_facts"), E.CONFIRM_CHECK, R.LEGAL,
      ("insufficient_facts",)),
-    (CaseView(S.ASSESSED, missing_evidence=("signed_registration",)), E.COMPLETE_EVIDENCE, R.LEGAL,
+    (view(S.ASSESSED, missing_evidence=("signed_registration",)), E.COMPLETE_EVIDENCE, R.LEGAL,
      ("evidence:signed_registration",)),
-    (CaseView(S.EVIDENCE_COMPLETE), E.PROPOSE, R.LEGAL, ("no_proposal",)),
-    (CaseView(S.DECISION_PENDING, proposal_kind="settle", proposed_by_actor=True), E.APPROVE_SETTLEMENT,
+    (view(S.EVIDENCE_COMPLETE), E.PROPOSE, R.LEGAL, ("no_proposal",)),
+    (view(S.DECISION_PENDING, proposal_kind="settle", proposed_by_actor=True), E.APPROVE_SETTLEMENT,
      R.LEGAL_HEAD, ("own_proposal",)),
-    (CaseView(S.DECISION_PENDING, proposal_kind="reject"), E.APPROVE_SETTLEMENT, R.LEGAL_HEAD, ("no_proposal",)),
-    (CaseView(S.DECISION_PENDING, proposal_kind="settle", needs_head=True), E.APPROVE_SETTLEMENT, R.LEGAL,
+    (view(S.DECISION_PENDING, proposal_kind="reject"), E.APPROVE_SETTLEMENT, R.LEGAL_HEAD, ("no_proposal",)),
+    (view(S.DECISION_PENDING, proposal_kind="settle", needs_head=True), E.APPROVE_SETTLEMENT, R.LEGAL,
      ("needs_head",)),
-    (CaseView(S.DECISION_PENDING, proposal_kind="escalate", needs_head=True), E.RETURN_PROPOSAL, R.LEGAL,
+    (view(S.DECISION_PENDING, proposal_kind="escalate", needs_head=True), E.RETURN_PROPOSAL, R.LEGAL,
      ("needs_head",)),
-    (CaseView(S.SETTLED), E.RECORD_PAYMENT, R.LEGAL, ("no_payment",)),
-    (CaseView(S.IN_LITIGATION), E.RECORD_JUDGMENT, R.LEGAL, ("no_judgment",)),
+    (view(S.SETTLED), E.RECORD_PAYMENT, R.LEGAL, ("no_payment",)),
+    (view(S.IN_LITIGATION), E.RECORD_JUDGMENT, R.LEGAL, ("no_judgment",)),
 ])
 def test_guards_say_why(view: CaseView, event: Event, role: Role, reasons: tuple[str, ...]) -> None:
     verdict = judge(view, event, role, reason="x")
@@ -83,19 +93,19 @@ def test_guards_say_why(view: CaseView, event: Event, role: Role, reasons: tuple
 
 
 def test_withdraw_and_reopen_need_a_reason() -> None:
-    assert judge(CaseView(S.REGISTERED), E.WITHDRAW, R.LEGAL).reasons == ("reason_required",)
-    assert judge(CaseView(S.CLOSED), E.REOPEN, R.LEGAL, reason="  ").reasons == ("reason_required",)
-    assert judge(CaseView(S.CLOSED), E.REOPEN, R.LEGAL, reason="新证据").allowed
+    assert judge(view(S.REGISTERED), E.WITHDRAW, R.LEGAL).reasons == ("reason_required",)
+    assert judge(view(S.CLOSED), E.REOPEN, R.LEGAL, reason="  ").reasons == ("reason_required",)
+    assert judge(view(S.CLOSED), E.REOPEN, R.LEGAL, reason="新证据").allowed
 
 
 def test_field_worker_acts_only_on_their_own_units_cases() -> None:
-    foreign = CaseView(S.DRAFT, field_owned=False)
+    foreign = view(S.DRAFT, field_owned=False)
     assert judge(foreign, E.SUBMIT, R.FIELD).reasons == ("role",)
     assert judge(foreign, E.SUBMIT, R.LEGAL).allowed
 
 
 def test_available_lists_only_what_the_role_may_try_here() -> None:
-    events = [e for e, _ in available(CaseView(S.REGISTERED, assessment_outcome="liable"), R.FIELD)]
+    events = [e for e, _ in available(view(S.REGISTERED, assessment_outcome="liable"), R.FIELD)]
     assert events == [E.WITHDRAW]
-    head = dict(available(CaseView(S.DECISION_PENDING, proposal_kind="reject"), R.LEGAL_HEAD))
+    head = dict(available(view(S.DECISION_PENDING, proposal_kind="reject"), R.LEGAL_HEAD))
     assert head[E.APPROVE_REJECTION].allowed and not head[E.APPROVE_SETTLEMENT].allowed

@@ -72,8 +72,8 @@ def test_cli_names_each_bad_field_with_its_path_and_prints_nothing(bare_instance
 
 def test_cli_uses_the_initialised_instance_table(app: Flask, monkeypatch: pytest.MonkeyPatch, db_url: str) -> None:
     """With an instance database the CLI reads the table in force there, not the bundled file."""
-    from casework.db import db, unit_of_work, utcnow
     from casework.domain.access import SYSTEM
+    from casework.infra.db import db, unit_of_work, utcnow
     from casework.ruletable.store import create_draft, decide, in_force, submit
 
     load_rule_table()

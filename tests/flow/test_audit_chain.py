@@ -10,8 +10,8 @@ from flask import Flask
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
-from casework.db import db
 from casework.domain.access import Role
+from casework.infra.db import db
 from tests.factories import make_case, make_units, make_user
 
 

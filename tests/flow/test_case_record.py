@@ -7,8 +7,8 @@ from flask import Flask
 
 from casework.auth.models import Unit
 from casework.cases.service import CaseError, list_cases, open_case
-from casework.db import db, unit_of_work, utcnow
 from casework.domain.access import Role
+from casework.infra.db import db, unit_of_work, utcnow
 from tests.factories import make_case, make_units, make_user
 
 

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from casework.audit.service import verify
 from casework.cases.models import Case
-from casework.db import db
 from casework.domain.access import Role
+from casework.infra.db import db
 from tests.conftest import base_config
 from tests.factories import make_case, make_units, make_user
 
@@ -23,7 +23,7 @@ def _worker(url: str, pii_key: str, user_id: int, unit_id: int, out: mp.Queue) -
     from casework import create_app
     from casework.auth.models import Unit, User
     from casework.cases.service import list_cases, open_case
-    from casework.db import unit_of_work, utcnow
+    from casework.infra.db import unit_of_work, utcnow
 
     app = create_app({**base_config(url), "PII_KEY": pii_key})
     errors = []

@@ -15,9 +15,9 @@ from casework.auth.models import Unit, User
 from casework.cases.models import Case
 from casework.cases.service import CaseError, StaleEdit, list_cases
 from casework.cases.workflow import TransitionRefused
-from casework.db import db, unit_of_work, utcnow
 from casework.domain.access import Role
 from casework.domain.deadlines import DEFAULT_TARGETS
+from casework.infra.db import db, unit_of_work, utcnow
 from casework.intake.service import Intake, save_intake, units_in_scope
 from tests.factories import load_rule_table, make_units, make_user
 

@@ -12,8 +12,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from casework.cases.models import Case
-from casework.db import db, unit_of_work, utcnow
 from casework.domain.access import Role
+from casework.infra.db import db, unit_of_work, utcnow
 from casework.rulecheck.models import Assessment
 from casework.rulecheck.service import run_rule_check
 from casework.ruletable.models import RuleTableVersion

@@ -17,8 +17,8 @@ from casework.cases import search, service
 from casework.cases.models import Case, CaseSearch
 from casework.cases.search import excerpt, highlight, pairs, reindex_all, terms
 from casework.cases.service import Cursor, edit_case, list_cases
-from casework.db import db, unit_of_work, utcnow
 from casework.domain.access import Actor, Role
+from casework.infra.db import db, unit_of_work, utcnow
 from tests.factories import ctx, make_case, make_units, make_user
 
 

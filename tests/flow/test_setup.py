@@ -14,7 +14,7 @@ from flask import Flask
 
 from casework import create_app
 from casework.cli import main
-from casework.db import db, outside_models
+from casework.infra.db import db, outside_models
 from tests.conftest import PG_URL, base_config
 
 

@@ -12,10 +12,10 @@ from sqlalchemy import select
 
 from casework.audit.models import AuditEvent
 from casework.cases.models import Case, CaseDeadline
-from casework.db import db
 from casework.domain.access import Role
 from casework.domain.lifecycle import State
-from casework.formatting import SHANGHAI
+from casework.infra.db import db
+from casework.ui.filters import SHANGHAI
 from tests.factories import FRIDGE, UTILITY, load, load_rule_table, login, make_case, make_units, make_user, token
 
 

@@ -6,16 +6,16 @@ import pytest
 from flask import Flask
 
 from casework.cases.models import Case
-from casework.db import unit_of_work, utcnow
 from casework.decision.letters import generate
 from casework.decision.models import Proposal
 from casework.domain.access import Role
 from casework.domain.lifecycle import State
 from casework.dossier.service import seal
 from casework.evidence.models import Evidence
-from casework.evidence.storage import configured_store
 from casework.export.jobs import exports_root
 from casework.export.models import ExportJob
+from casework.infra.db import unit_of_work, utcnow
+from casework.infra.storage import configured_store
 from tests import samples
 from tests.conftest import ACTIVE_APP
 from tests.factories import ctx, load, load_rule_table, login, make_case, make_units, make_user, token

@@ -10,8 +10,8 @@ from sqlalchemy import select, text
 
 from casework.audit.models import AuditEvent
 from casework.cases.models import Case
-from casework.db import db
 from casework.domain.access import Role
+from casework.infra.db import db
 from tests.factories import load, login, make_case, make_units, make_user, token
 
 

@@ -14,8 +14,8 @@ from sqlalchemy import update
 
 from casework.auth.models import User
 from casework.cases.models import Case
-from casework.db import unit_of_work
 from casework.domain.access import Role
+from casework.infra.db import unit_of_work
 from tests.factories import ctx, login, make_case, make_units, make_user
 
 _NUMBER = re.compile(r'class="case-row" role="row" href="/cases/(PC-\d{4}-\d{6})"')

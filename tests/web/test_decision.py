@@ -15,12 +15,12 @@ from sqlalchemy import func, select
 
 from casework.audit.models import AuditEvent
 from casework.cases.models import Case
-from casework.db import db, unit_of_work, utcnow
 from casework.decision.models import Proposal
 from casework.domain.access import Role
 from casework.domain.evidence import checklist
 from casework.domain.lifecycle import State
 from casework.evidence.service import waive
+from casework.infra.db import db, unit_of_work, utcnow
 from casework.rulecheck.service import run_rule_check
 from casework.ruletable.store import calendar, current_table
 from tests.conftest import csrf_from

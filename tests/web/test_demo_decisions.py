@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from casework.cases.models import Case
-from casework.db import db
+from casework.infra.db import db
 from tests.conftest import csrf_from
 from tests.factories import ctx, load, login
 

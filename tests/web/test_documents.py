@@ -11,7 +11,7 @@ import jinja2
 import pytest
 from pypdf import PdfReader
 
-from casework.documents.render import (
+from casework.infra.pdf import (
     FIELDS,
     KINDS,
     STYLESHEET,

@@ -17,11 +17,11 @@ from sqlalchemy import func, select
 
 from casework.audit.models import AuditEvent
 from casework.cases.models import Case
-from casework.db import db
-from casework.documents import render
 from casework.domain.access import Role
 from casework.dossier.models import DossierVersion
 from casework.evidence.models import Evidence
+from casework.infra import pdf as render
+from casework.infra.db import db
 from casework.rulecheck.present import applied_rules
 from casework.rulecheck.service import latest_assessment, table_of
 from tests import samples

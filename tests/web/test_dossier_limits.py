@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 
 from casework.audit.models import AuditEvent
 from casework.cases.models import Case
-from casework.db import db
 from casework.dossier.models import DossierVersion
 from casework.evidence.models import Evidence
+from casework.infra.db import db
 from tests import samples
 from tests.conftest import csrf_from
 from tests.factories import ctx, load

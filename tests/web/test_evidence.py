@@ -17,10 +17,10 @@ from sqlalchemy import func, select
 
 from casework.audit.models import AuditEvent
 from casework.cases.models import Case
-from casework.db import db
 from casework.domain.access import Role
 from casework.domain.lifecycle import State
 from casework.evidence.models import Evidence
+from casework.infra.db import db
 from tests import samples
 from tests.conftest import csrf_from
 from tests.factories import ctx, load, login, make_case, make_units, make_user

@@ -24,11 +24,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from casework.audit.models import AuditEvent
-from casework.db import db
 from casework.domain.access import Role
 from casework.domain.lifecycle import State
-from casework.evidence import storage
 from casework.evidence.models import Evidence
+from casework.infra import storage
+from casework.infra.db import db
 from tests import samples
 from tests.conftest import PII_KEY, SECRET, csrf_from
 from tests.factories import PASSWORD, ctx, login, make_case, make_units, make_user

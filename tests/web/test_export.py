@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 
 from casework.audit.models import AuditEvent
 from casework.cli import main
-from casework.db import db
 from casework.domain.access import Role
 from casework.dossier.models import DossierVersion
 from casework.export.bundle import verify_paths
+from casework.infra.db import db
 from tests import samples
 from tests.conftest import csrf_from
 from tests.factories import ctx, make_case, make_user

@@ -17,12 +17,12 @@ from sqlalchemy import select
 
 from casework.audit.models import AuditEvent
 from casework.cli import main
-from casework.db import db, unit_of_work, utcnow
-from casework.documents.isolate import DEFAULT_LIMITS
 from casework.domain.access import Role
 from casework.export import jobs
 from casework.export.bundle import verify_paths
 from casework.export.models import ExportJob
+from casework.infra.db import db, unit_of_work, utcnow
+from casework.infra.pdf_isolate import DEFAULT_LIMITS
 from tests import samples
 from tests.conftest import csrf_from
 from tests.factories import ctx, make_user

@@ -12,11 +12,11 @@ from sqlalchemy import func, select
 
 from casework.audit.models import AuditEvent
 from casework.cases.models import Case
-from casework.db import db
 from casework.domain.access import Role
 from casework.domain.contract import CATEGORIES
 from casework.domain.rules import assess, load_bundled_table
-from casework.labels import OUTCOME
+from casework.infra.db import db
+from casework.ui.labels import OUTCOME
 from tests.domain.casefactory import make
 from tests.factories import ctx, load, load_rule_table, login, make_case, make_units, make_user, token
 

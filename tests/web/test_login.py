@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from casework.audit.models import AuditEvent
 from casework.auth.models import User
-from casework.db import db, unit_of_work
 from casework.domain.access import Role
+from casework.infra.db import db, unit_of_work
 from tests.factories import PASSWORD, login, make_units, make_user, token
 
 

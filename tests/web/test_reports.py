@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from casework.db import unit_of_work, utcnow
 from casework.decision import views
 from casework.decision.models import Proposal
 from casework.domain.access import Role
+from casework.infra.db import unit_of_work, utcnow
 from tests.factories import ctx, make_case, make_user
 from tests.web.test_decision import REASON, SETTLE, _client, _post, _proposals, ready, world  # noqa: F401
 

@@ -9,8 +9,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from casework.db import db
 from casework.domain.access import Role
+from casework.infra.db import db
 from casework.rulecheck.models import Assessment
 from tests.factories import FRIDGE, UTILITY, load_rule_table, login, make_case, make_units, make_user, token
 

@@ -15,8 +15,8 @@ from flask import Flask, g, has_app_context
 from flask_babel import force_locale, get_locale
 from markupsafe import Markup, escape
 
-from casework import labels
 from casework.domain.contract import FACT_FIELDS, TOP_FIELDS, FieldSpec
+from casework.ui import labels
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _STEP = re.compile(r"^\[?(\w+)\]?(?:\[(\d+)\])?$")

@@ -12,7 +12,7 @@ from sqlalchemy import Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-_EXT = "casework.pii"
+_EXT = "casework.infra.pii"
 
 
 class PiiCipher:

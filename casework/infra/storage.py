@@ -16,7 +16,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import Any, BinaryIO, Protocol
 
 _HEX = frozenset("0123456789abcdef")
 
@@ -178,3 +178,18 @@ def _fsync_dir(path: Path) -> None:
 def configured_store(root: str, instance_path: str) -> LocalStore:
     """The store the configuration names: EVIDENCE_ROOT, or instance/evidence."""
     return LocalStore(Path(root) if root else Path(instance_path) / "evidence")
+
+
+_KEY = "casework.store"
+
+
+class StoreExtension:
+    """The app's one file store, built once from its configuration (an extension, like Flask-Migrate's)."""
+
+    def init_app(self, app: Any) -> None:
+        app.extensions[_KEY] = configured_store(app.config["EVIDENCE_ROOT"], app.instance_path)
+
+
+def store_of(app: Any) -> LocalStore:
+    """The store `create_app` built for this app (a forked export worker has the same app object)."""
+    return app.extensions[_KEY]  # type: ignore[no-any-return]

@@ -1,4 +1,4 @@
-"""Compile the translation catalogues (.po → .mo); `casework init` and the test suite run this."""
+"""The languages pages speak, and compiling their catalogues (.po → .mo; `casework init` and the tests run this)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-CATALOGUES = Path(__file__).resolve().parent / "translations"
+LANGUAGES = {"zh": "中文", "en": "English"}  # Chinese first
+CATALOGUES = Path(__file__).resolve().parents[1] / "translations"
 
 
 def compile_translations() -> list[Path]:

@@ -52,7 +52,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 #: Alembic's folder at the top of the repository (the package is installed editable).
-ROOT_MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
+ROOT_MIGRATIONS = str(Path(__file__).resolve().parents[2] / "migrations")
 
 # True while a unit_of_work is open: SQLite must then begin with BEGIN IMMEDIATE, because a deferred
 # transaction that read first cannot upgrade to a writer once another connection has committed.

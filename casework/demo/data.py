@@ -13,10 +13,10 @@ from sqlalchemy import select
 from casework.auth.models import Unit
 from casework.auth.service import create_unit, create_user, temporary_password
 from casework.cases.service import open_case
-from casework.db import db, unit_of_work, utcnow
 from casework.domain.access import SYSTEM, Role
 from casework.domain.lifecycle import State
 from casework.domain.personal import id_check_digit
+from casework.infra.db import db, unit_of_work, utcnow
 from casework.rulecheck.service import run_rule_check
 from casework.ruletable.store import calendar, current_table
 
@@ -115,7 +115,7 @@ READY = (
 def _ready_to_decide(session: Any, users: dict[Role, Any], station: Unit, table: Any, days: Any, now: Any) -> None:
     """Checked cases whose evidence is complete: for the appliance the files themselves (drawn photos and
     PDFs, kept by the real upload path), for the others paper files recorded as waivers."""
-    from casework.demo_evidence import attach_demo_evidence
+    from casework.demo.evidence import attach_demo_evidence
     from casework.domain.evidence import checklist
     from casework.evidence.service import waive
 

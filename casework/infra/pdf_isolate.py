@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from casework.documents.render import Fetcher, pdf_from_html
+from casework.infra.pdf import Fetcher, pdf_from_html
 
 _OK, _ERROR = b"\x00", b"\x01"
 

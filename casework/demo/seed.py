@@ -19,13 +19,13 @@ from casework.auth.models import Unit, User
 from casework.auth.passwords import hash_password
 from casework.cases.models import Case, CaseDeadline, CaseNumberCounter, CaseSearch
 from casework.cases.search import grams
-from casework.db import unit_of_work, utcnow
-from casework.demo import FACTS, fictional_id_number
+from casework.demo.data import FACTS, fictional_id_number
 from casework.domain.access import SYSTEM, Role
 from casework.domain.deadlines import DEFAULT_TARGETS, from_assessment, internal_targets, next_duty
 from casework.domain.lifecycle import State, case_number
 from casework.domain.rules import RuleTable, assess
-from casework.pii import cipher
+from casework.infra.db import unit_of_work, utcnow
+from casework.infra.pii import cipher
 from casework.ruletable.store import current_table
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"

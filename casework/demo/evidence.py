@@ -7,17 +7,16 @@ import io
 from datetime import datetime
 from html import escape
 
-from flask import current_app
 from PIL import Image, ImageDraw
 from sqlalchemy.orm import Session
 
 from casework.cases.models import Case
-from casework.documents.render import pdf_from_html
 from casework.domain.access import Actor
 from casework.evidence.inspect import inspect, thumbnail
 from casework.evidence.receive import Part
 from casework.evidence.service import Accepted, add_files
-from casework.evidence.storage import configured_store
+from casework.infra.pdf import pdf_from_html
+from casework.infra.settings import file_store
 
 PAPERS = (
     ("registration_record", "家电损坏登记笔录.pdf", "家用电器损坏登记笔录（示范）",
@@ -45,7 +44,7 @@ def _paper(title: str, body: str) -> bytes:
 
 
 def attach_demo_evidence(session: Session, actor: Actor, case: Case, *, now: datetime) -> None:
-    store = configured_store(current_app.config["EVIDENCE_ROOT"], current_app.instance_path)
+    store = file_store()
     batches = [("appliance_photos", [(f"冰箱照片{i}.jpg", _photo(i)) for i in (1, 2)])]
     batches += [(kind, [(name, _paper(title, body))]) for kind, name, title, body in PAPERS]
     for kind, files in batches:

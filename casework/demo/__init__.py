@@ -1,0 +1,1 @@
+"""Demo data, demo evidence and the benchmark seeder: fictional, never loaded in production."""

@@ -1,1 +1,0 @@
-"""Generated letters: Chinese PDFs rendered from templates with plain values."""

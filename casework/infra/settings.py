@@ -1,0 +1,50 @@
+"""The running app's settings and shared services, for views and commands.
+
+The one place outside the composition root (`web.py`, `flow.py`) that reads `current_app`: services
+receive what they need as arguments, views and commands ask here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from flask import Flask, current_app
+
+from casework.config import targets
+from casework.infra.storage import LocalStore, store_of
+
+if TYPE_CHECKING:  # PDF layout (WeasyPrint) is imported only where a PDF is made
+    from casework.infra.pdf_isolate import RenderLimits
+
+
+def setting(key: str) -> Any:
+    """One configuration value of the running app (casework/config.py documents each key)."""
+    return current_app.config[key]
+
+
+def running_app() -> Flask:
+    """The app object itself, for work handed to another process (a batch export)."""
+    return current_app._get_current_object()  # type: ignore[attr-defined,no-any-return]
+
+
+def instance_folder() -> Path:
+    return Path(current_app.instance_path)
+
+
+def file_store() -> LocalStore:
+    """The app's one file store (evidence, letters, dossiers), built once by `create_app`."""
+    return store_of(current_app)
+
+
+def render_limits() -> RenderLimits:
+    """How long and how much memory laying out one PDF may take (config PDF_RENDER_*)."""
+    from casework.infra.pdf_isolate import RenderLimits
+
+    return RenderLimits(seconds=float(current_app.config["PDF_RENDER_SECONDS"]),
+                        memory_mb=int(current_app.config["PDF_RENDER_MEMORY_MB"]))
+
+
+def deadline_targets() -> dict[str, int]:
+    """The utility's own working-day targets (CASEWORK_TARGET_*_DAYS)."""
+    return targets(current_app.config)

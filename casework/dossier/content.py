@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session
 from casework.audit.models import AuditEvent
 from casework.cases import deadlines
 from casework.cases.models import Case
-from casework.decision.letters import documents
+from casework.decision.letters import TITLES, documents
 from casework.decision.models import Proposal
 from casework.decision.service import litigation, payments, proposals
 from casework.domain.personal import mask_id_number, mask_phone
 from casework.evidence.models import Evidence, EvidenceWaiver
 from casework.evidence.service import thumbnail_name
-from casework.infra.pdf import TITLES, yuan
+from casework.infra.pdf import yuan
 from casework.infra.storage import Store
 from casework.rulecheck.present import applied_rules
 from casework.rulecheck.service import latest_assessment, table_of
@@ -78,9 +78,8 @@ def _check(session: Session, case: Case) -> dict[str, Any] | None:
         "version": snapshot.rule_table_version, "at": moment(snapshot.run_at, ZH), "by": snapshot.run_by_name,
         "outcome": str(label(snapshot.outcome, "outcome", ZH)), "amount": yuan(snapshot.amount),
         "rules": [{"citation": r.citation, "title": r.title, "quote": r.quote} for r in rules],
-        "explanation": list(result.get("explanation") or []),
-        "flags": [str(label(f if isinstance(f, str) else f.get("flag", ""), "flag", ZH))
-                  for f in result.get("flags") or []],
+        "explanation": list(result["explanation"]),
+        "flags": [str(label(flag, "flag", ZH)) for flag in result["flags"]],
     }
 
 

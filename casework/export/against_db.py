@@ -2,7 +2,7 @@
 dossier version, every evidence item and generated letter, the audit chain head and the export's own audit entry.
 
 Pure comparison: a Session and a bundle's parsed manifest in, plain-English lines out. The offline check
-(:mod:`casework.export.bundle`) must have passed first: only then do the manifest's hashes describe the files.
+(:mod:`casework.export.verify`) must have passed first: only then do the manifest's hashes describe the files.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from casework.cases.models import Case
 from casework.decision.letters import documents
 from casework.dossier.service import versions
 from casework.evidence.models import Evidence
-from casework.export.bundle import printable
 from casework.export.cases import DOCUMENTS, DOSSIER, EVIDENCE, WITHDRAWN, document_path, evidence_path
+from casework.export.paths import printable
 
 
 @dataclass

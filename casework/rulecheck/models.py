@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from casework.domain.rules import AssessmentResult
 from casework.infra.db import Base, UTCDateTime
 
 
@@ -21,7 +22,8 @@ class Assessment(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id"), index=True)
     rule_table_version: Mapped[str] = mapped_column(String(40))
     facts: Mapped[dict[str, Any]] = mapped_column(JSON)
-    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: Exactly what `assess` returned, so it reads back in the same typed shape.
+    result: Mapped[AssessmentResult] = mapped_column(JSON)
     outcome: Mapped[str] = mapped_column(String(32))
     amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     run_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from casework.domain.rules import RuleTable
+from casework.domain.rules import AssessmentResult, RuleTable
 
 
 @dataclass(frozen=True)
@@ -16,10 +15,10 @@ class AppliedRule:
     quote: str
 
 
-def applied_rules(table: RuleTable, result: dict[str, Any]) -> list[AppliedRule]:
+def applied_rules(table: RuleTable, result: AssessmentResult) -> list[AppliedRule]:
     """The rules whose result was 'applies', with their quoted original text, in the engine's order."""
     out = []
-    for key, verdict in (result.get("rule_results") or {}).items():
+    for key, verdict in result["rule_results"].items():
         if verdict != "applies":
             continue
         rule_id, _, variant = key.partition("#")

@@ -14,11 +14,13 @@ from sqlalchemy.orm import Session
 from casework.cases.models import Case
 from casework.domain.calendar import HolidayCalendar
 from casework.domain.lifecycle import DECIDED_STATES, OPEN_STATES
-from casework.domain.rules import RuleTable, assess
+from casework.domain.rules import AssessmentResult, RuleTable, assess
 
 
-def amount_of(result: dict[str, Any]) -> Decimal | None:
-    return None if result.get("amount") is None else Decimal(result["amount"])
+def amount_of(result: AssessmentResult) -> Decimal | None:
+    """The result's amount as a Decimal; None where the outcome has none (reduced, insufficient facts)."""
+    amount = result["amount"]
+    return None if amount is None else Decimal(amount)
 
 
 @dataclass(frozen=True)

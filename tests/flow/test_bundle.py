@@ -18,18 +18,10 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from casework.export.bundle import (
-    FORMAT,
-    MAX_NAME_BYTES,
-    MAX_NAME_CHARS,
-    Entry,
-    canonical,
-    safe_path,
-    verify_bundle,
-    verify_paths,
-    write_bundle,
-)
+from casework.export.bundle import FORMAT, Entry, canonical, write_bundle
 from casework.export.cli import verify_command
+from casework.export.paths import MAX_NAME_BYTES, MAX_NAME_CHARS, safe_path
+from casework.export.verify import verify_bundle, verify_paths
 
 EXPORTED_AT = datetime(2026, 11, 27, 17, 0, tzinfo=timezone(timedelta(hours=1)))
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n" + b"stream x\n" * 500 + b"%%EOF\n"

@@ -13,6 +13,7 @@ from PIL.TiffImagePlugin import IFDRational
 
 from casework.evidence import inspect as inspection
 from casework.evidence.inspect import MEDIA_TYPES, Inspection, Refused, inspect, thumbnail
+from casework.evidence.inspect import xlsx as xlsx_inspection
 from tests import samples
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -223,7 +224,7 @@ def test_max_pixels_is_the_callers(tmp_path: Path) -> None:
 
 
 def test_too_many_members(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(inspection, "MAX_MEMBERS", 3)
+    monkeypatch.setattr(xlsx_inspection, "MAX_MEMBERS", 3)
     assert _refusal(tmp_path, samples.xlsx()) == "archive_unsafe"
 
 

@@ -13,10 +13,11 @@ from flask import Flask
 from sqlalchemy import select, update
 
 from casework.auth.models import User
-from casework.cases import search, service
+from casework.cases import listing, search
+from casework.cases.listing import Cursor, list_cases
 from casework.cases.models import Case, CaseSearch
 from casework.cases.search import excerpt, highlight, pairs, reindex_all, terms
-from casework.cases.service import Cursor, edit_case, list_cases
+from casework.cases.service import edit_case
 from casework.domain.access import Actor, Role
 from casework.infra.db import db, unit_of_work, utcnow
 from tests.factories import ctx, make_case, make_units, make_user
@@ -138,7 +139,7 @@ def test_a_common_term_walks_the_list_and_finds_the_same_cases(
 @pytest.mark.parametrize("small", [1, 2000])
 def test_scope_and_unit_filter_hold_for_small_and_large_subtrees(
         world: dict[str, Any], monkeypatch: pytest.MonkeyPatch, small: int) -> None:
-    monkeypatch.setattr(service, "SMALL_SUBTREE", small)
+    monkeypatch.setattr(listing, "SMALL_SUBTREE", small)
     units = world["units"]
     field = make_user("field1", Role.FIELD, units["S1"])
     assert _found(field) == ["王芳", "王芳华"]

@@ -6,13 +6,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from casework.domain.calendar import HolidayCalendar
 from casework.domain.contract import FACT_FIELDS, TOP_FIELDS, date_or_none
 from casework.domain.money import MoneyError, parse_money, parse_quantity
 from casework.domain.rules.model import Parameter, Rule, StagedRules
-from casework.domain.rules.table import RuleTable
+from casework.domain.rules.result import Item, Outcome
+
+if TYPE_CHECKING:  # for the annotation only: table.py loads the catalog, whose predicates import this module
+    from casework.domain.rules.table import RuleTable
 
 YES, NO, ZERO, MISSING = "yes", "no", "zero", "missing"
 
@@ -67,7 +70,7 @@ class Quantum:
     """A formula's result: the amount (rounded once per item), items, lines, measures used."""
 
     amount: Decimal | None = None
-    items: list[dict[str, str]] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
     missing: tuple[str, ...] = ()
     measures: list[Rule] = field(default_factory=list)
@@ -116,7 +119,7 @@ class Ctx:
         self.event_date = event_date
         self.rules = rules
         self.basis: Rule | None = None
-        self.outcome: str | None = None
+        self.outcome: Outcome | None = None
         self.amount: Decimal | None = None
         self.used_params: dict[str, tuple[Parameter, bool]] = {}
         self.cache: dict[str, Any] = {}

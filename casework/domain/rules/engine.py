@@ -12,12 +12,26 @@ from casework.domain.money import format_money
 from casework.domain.rules import catalog
 from casework.domain.rules.context import MISSING, NO, YES, ZERO, Ctx, Verdict
 from casework.domain.rules.model import Rule
+from casework.domain.rules.result import (
+    INSUFFICIENT,
+    LIABLE,
+    NOT_LIABLE,
+    OUTSIDE,
+    REDUCED,
+    TIME_BARRED,
+    AssessmentResult,
+    Citation,
+    Deadline,
+    Item,
+    Outcome,
+    RuleState,
+    conclusion,
+    numbered,
+)
 from casework.domain.rules.table import RuleTable
 
 _PREDICATES = catalog.PREDICATES
 _NOT_APPLICABLE_ZH = {"boundary": "属于供电企业的业务范围", "bar": "未超过期限"}
-LIABLE, NOT_LIABLE, REDUCED = "liable", "not_liable", "reduced"
-TIME_BARRED, OUTSIDE, INSUFFICIENT = "time_barred", "outside_service_boundary", "insufficient_facts"
 _NEGATIVE_ROLES = ("exemption", "zero")
 _CONSEQUENCE_ZH: dict[str, str] = {
     "boundary": "不属于供电企业的业务范围",
@@ -30,16 +44,14 @@ _CONSEQUENCE_ZH: dict[str, str] = {
 }
 
 
-def assess(case: Mapping[str, Any], table: RuleTable, calendar: HolidayCalendar | None = None) -> dict[str, Any]:
+def assess(case: Mapping[str, Any], table: RuleTable, calendar: HolidayCalendar | None = None) -> AssessmentResult:
     """Assess one contract case object against `table`; pure, deterministic, never raises on dicts."""
     return _Run(case, table, calendar).execute(collect_all=False)
 
 
 def missing_facts(case: Mapping[str, Any], table: RuleTable, calendar: HolidayCalendar | None = None) -> list[str]:
     """Every fact the check still needs, across all stages it can reach (for live intake forms)."""
-    result = _Run(case, table, calendar).execute(collect_all=True)
-    gaps: list[str] = result["missing_facts"]
-    return gaps
+    return _Run(case, table, calendar).execute(collect_all=True)["missing_facts"]
 
 
 class _Run:
@@ -51,18 +63,18 @@ class _Run:
         self.calendar = calendar if calendar is not None else table.calendar
         self.steps: list[str] = []
         #: Citations by (instrument, article, version), in the order first cited; copied into the result.
-        self.citations: dict[tuple[str, str, str], dict[str, str]] = {}
+        self.citations: dict[tuple[str, str, str], Citation] = {}
         self.flags: list[str] = []
         #: rule_results as it is built: a rule evaluated twice keeps its first position and last result.
-        self.results: dict[str, str] = {}
+        self.results: dict[str, RuleState] = {}
         #: Deadlines by (kind, due): the same deadline from two rules is listed once.
-        self.deadlines: dict[tuple[str, date], dict[str, Any]] = {}
+        self.deadlines: dict[tuple[str, date], Deadline] = {}
         self.missing: list[str] = []
         self.unverified: list[str] = []
-        self.items: list[dict[str, str]] = []
+        self.items: list[Item] = []
 
     # -- driver -----------------------------------------------------------------------
-    def execute(self, collect_all: bool) -> dict[str, Any]:
+    def execute(self, collect_all: bool) -> AssessmentResult:
         category = self.case.get("category")
         event: date | None = date_or_none(self.case.get("event_date"))
         if category not in CATEGORIES or event is None:
@@ -76,7 +88,7 @@ class _Run:
             cal = cal.with_holidays(_dates(self.case.get("holidays")))
         ctx = Ctx(self.case, self.table, cal, category, event, self.table.staged(category, event))
         self._intro(ctx)
-        outcome: str | None = None
+        outcome: Outcome | None = None
         time_done = False
         for name, stage in _STAGES:
             if outcome is not None and not (collect_all and outcome == INSUFFICIENT):
@@ -100,7 +112,7 @@ class _Run:
         return self._result(outcome, ctx)
 
     # -- stages -------------------------------------------------------------------------
-    def _boundary(self, ctx: Ctx) -> str | None:
+    def _boundary(self, ctx: Ctx) -> Outcome | None:
         fired = False
         gaps: list[str] = []  # not list[str](): calling the generic alias costs ~0.3 µs
         for rule in ctx.rules.boundary:
@@ -111,7 +123,7 @@ class _Run:
             return OUTSIDE
         return self._gaps(gaps) if gaps else None
 
-    def _merits(self, ctx: Ctx) -> str | None:
+    def _merits(self, ctx: Ctx) -> Outcome | None:
         negative, basis = False, None
         gaps: list[str] = []
         for rule in ctx.rules.merits:
@@ -133,7 +145,7 @@ class _Run:
         ctx.basis = basis
         return None
 
-    def _time(self, ctx: Ctx) -> str | None:
+    def _time(self, ctx: Ctx) -> Outcome | None:
         exempt, barred = False, False
         gaps: list[str] = []
         for rule in ctx.rules.time:
@@ -160,7 +172,7 @@ class _Run:
             if verdict.due is not None and rule.deadline_kind:
                 self._deadline(rule, verdict.due)
 
-    def _reduction(self, ctx: Ctx) -> str | None:
+    def _reduction(self, ctx: Ctx) -> Outcome | None:
         reduced = False
         gaps: list[str] = []
         for rule in ctx.rules.reduction:
@@ -171,7 +183,7 @@ class _Run:
             return REDUCED
         return self._gaps(gaps) if gaps else None
 
-    def _quantum(self, ctx: Ctx) -> str | None:
+    def _quantum(self, ctx: Ctx) -> Outcome | None:
         basis = ctx.basis
         assert basis is not None and basis.formula is not None
         quantum = catalog.FORMULAS[basis.formula](ctx, basis)
@@ -230,7 +242,7 @@ class _Run:
         text = f"适用规则表版本 {self.table.version}；案件类别 {ctx.category}；损害发生日 {format_date(ctx.event_date)}"
         self.steps.append(text + ctx.rules.versions_zh)
 
-    def _record(self, rule: Rule, result: str) -> None:
+    def _record(self, rule: Rule, result: RuleState) -> None:
         self.results[rule.result_key] = result
 
     def _flag(self, *flags: str) -> None:
@@ -238,17 +250,18 @@ class _Run:
             if flag not in self.flags:
                 self.flags.append(flag)
 
-    def _gaps(self, gaps: list[str]) -> str:
+    def _gaps(self, gaps: list[str]) -> Outcome:
         for path in gaps:
             if path not in self.missing:
                 self.missing.append(path)
         return INSUFFICIENT
 
     def _deadline(self, rule: Rule, due: date) -> None:
-        key = (rule.deadline_kind or "", due)
+        kind = rule.deadline_kind or ""  # only rules that name a deadline kind get here
+        key = (kind, due)
         if key not in self.deadlines:
-            citation = dict(rule.citations[0]) if rule.citations else None
-            self.deadlines[key] = {"kind": rule.deadline_kind, "due": format_date(due), "citation": citation}
+            citation = rule.citations[0].copy() if rule.citations else None
+            self.deadlines[key] = {"kind": kind, "due": format_date(due), "citation": citation}
 
     def _flag_unverified(self, ctx: Ctx) -> None:
         for name, (row, out_of_range) in ctx.used_params.items():
@@ -261,64 +274,36 @@ class _Run:
             self._flag("unverified_parameter")
             self.steps.append("须人工核对：" + "；".join(dict.fromkeys(self.unverified)))
 
-    def _result(self, outcome: str, ctx: Ctx | None) -> dict[str, Any]:
+    def _result(self, outcome: Outcome, ctx: Ctx | None) -> AssessmentResult:
         if outcome == LIABLE and ctx is not None and ctx.amount is not None:
             amount: str | None = format_money(ctx.amount)
         elif outcome in (REDUCED, INSUFFICIENT):
             amount = None
         else:
             amount = "0.00"
-        self.steps.append(_conclusion(outcome, amount, self.missing))
+        self.steps.append(conclusion(outcome, amount, self.missing))
         return {
             "outcome": outcome,
             "amount": amount,
             "items": self.items if outcome == LIABLE else [],
-            "citations": [dict(citation) for citation in self.citations.values()],
+            "citations": [citation.copy() for citation in self.citations.values()],
             "flags": self.flags,
             "missing_facts": self.missing,
             "deadlines": list(self.deadlines.values()),
             "rule_table_version": self.table.version,
-            "explanation": _numbered(self.steps),
+            "explanation": numbered(self.steps),
             "rule_results": self.results,
         }
 
 
 #: The stages, in the contract's order of analysis.
-_STAGES: tuple[tuple[str, Callable[[_Run, Ctx], str | None]], ...] = (
+_STAGES: tuple[tuple[str, Callable[[_Run, Ctx], Outcome | None]], ...] = (
     ("boundary", _Run._boundary),
     ("merits", _Run._merits),
     ("time", _Run._time),
     ("reduction", _Run._reduction),
     ("quantum", _Run._quantum),
 )
-
-
-#: "第1步：" … prefixes of explanation lines, built once rather than formatted for every line of every case.
-_STEP_PREFIXES = tuple(f"第{i}步：" for i in range(1, 101))
-
-
-def _numbered(steps: list[str]) -> list[str]:
-    """The explanation lines, numbered from 1."""
-    if len(steps) > len(_STEP_PREFIXES):
-        return [f"第{i}步：{text}" for i, text in enumerate(steps, 1)]
-    return [prefix + text for prefix, text in zip(_STEP_PREFIXES, steps, strict=False)]
-
-
-#: The closing line of outcomes whose wording has nothing to fill in.
-_CONCLUSION_ZH = {
-    NOT_LIABLE: "结论：供电企业不承担赔偿责任",
-    REDUCED: "结论：供电企业应承担责任，但法院可酌情减轻，金额待定",
-    TIME_BARRED: "结论：请求已超过期限",
-    OUTSIDE: "结论：不属于供电企业的业务范围，请求人应向上述主体主张",
-}
-
-
-def _conclusion(outcome: str, amount: str | None, gaps: list[str]) -> str:
-    if outcome == LIABLE:
-        return f"结论：供电企业应赔偿 {amount} 元"
-    if outcome == INSUFFICIENT:
-        return "结论：事实不足，尚需补充 " + "、".join(gaps)
-    return _CONCLUSION_ZH[outcome]
 
 
 def _redirect(rule: Rule, ctx: Ctx) -> str:

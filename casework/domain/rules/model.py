@@ -8,6 +8,8 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
+from casework.domain.rules.result import Citation
+
 #: The order of analysis of the contract, then notes (informative rules that decide nothing).
 STAGES = ("boundary", "merits", "time", "reduction", "quantum", "note")
 #: What a rule that holds does, per stage.
@@ -31,9 +33,9 @@ class Source:
     article: str | None
     version: str | None = None
 
-    def citation(self) -> dict[str, str]:
+    def citation(self) -> Citation:
         """The contract's citation object; `version` only where the instrument has versions."""
-        out = {"instrument": self.instrument, "article": self.article or ""}
+        out: Citation = {"instrument": self.instrument, "article": self.article or ""}
         if self.version:
             out["version"] = self.version
         return out
@@ -90,12 +92,12 @@ class Rule:
         return on >= self.effective_from or self.before_effective == "flag"
 
     @cached_property
-    def citations(self) -> tuple[dict[str, str], ...]:
+    def citations(self) -> tuple[Citation, ...]:
         """The contract citation objects of the sources that name an article (computed once)."""
         return tuple(s.citation() for s in self.sources if s.article)
 
     @cached_property
-    def citations_by_key(self) -> Mapping[tuple[str, str, str], dict[str, str]]:
+    def citations_by_key(self) -> Mapping[tuple[str, str, str], Citation]:
         """The citations by dedup key (instrument, article, version), so the engine merges them in one step.
 
         A key determines its citation, so merging a key already cited changes nothing.

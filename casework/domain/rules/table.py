@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from casework.domain.calendar import HolidayCalendar
+from casework.domain.rules.catalog import check_rule
 from casework.domain.rules.model import (
     Parameter,
     Rule,
@@ -44,9 +45,6 @@ class RuleTable:
     _by_id: dict[str, tuple[Rule, ...]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        # Imported here: the registry's modules import this one (the context needs RuleTable).
-        from casework.domain.rules.catalog import check_rule
-
         seen: set[tuple[str, str | None, date]] = set()
         by_id: dict[str, list[Rule]] = {}
         for rule in self.rules:

@@ -1,0 +1,91 @@
+"""The typed shape of an assessment result (spec/assessment.md "Output"), and how its closing line reads.
+
+TypedDicts, not dataclasses: the engine already builds plain dicts in the contract's key order, which
+`casework assess`, the HTTP API and the stored snapshots serialise as they are; typing them costs nothing
+at run time, cannot change a byte, and describes a snapshot read back from the database just as well.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal, NotRequired, TypeAlias, TypedDict
+
+Outcome: TypeAlias = Literal[
+    "liable", "not_liable", "reduced", "time_barred", "outside_service_boundary", "insufficient_facts"]
+#: What a rule row came to, in `rule_results`.
+RuleState: TypeAlias = Literal["applies", "not_applicable", "undetermined"]
+
+LIABLE: Final = "liable"
+NOT_LIABLE: Final = "not_liable"
+REDUCED: Final = "reduced"
+TIME_BARRED: Final = "time_barred"
+OUTSIDE: Final = "outside_service_boundary"
+INSUFFICIENT: Final = "insufficient_facts"
+
+
+class Citation(TypedDict):
+    """A provision: `version` only where the instrument has two versions in force at different times."""
+
+    instrument: str
+    article: str
+    version: NotRequired[str]
+
+
+class Item(TypedDict):
+    """One appliance's amount and how it was reached (repair, full_price, depreciated, floor_10pct)."""
+
+    name: str
+    amount: str
+    method: str
+
+
+class Deadline(TypedDict):
+    """A deadline the rules create, with the provision that sets it."""
+
+    kind: str
+    due: str
+    citation: Citation | None
+
+
+class AssessmentResult(TypedDict):
+    """One result object, keys in the order they are printed."""
+
+    outcome: Outcome
+    amount: str | None
+    items: list[Item]
+    citations: list[Citation]
+    flags: list[str]
+    missing_facts: list[str]
+    deadlines: list[Deadline]
+    rule_table_version: str
+    explanation: list[str]
+    #: An extension of the contract: each rule row's result key (`id` or `id#variant`) → what it came to.
+    rule_results: dict[str, RuleState]
+
+
+#: The closing line of outcomes whose wording has nothing to fill in.
+_CONCLUSION_ZH: dict[Outcome, str] = {
+    NOT_LIABLE: "结论：供电企业不承担赔偿责任",
+    REDUCED: "结论：供电企业应承担责任，但法院可酌情减轻，金额待定",
+    TIME_BARRED: "结论：请求已超过期限",
+    OUTSIDE: "结论：不属于供电企业的业务范围，请求人应向上述主体主张",
+}
+
+
+def conclusion(outcome: Outcome, amount: str | None, gaps: list[str]) -> str:
+    """The explanation's last step."""
+    if outcome == LIABLE:
+        return f"结论：供电企业应赔偿 {amount} 元"
+    if outcome == INSUFFICIENT:
+        return "结论：事实不足，尚需补充 " + "、".join(gaps)
+    return _CONCLUSION_ZH[outcome]
+
+
+#: "第1步：" … prefixes of explanation lines, built once rather than formatted for every line of every case.
+_STEP_PREFIXES = tuple(f"第{i}步：" for i in range(1, 101))
+
+
+def numbered(steps: list[str]) -> list[str]:
+    """The explanation lines, numbered from 1."""
+    if len(steps) > len(_STEP_PREFIXES):
+        return [f"第{i}步：{text}" for i, text in enumerate(steps, 1)]
+    return [prefix + text for prefix, text in zip(_STEP_PREFIXES, steps, strict=False)]

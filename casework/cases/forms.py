@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -19,6 +20,14 @@ def without_controls(text: str) -> str:
     """Free text with invisible control characters removed (tabs and line breaks kept): nobody types them,
     PostgreSQL cannot store NUL, and a reason or a note should not fail for a stray byte."""
     return "".join(ch for ch in text if ch not in _CONTROL)
+
+
+def iso_day(text: str) -> date | None:
+    """A YYYY-MM-DD form or query value as a date; None for anything else (blank, malformed, impossible)."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def no_control_characters(_form: Any, field: Any) -> None:

@@ -18,7 +18,7 @@ from casework.cases.search import search
 from casework.cases.workflow import fire
 from casework.decision.models import LitigationEntry, Payment, Proposal
 from casework.domain.access import Actor, Role
-from casework.domain.decision import Precedent, approver, is_goodwill, precedent_risk, reason_problems
+from casework.domain.decision import Precedent, approver, is_goodwill, may_approve, precedent_risk, reason_problems
 from casework.domain.lifecycle import Event, State
 from casework.rulecheck.present import applied_rules
 from casework.rulecheck.service import latest_assessment, table_of
@@ -29,6 +29,7 @@ LITIGATION_STEPS = ("court_number", "hearing", "judgment", "appeal", "enforcemen
 APPROVE = {"settle": Event.APPROVE_SETTLEMENT, "reject": Event.APPROVE_REJECTION,
            "escalate": Event.APPROVE_ESCALATION}
 PAID_STATES = frozenset({State.SETTLED.value, State.PAID.value})
+DECIDING_ROLES = frozenset({Role.LEGAL, Role.LEGAL_HEAD})  # who proposes, approves, pays and litigates
 
 
 class DecisionError(ValueError):
@@ -83,6 +84,34 @@ def approved_proposal(session: Session, case_id: int) -> Proposal | None:
 
 def proposals(session: Session, case_id: int) -> list[Proposal]:
     return list(session.scalars(select(Proposal).where(Proposal.case_id == case_id).order_by(Proposal.id)))
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """What the viewer may do on the decision page now; the page offers only these."""
+
+    propose: bool
+    decide: bool
+    pay: bool
+    litigate: bool
+    letter: bool  # generate the letter of the open or approved proposal
+
+
+def allowed_actions(actor: Actor, state: str, proposal: Proposal | None) -> Allowed:
+    """The decision page's actions for `actor` on a case in `state` whose open proposal is `proposal`.
+
+    Only legal staff act; what they may do follows the case's state, and approving also who proposed and
+    which role the proposal needs (domain.decision.may_approve). The lifecycle still guards every POST."""
+    legal = actor.role in DECIDING_ROLES
+    now = State(state)
+    return Allowed(
+        propose=legal and now is State.EVIDENCE_COMPLETE,
+        decide=bool(proposal and legal and may_approve(actor.role, Role(proposal.needs_role),
+                                                       proposed_by_actor=proposal.proposed_by_id == actor.user_id)),
+        pay=legal and now is State.SETTLED,
+        litigate=legal and now in (State.IN_LITIGATION, State.JUDGED),
+        letter=legal,
+    )
 
 
 def guard_view(case: Case, actor: Actor) -> dict[str, Any]:

@@ -71,6 +71,18 @@ def format_money(amount: Decimal) -> str:
     return f"{round_money(amount):.2f}"
 
 
+def format_yuan(amount: Decimal | int | str) -> str:
+    """An amount as people read it, on a page or in a letter: ¥1,234.57, -¥0.13.
+
+    Rounded half up to the fen (四舍五入, the Chinese accounting convention), not the Decimal default
+    half-even, so ¥x.xx5 prints the same wherever it is printed. Float is refused: an amount is Decimal."""
+    if isinstance(amount, float):
+        raise TypeError("amounts are Decimal, never float")
+    value = round_money(Decimal(amount))
+    sign = "-" if value < 0 else ""
+    return f"{sign}¥{abs(value):,.2f}"
+
+
 def format_number(value: Decimal) -> str:
     """Format a quantity for an explanation without a trailing exponent or needless zeros."""
     text = format(value.normalize(), "f")

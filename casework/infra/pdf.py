@@ -1,7 +1,8 @@
-"""The three decision letters as PDFs: a Jinja template filled with plain values, laid out by WeasyPrint.
+"""PDFs from templates: a Jinja template filled with plain values, laid out by WeasyPrint.
 
 No ORM objects and no Flask request reach this module: the caller formats every string (dates, labels,
-masked numbers) and passes amounts as Decimal. The only resources a letter may load are `data:` URLs and
+masked numbers) and passes amounts as Decimal. What each document is and which values it needs belongs to
+its stage (the letters: casework.decision.letters). The only resources a PDF may load are `data:` URLs and
 files under casework/static/ named `casework-static:/<name>`; every other URL raises FetchRefused, which
 WeasyPrint logs and skips, so a value that slipped through as markup can never read a file or reach the
 network.
@@ -13,7 +14,7 @@ import functools
 import mimetypes
 import re
 from collections.abc import Callable, Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.request import DataHandler, Request
@@ -23,13 +24,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 import casework
-
-KINDS = ("settlement_agreement", "rejection_letter", "referral_memo")
-TITLES: dict[str, str] = {
-    "settlement_agreement": "和解协议",
-    "rejection_letter": "不予赔偿告知书",
-    "referral_memo": "诉讼移交函",
-}
+from casework.domain.money import format_yuan
 
 PACKAGE = Path(casework.__file__).resolve().parent
 TEMPLATES = PACKAGE.parent / "templates"
@@ -37,21 +32,10 @@ STATIC = PACKAGE / "static"
 STATIC_SCHEME = "casework-static"
 STYLESHEET = f"{STATIC_SCHEME}:/documents.css"
 
-COMMON = ("case_number", "category_label", "company", "claimant_name", "claimant_id_masked", "claimant_address",
-          "event_date", "place", "issued_at", "officer", "approver")
-FIELDS: dict[str, tuple[str, ...]] = {
-    "settlement_agreement": COMMON + ("amount", "amount_words", "payee", "bank_account_masked", "payment_method",
-                                      "terms", "goodwill", "note"),
-    "rejection_letter": COMMON + ("outcome_label", "grounds", "explanation", "extra", "remedies"),
-    "referral_memo": COMMON + ("counsel", "court", "role_label", "cause", "demand", "amount_claimed", "facts",
-                               "analysis", "grounds", "risk", "evidence"),
-}
-
 Fetcher = Callable[[str], URLFetcherResponse]
 
 _STATIC_PATH = re.compile(r"^/?(?:[A-Za-z0-9_-][A-Za-z0-9._-]*/)*[A-Za-z0-9_-][A-Za-z0-9._-]*$")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9.+-]*):")
-_CENTS = Decimal("0.01")
 _DIGITS = "零一二三四五六七八九"
 
 
@@ -104,14 +88,10 @@ class _Restricted(URLFetcher):  # type: ignore[misc]
 
 
 def yuan(amount: Decimal | int | str | None) -> str:
-    """¥1,800.00; None (an amount nobody stated) as 未明确."""
+    """¥1,800.00 as a page prints it (domain.money); None (an amount nobody stated) as 未明确."""
     if amount is None or amount == "":
         return "未明确"
-    if isinstance(amount, float):
-        raise TypeError("amounts are Decimal, never float")
-    value = Decimal(amount).quantize(_CENTS, rounding=ROUND_HALF_UP)
-    sign = "-" if value < 0 else ""
-    return f"{sign}¥{abs(value):,.2f}"
+    return format_yuan(amount)
 
 
 def cn_number(n: int) -> str:
@@ -136,19 +116,14 @@ def default_environment() -> jinja2.Environment:
     )
 
 
-def render_html(kind: str, values: Mapping[str, Any], *, templates: jinja2.Environment | None = None) -> str:
-    """The letter's HTML, before layout. `templates` must load documents/<kind>.html with autoescaping."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown letter kind {kind!r}; expected one of {KINDS}")
-    missing = [name for name in FIELDS[kind] if name not in values]
-    if missing:
-        raise ValueError(f"{kind} lacks values: {', '.join(missing)}")
+def render_html(name: str, values: Mapping[str, Any], *, templates: jinja2.Environment | None = None) -> str:
+    """The HTML of template `name`, before layout, with the helpers a PDF template may call (`stylesheet`,
+    `yuan`, `cn_number`) over `values`. `templates` must load it with autoescaping."""
     env = templates or default_environment()
-    name = f"documents/{kind}.html"
     escapes = env.autoescape(name) if callable(env.autoescape) else env.autoescape
     if not escapes:
-        raise ValueError("letters are rendered only with autoescaping on")
-    helpers = {"kind": kind, "title": TITLES[kind], "stylesheet": STYLESHEET, "yuan": yuan, "cn_number": cn_number}
+        raise ValueError("PDFs are rendered only with autoescaping on")
+    helpers = {"stylesheet": STYLESHEET, "yuan": yuan, "cn_number": cn_number}
     return env.get_template(name).render({**values, **helpers})
 
 
@@ -157,14 +132,3 @@ def pdf_from_html(html: str, *, url_fetcher: Fetcher | None = None) -> bytes:
     document = HTML(string=html, url_fetcher=_Restricted(url_fetcher or default_fetcher))
     pdf: bytes = document.write_pdf()
     return pdf
-
-
-def render_pdf(kind: str, values: Mapping[str, Any], *, templates: jinja2.Environment | None = None,
-               url_fetcher: Fetcher | None = None) -> bytes:
-    """The PDF bytes of one letter.
-
-    `values`: plain values as listed in FIELDS[kind] (strings already formatted, amounts as Decimal).
-    `url_fetcher`: a function url -> URLFetcherResponse; None means default_fetcher. A test's spy wraps
-    default_fetcher to see every URL the letter asks for.
-    """
-    return pdf_from_html(render_html(kind, values, templates=templates), url_fetcher=url_fetcher)

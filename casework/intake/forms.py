@@ -16,7 +16,7 @@ from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import DateInput, TextArea
 
 from casework.cases.forms import no_control_characters, valid_id_number, valid_phone
-from casework.cases.models import Case
+from casework.cases.models import CONTRACT_COLUMNS_BY_FIELD, Case, column_value
 from casework.domain.contract import FACT_FIELDS, TOP_FIELDS, FieldSpec, parse_date
 from casework.domain.money import MoneyError, parse_money, parse_quantity
 from casework.intake.service import Intake
@@ -27,8 +27,6 @@ SIMPLE = ("enum", "bool", "date", "money", "quantity", "count", "text")
 # Facts where an explicit null means something other than "unknown" (the engine tests the key's presence):
 # "no notice at all" is not the same as "we do not know yet whether there was notice".
 NULL_MEANS = {"notice_given_hours": _l("停电前未通知也未公告")}
-# Top-level contract dates stored in the case's own columns; the other top-level facts go to `circumstances`.
-COLUMNS = {"event_date": "event_on", "report_date": "reported_on"}
 # Facts that are the case's own field of the same name (a service dispute's description): one box, stored in both.
 SHARED = ("description",)
 MAX_MONEY = Decimal("9999999999.99")  # Numeric(12, 2)
@@ -184,6 +182,7 @@ class IntakeForm(FlaskForm):
     description = TextAreaField(FIELD["description"], [Optional(), _length(5000), no_control_characters])
     category: str = ""
     top_names: tuple[str, ...] = ()  # the generated top-level fact controls, in contract order
+    contract_names: tuple[str, ...] = ()  # the same and claimed_amount: every top-level contract control
 
     @property
     def rows(self) -> FieldList | None:
@@ -221,7 +220,7 @@ class IntakeForm(FlaskForm):
         facts = _facts(self.facts.form, submitting)  # type: ignore[attr-defined]
         if not lenient and self.has_errors():
             return None
-        top = {name: getattr(self, name).value for name in self.top_names if _filled(getattr(self, name))}
+        top = {name: getattr(self, name).value for name in self.contract_names if _filled(getattr(self, name))}
         fields: dict[str, Any] = {
             name: (getattr(self, name).data or "").strip() or None
             for name in ("claimant_id_number", "claimant_phone", "claimant_address", "claimant_bank_account",
@@ -229,10 +228,8 @@ class IntakeForm(FlaskForm):
         }
         fields["claimant_name"] = (self.claimant_name.data or "").strip()  # the column is never null
         facts.update({key: fields[key] for key in SHARED if key in FACT_FIELDS[self.category] and fields[key]})
-        for key, column in COLUMNS.items():
-            fields[column] = date.fromisoformat(top.pop(key)) if key in top else None
-        amount = self.claimed_amount  # type: ignore[attr-defined]
-        fields["claimed_amount"] = Decimal(amount.value) if _filled(amount) else None
+        for key, column in CONTRACT_COLUMNS_BY_FIELD.items():  # to the case's columns; the rest are circumstances
+            fields[column] = column_value(key, top.pop(key)) if key in top else None
         for name in ("gps_lat", "gps_lng"):
             raw = getattr(self, name).data
             fields[name] = Decimal(raw).quantize(Decimal("0.000001")) if raw and not getattr(self, name).errors else None
@@ -333,6 +330,7 @@ def form_class(category: str) -> type[IntakeForm]:
     attrs["facts"] = FormField(_subform(FACT_FIELDS[category], category, skip=SHARED))
     attrs["category"] = category
     attrs["top_names"] = tuple(name for name in tops if name != "claimed_amount")
+    attrs["contract_names"] = tuple(tops)
     return type(f"{category.title().replace('_', '')}IntakeForm", (IntakeForm,), attrs)
 
 
@@ -342,10 +340,10 @@ def form_data(case: Case) -> dict[str, Any]:
         "claimant_name", "claimant_address", "address", "description")}
     data.update(unit_id=str(case.unit_id), version=str(case.version),
                 gps_lat="" if case.gps_lat is None else str(case.gps_lat),
-                gps_lng="" if case.gps_lng is None else str(case.gps_lng),
-                claimed_amount="" if case.claimed_amount is None else f"{case.claimed_amount:.2f}")
-    stored = case.contract_case()
-    data.update({name: show_value(TOP_FIELDS[name], stored.get(name)) for name in form_class(case.category).top_names})
+                gps_lng="" if case.gps_lng is None else str(case.gps_lng))
+    stored = case.contract_case()  # the columns under their contract names (cases.models)
+    data.update({name: show_value(TOP_FIELDS[name], stored.get(name))
+                 for name in form_class(case.category).contract_names})
     data["facts"] = _shown(FACT_FIELDS[case.category], case.facts or {})
     return data
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from casework.audit.service import record
 from casework.auth.models import Unit
-from casework.cases.models import Case
+from casework.cases.models import CONTRACT_COLUMNS_BY_FIELD, Case
 from casework.cases.search import index_case
 from casework.cases.service import CaseError, StaleEdit, audit_value, describe_conflict, open_case
 from casework.cases.workflow import fire
@@ -40,10 +40,8 @@ class Intake:
 
     def contract_case(self) -> dict[str, Any]:
         """The contract's case object, through the same mapping a stored case uses (nothing is saved)."""
-        f = self.fields
-        transient = Case(category=self.category, circumstances=self.circumstances, facts=self.facts,
-                         event_on=f.get("event_on"), reported_on=f.get("reported_on"),
-                         claimed_amount=f.get("claimed_amount"))
+        columns = {column: self.fields.get(column) for column in CONTRACT_COLUMNS_BY_FIELD.values()}
+        transient = Case(category=self.category, circumstances=self.circumstances, facts=self.facts, **columns)
         return transient.contract_case()
 
 

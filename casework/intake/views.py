@@ -12,7 +12,7 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from casework.auth.guard import current_actor, requires
-from casework.cases.models import Case
+from casework.cases.models import CONTRACT_COLUMNS_BY_FIELD, Case
 from casework.cases.service import CaseError, Conflict, StaleEdit, describe_conflict, find_case
 from casework.cases.workflow import TransitionRefused
 from casework.domain.access import Actor, Perm, can_edit_case
@@ -43,8 +43,8 @@ HINTS = {
     "service_dispute": _l("员工行为、服务过程中的其他纠纷"),
 }
 # Which field a lifecycle refusal (casework.domain.lifecycle reason codes) belongs next to.
-REFUSAL_FIELD = {"missing:claimant_name": "claimant_name", "missing:event_on": "event_date",
-                 "missing:reported_on": "report_date", "report_before_event": "report_date"}
+REFUSAL_FIELD = {"missing:claimant_name": "claimant_name", "report_before_event": "report_date",
+                 **{f"missing:{column}": name for name, column in CONTRACT_COLUMNS_BY_FIELD.items()}}
 
 
 def _today() -> date:

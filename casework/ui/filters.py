@@ -16,6 +16,7 @@ from flask_babel import force_locale, get_locale
 from markupsafe import Markup, escape
 
 from casework.domain.contract import FACT_FIELDS, TOP_FIELDS, FieldSpec
+from casework.domain.money import format_yuan
 from casework.ui import labels
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -23,11 +24,10 @@ _STEP = re.compile(r"^\[?(\w+)\]?(?:\[(\d+)\])?$")
 
 
 def money(value: Decimal | str | None) -> str:
+    """¥1,800.00 as a letter prints it (domain.money); an amount nobody stated as —."""
     if value is None or value == "":
         return "—"
-    amount = Decimal(value).quantize(Decimal("0.01"))
-    sign = "-" if amount < 0 else ""
-    return f"{sign}¥{abs(amount):,.2f}"
+    return format_yuan(value)
 
 
 def language() -> str:
@@ -77,6 +77,8 @@ def _label(code: str, table: str, locale: str) -> str:
 
 def refusal(code: str) -> Any:
     """A lifecycle refusal in words; `missing:event_on` names the missing field."""
+    if code in labels.REFUSAL:  # a whole code with words of its own: evidence:not_reported
+        return labels.REFUSAL[code]
     kind, _, name = code.partition(":")
     if kind == "missing":
         return f"{labels.MISSING_PREFIX}{labels.FIELD.get(name, name)}"

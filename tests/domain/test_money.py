@@ -6,7 +6,15 @@ from decimal import Decimal
 
 import pytest
 
-from casework.domain.money import MoneyError, format_money, format_number, parse_money, parse_quantity, round_money
+from casework.domain.money import (
+    MoneyError,
+    format_money,
+    format_number,
+    format_yuan,
+    parse_money,
+    parse_quantity,
+    round_money,
+)
 
 
 @pytest.mark.parametrize(("text", "value"), [("4800.00", "4800.00"), ("0.5", "0.5"), ("12", "12"), (" 3.10 ", "3.10")])
@@ -42,6 +50,20 @@ def test_parse_quantity_rejects(value: object) -> None:
 def test_round_half_up_to_the_fen(raw: str, rounded: str) -> None:
     assert round_money(Decimal(raw)) == Decimal(rounded)
     assert format_money(Decimal(raw)) == rounded
+
+
+@pytest.mark.parametrize(("amount", "printed"), [
+    ("0.125", "¥0.13"), ("2.675", "¥2.68"), ("1234.565", "¥1,234.57"), ("-0.125", "-¥0.13"), ("-1234.565", "-¥1,234.57"),
+    ("1800", "¥1,800.00"), ("-0.004", "¥0.00"), (1234567, "¥1,234,567.00"),
+])
+def test_an_amount_prints_in_yuan_rounded_half_up(amount: str | int, printed: str) -> None:
+    """x.xx5 goes up, away from zero (四舍五入), where Decimal's default half-even would go to ¥0.12."""
+    assert format_yuan(Decimal(amount)) == format_yuan(amount) == printed
+
+
+def test_an_amount_in_yuan_is_never_a_float() -> None:
+    with pytest.raises(TypeError):
+        format_yuan(2.675)  # the binary float is 2.67499…: it would print ¥2.67
 
 
 def test_format_number_drops_needless_zeros() -> None:

@@ -16,7 +16,8 @@ from sqlalchemy import func, select
 from casework.audit.models import AuditEvent
 from casework.cases.models import Case
 from casework.decision.models import Proposal
-from casework.domain.access import Role
+from casework.decision.service import Allowed, allowed_actions
+from casework.domain.access import Actor, Role
 from casework.domain.evidence import checklist
 from casework.domain.lifecycle import State
 from casework.evidence.service import waive
@@ -213,6 +214,44 @@ def test_control_characters_in_free_text_never_break_a_decision(app: Flask, worl
     head = _client(app, "head1")
     assert _post(head, number, "decide", approve="0", comment="\x00补充材料").status_code == 303
     assert _proposals(number)[0].comment == "补充材料"
+
+
+def test_text_longer_than_its_column_is_refused_and_shown_again(app: Flask, world: dict[str, Any]) -> None:
+    """Refused with the cap in words next to the field, not cut short unseen; what was typed stays."""
+    number = ready(world)
+    legal = _client(app, "legal1")
+    long = _post(legal, number, "propose", kind="escalate", litigation_role="defendant", court="法" * 201,
+                 cause="财产损害赔偿纠纷", risk="对方证据不足。")
+    assert long.status_code == 422 and "不能超过 200 个字符" in long.text
+    assert "财产损害赔偿纠纷" in long.text and "法" * 201 in long.text and _proposals(number) == []
+    assert _post(legal, number, "propose", kind="escalate", litigation_role="defendant", court="法" * 200,
+                 cause="财产损害赔偿纠纷", risk="对方证据不足。").status_code == 303
+    head = _client(app, "head1")
+    assert _post(head, number, "decide", approve="0", comment="补" * 5001).status_code == 422
+    assert _case(number).state == "decision_pending" and _proposals(number)[0].status == "open"
+
+
+def test_only_legal_staff_act_and_never_on_their_own_proposal() -> None:
+    def actor(user_id: int, role: Role) -> Actor:
+        return Actor(user_id=user_id, username=f"u{user_id}", role=role, unit_path="/1/")
+
+    officer, other, head, field = (actor(1, Role.LEGAL), actor(2, Role.LEGAL), actor(3, Role.LEGAL_HEAD),
+                                   actor(4, Role.FIELD))
+    nothing = Allowed(propose=False, decide=False, pay=False, litigate=False, letter=False)
+    assert allowed_actions(officer, "evidence_complete", None) == Allowed(
+        propose=True, decide=False, pay=False, litigate=False, letter=True)
+    assert allowed_actions(field, "evidence_complete", None) == nothing
+    for_officers = Proposal(needs_role="legal", proposed_by_id=officer.user_id)
+    assert not allowed_actions(officer, "decision_pending", for_officers).decide  # one's own
+    assert allowed_actions(other, "decision_pending", for_officers).decide
+    assert allowed_actions(head, "decision_pending", for_officers).decide
+    assert allowed_actions(field, "decision_pending", for_officers) == nothing
+    for_the_head = Proposal(needs_role="legal_head", proposed_by_id=officer.user_id)
+    assert not allowed_actions(other, "decision_pending", for_the_head).decide
+    assert allowed_actions(head, "decision_pending", for_the_head).decide
+    assert [allowed_actions(officer, state, None).pay for state in ("settled", "paid")] == [True, False]
+    assert [allowed_actions(officer, state, None).litigate for state in ("in_litigation", "judged", "settled")] == [
+        True, True, False]
 
 
 def _race(calls: list[Any]) -> list[int]:

@@ -11,19 +11,9 @@ import jinja2
 import pytest
 from pypdf import PdfReader
 
-from casework.infra.pdf import (
-    FIELDS,
-    KINDS,
-    STYLESHEET,
-    TEMPLATES,
-    TITLES,
-    FetchRefused,
-    cn_number,
-    default_fetcher,
-    pdf_from_html,
-    render_pdf,
-    yuan,
-)
+from casework.decision.letters import FIELDS, KINDS, TITLES, letter_pdf
+from casework.infra.pdf import STYLESHEET, TEMPLATES, FetchRefused, cn_number, default_fetcher, pdf_from_html, yuan
+from casework.ui.filters import money
 
 GROUNDS = [
     {"instrument": "《居民用户家用电器损坏处理办法》", "article": "第七条", "title": "索赔时限",
@@ -93,7 +83,7 @@ class Spy:
 @pytest.mark.parametrize("kind", KINDS)
 def test_each_letter_renders_with_title_case_number_and_parties(kind: str) -> None:
     spy = Spy()
-    pdf = render_pdf(kind, values(kind), url_fetcher=spy)
+    pdf = letter_pdf(kind, values(kind), url_fetcher=spy)
     assert pdf.startswith(b"%PDF-")
     text = flat("\n".join(texts(pdf)))
     for expected in (TITLES[kind], "PC-2026-000123", "江城市供电公司", "王小明", "110105********002X", "家电损坏",
@@ -103,7 +93,7 @@ def test_each_letter_renders_with_title_case_number_and_parties(kind: str) -> No
 
 
 def test_settlement_shows_amount_in_figures_and_capitals_and_signature_lines() -> None:
-    text = flat("\n".join(texts(render_pdf("settlement_agreement", values("settlement_agreement")))))
+    text = flat("\n".join(texts(letter_pdf("settlement_agreement", values("settlement_agreement")))))
     assert "¥1,800.00" in text
     assert "壹仟捌佰元整" in text
     assert "6222****" in text and "银行转账" in text
@@ -116,7 +106,7 @@ def test_settlement_shows_amount_in_figures_and_capitals_and_signature_lines() -
 
 
 def test_goodwill_settlement_says_so() -> None:
-    pdf = render_pdf("settlement_agreement", values("settlement_agreement", goodwill=True, note="另见会议纪要"))
+    pdf = letter_pdf("settlement_agreement", values("settlement_agreement", goodwill=True, note="另见会议纪要"))
     text = flat("\n".join(texts(pdf)))
     assert "善意补偿" in text and "不构成甲方对任何责任的承认" in text
     assert "备注：另见会议纪要" in text
@@ -124,7 +114,7 @@ def test_goodwill_settlement_says_so() -> None:
 
 @pytest.mark.parametrize("kind", ["rejection_letter", "referral_memo"])
 def test_every_ground_cited_with_its_full_text(kind: str) -> None:
-    text = flat("\n".join(texts(render_pdf(kind, values(kind)))))
+    text = flat("\n".join(texts(letter_pdf(kind, values(kind)))))
     for ground in GROUNDS:
         assert flat(ground["instrument"] + ground["article"]) in text
         assert flat(ground["quote"]) in text
@@ -132,7 +122,7 @@ def test_every_ground_cited_with_its_full_text(kind: str) -> None:
 
 
 def test_rejection_letter_has_outcome_explanation_and_remedies() -> None:
-    text = flat("\n".join(texts(render_pdf("rejection_letter", values("rejection_letter", extra="已电话告知。")))))
+    text = flat("\n".join(texts(letter_pdf("rejection_letter", values("rejection_letter", extra="已电话告知。")))))
     assert "不承担赔偿责任" in text
     assert "首次报告日为2025年8月5日，已超过七日。" in text
     assert "补充说明：已电话告知。" in text
@@ -140,18 +130,18 @@ def test_rejection_letter_has_outcome_explanation_and_remedies() -> None:
 
 
 def test_referral_memo_has_court_demand_and_evidence() -> None:
-    text = flat("\n".join(texts(render_pdf("referral_memo", values("referral_memo")))))
+    text = flat("\n".join(texts(letter_pdf("referral_memo", values("referral_memo")))))
     for expected in ("江城明理律师事务所", "江城市东湖区人民法院", "被告", "财产损害赔偿纠纷", "¥5,000.00", "报告日期2025年8月5日",
                      "产权分界点位于用户侧。", "败诉风险较低。", "现场照片.jpg", "发票.pdf", "已撤回"):
         assert expected in text, expected
     assert "a" * 64 in text
-    unknown = flat("\n".join(texts(render_pdf("referral_memo", values("referral_memo", amount_claimed=None)))))
+    unknown = flat("\n".join(texts(letter_pdf("referral_memo", values("referral_memo", amount_claimed=None)))))
     assert "请求金额未明确" in unknown
 
 
 def test_every_page_has_the_case_number_and_page_x_of_y() -> None:
     lines = [f"第{i}步：核对事实与规则，本行用于把告知书撑到多页，检验页眉页脚。" * 2 for i in range(1, 41)]
-    pdf = render_pdf("rejection_letter", values("rejection_letter", explanation=lines))
+    pdf = letter_pdf("rejection_letter", values("rejection_letter", explanation=lines))
     pages = texts(pdf)
     n = len(pages)
     assert n >= 2
@@ -179,7 +169,7 @@ def _fonts(resources: Any, seen: set[int]) -> list[Any]:
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_noto_cjk_font_is_embedded_and_subset(kind: str) -> None:
-    reader = PdfReader(io.BytesIO(render_pdf(kind, values(kind))))
+    reader = PdfReader(io.BytesIO(letter_pdf(kind, values(kind))))
     embedded: set[str] = set()
     for page in reader.pages:
         for font in _fonts(page.get("/Resources"), set()):
@@ -198,7 +188,7 @@ def test_a_noto_cjk_font_is_embedded_and_subset(kind: str) -> None:
 @pytest.mark.parametrize("kind", KINDS)
 def test_hostile_values_are_printed_as_text_and_fetch_nothing(kind: str) -> None:
     spy = Spy()
-    pdf = render_pdf(kind, values(kind, claimant_name=HOSTILE_NAME, place=HOSTILE_PLACE, case_number="PC-2026-000124"),
+    pdf = letter_pdf(kind, values(kind, claimant_name=HOSTILE_NAME, place=HOSTILE_PLACE, case_number="PC-2026-000124"),
                      url_fetcher=spy)
     text = flat("\n".join(texts(pdf)))
     assert flat(HOSTILE_NAME) in text
@@ -208,7 +198,7 @@ def test_hostile_values_are_printed_as_text_and_fetch_nothing(kind: str) -> None
 
 
 def test_template_injection_in_a_value_is_not_evaluated() -> None:
-    text = flat("\n".join(texts(render_pdf("rejection_letter", values("rejection_letter", extra="{{ 7*7 }}{% if 1 %}x{% endif %}")))))
+    text = flat("\n".join(texts(letter_pdf("rejection_letter", values("rejection_letter", extra="{{ 7*7 }}{% if 1 %}x{% endif %}")))))
     assert "{{7*7}}{%if1%}x{%endif%}" in text
 
 
@@ -248,23 +238,23 @@ def test_the_default_fetcher_serves_the_stylesheet_and_data_urls() -> None:
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_very_long_name_still_renders(kind: str) -> None:
     name = "长" * 1000 + "x" * 1000
-    pdf = render_pdf(kind, values(kind, claimant_name=name, place="路" * 2000))
+    pdf = letter_pdf(kind, values(kind, claimant_name=name, place="路" * 2000))
     text = flat("\n".join(texts(pdf)))
     assert "长" * 50 in text and "x" * 50 in text
 
 
 def test_bad_calls_are_refused_before_rendering() -> None:
     with pytest.raises(ValueError, match="unknown letter kind"):
-        render_pdf("apology", values("rejection_letter"))
+        letter_pdf("apology", values("rejection_letter"))
     incomplete = values("settlement_agreement")
     del incomplete["amount_words"]
     with pytest.raises(ValueError, match="amount_words"):
-        render_pdf("settlement_agreement", incomplete)
+        letter_pdf("settlement_agreement", incomplete)
     with pytest.raises(TypeError):
-        render_pdf("settlement_agreement", values("settlement_agreement", amount=1800.0))
+        letter_pdf("settlement_agreement", values("settlement_agreement", amount=1800.0))
     unsafe = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False)
     with pytest.raises(ValueError, match="autoescaping"):
-        render_pdf("rejection_letter", values("rejection_letter"), templates=unsafe)
+        letter_pdf("rejection_letter", values("rejection_letter"), templates=unsafe)
     assert set(FIELDS) == set(KINDS) == set(TITLES)
 
 
@@ -273,3 +263,16 @@ def test_money_and_clause_numbers() -> None:
     assert yuan(Decimal("1234567.005")) == "¥1,234,567.01"
     assert yuan(None) == "未明确"
     assert [cn_number(n) for n in (1, 10, 11, 20, 40, 99, 100)] == ["一", "十", "十一", "二十", "四十", "九十九", "100"]
+
+
+@pytest.mark.parametrize(("amount", "printed"), [
+    ("0.125", "¥0.13"), ("2.675", "¥2.68"), ("1234.565", "¥1,234.57"), ("-0.125", "-¥0.13"), ("0.135", "¥0.14"),
+])
+def test_a_page_and_a_letter_print_an_amount_alike(amount: str, printed: str) -> None:
+    """Half up on both (half-even, Decimal's default, printed ¥0.12 and ¥1,234.56 on the page); only a missing
+    amount reads differently: a dash in a table, words in a letter."""
+    assert money(Decimal(amount)) == yuan(Decimal(amount)) == printed
+    assert money(amount) == yuan(amount) == printed  # as the assessment JSON carries it
+    assert (money(None), yuan(None)) == ("—", "未明确")
+    with pytest.raises(TypeError):
+        money(float(amount))

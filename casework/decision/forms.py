@@ -1,0 +1,90 @@
+"""The decision page's forms, one per POST: free text capped as its column is, control characters dropped.
+
+They only read what was typed; whether it makes a decision (an amount, a payee, a reason good enough) is
+the service's to say. A field's attribute is the service's word for it; `name=` keeps the page's."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import Length
+
+from casework.cases.forms import iso_day, without_controls
+from casework.decision.service import Draft
+
+
+def _text(max_len: int | None = None, **kw: Any) -> StringField:
+    checks = [Length(max=max_len, message=_l("不能超过 %(max)d 个字符"))] if max_len else []
+    return StringField(validators=checks, filters=[without_controls], default="", **kw)
+
+
+class DecisionForm(FlaskForm):
+    def typed(self) -> dict[str, str]:
+        """What was typed, by the page's field names: a refused form is shown again as it was sent."""
+        return {field.name: field.data for field in self if field.name != "csrf_token"}
+
+    def problems(self) -> dict[str, str]:
+        """The first message of each field that failed, keyed as the service keys its problems."""
+        return {name: str(errors[0]) for name, errors in self.errors.items() if name not in (None, "csrf_token")}
+
+
+class ProposalForm(DecisionForm):
+    kind = _text()
+    amount = _text(20)
+    payee = _text(100)
+    bank_account = _text(40)
+    payment_method = _text()
+    terms = _text(5000)  # one clause a line
+    litigation_role = _text()
+    court = _text(200)
+    cause = _text(200)
+    demand = _text(5000)
+    counsel = _text(200)
+    risk = _text(5000)
+    note = _text(5000)
+    reason = _text(5000)
+
+    def draft(self) -> Draft:
+        return Draft(kind=self.kind.data, amount=self.amount.data, payee=self.payee.data,
+                     bank_account=self.bank_account.data, payment_method=self.payment_method.data,
+                     terms=self.terms.data.splitlines(), litigation_role=self.litigation_role.data,
+                     court=self.court.data, cause=self.cause.data, demand=self.demand.data,
+                     counsel=self.counsel.data, risk=self.risk.data, note=self.note.data, reason=self.reason.data)
+
+
+class DecideForm(DecisionForm):
+    approve = _text()  # "1" approves; anything else returns the proposal
+    comment = _text(5000)
+
+    @property
+    def approving(self) -> bool:
+        return self.approve.data == "1"
+
+
+class PaymentForm(DecisionForm):
+    amount = _text(20, name="pay_amount")
+    paid_on = _text()  # a date the service requires; typed text that is not one counts as none
+    voucher = _text(64)
+
+    @property
+    def day(self) -> date | None:
+        return iso_day(self.paid_on.data)
+
+
+class LitigationForm(DecisionForm):
+    kind = _text(name="step")
+    on = _text()  # optional: typed text that is not a date is left out
+    text = _text(5000)
+    amount = _text(20, name="awarded")
+
+    @property
+    def day(self) -> date | None:
+        return iso_day(self.on.data)
+
+
+class LetterForm(DecisionForm):
+    """Generating a letter takes nothing but the CSRF token."""

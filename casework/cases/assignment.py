@@ -31,7 +31,7 @@ def officers_for(session: Session, case: Case) -> list[User]:
 def open_load(session: Session, user_ids: list[int]) -> dict[int, int]:
     """Open cases per officer."""
     rows = session.execute(select(Case.assignee_id, func.count()).where(
-        Case.assignee_id.in_(user_ids), Case.state.in_([s.value for s in OPEN_STATES])).group_by(Case.assignee_id))
+        Case.assignee_id.in_(user_ids), Case.state.in_(sorted(OPEN_STATES))).group_by(Case.assignee_id))
     counts = dict.fromkeys(user_ids, 0)
     counts.update({uid: n for uid, n in rows if uid is not None})
     return counts
@@ -70,6 +70,6 @@ def workload(session: Session, actor: Actor, *, today: date) -> list[tuple[User,
     ids = [u.id for u in rows]
     open_counts = open_load(session, ids)
     overdue = dict(session.execute(select(Case.assignee_id, func.count()).where(
-        Case.assignee_id.in_(ids), Case.duty_due_on < today, Case.state.in_([s.value for s in OPEN_STATES]))
+        Case.assignee_id.in_(ids), Case.duty_due_on < today, Case.state.in_(sorted(OPEN_STATES)))
         .group_by(Case.assignee_id)).tuples().all())
     return [(u, open_counts[u.id], overdue.get(u.id, 0)) for u in rows]

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from casework.cases.models import Case, CaseDeadline
 from casework.domain.deadlines import Deadline, from_assessment, internal_targets, next_duty
-from casework.domain.lifecycle import State
 
 
 def _rows(session: Session, case: Case) -> list[Deadline]:
@@ -29,7 +28,7 @@ def refresh(session: Session, case: Case, *, targets: Mapping[str, int],
         session.execute(delete(CaseDeadline).where(CaseDeadline.case_id == case.id))
         session.add_all(CaseDeadline(case_id=case.id, kind=d.kind, due_on=d.due, source=d.source,
                                      citation=dict(d.citation) if d.citation else None) for d in wanted)
-    case.duty_due_on = next_duty(wanted, State(case.state))
+    case.duty_due_on = next_duty(wanted, case.state)
     return wanted
 
 

@@ -7,10 +7,11 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from casework.auth.models import Unit, User
-from casework.infra.db import Base, UTCDateTime
+from casework.domain.lifecycle import State
+from casework.infra.db import Base, StrEnumColumn, UTCDateTime
 from casework.infra.pii import EncryptedText
 
 
@@ -40,7 +41,7 @@ class Case(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)
     category: Mapped[str] = mapped_column(String(24))
-    state: Mapped[str] = mapped_column(String(24))
+    state: Mapped[State] = mapped_column(StrEnumColumn(State, 24))
 
     # Claimant. ID number, phone and bank account are sensitive personal information (PIPL art. 28):
     # encrypted at rest, found by keyed digest, shown masked except to roles that need them.
@@ -93,26 +94,44 @@ class Case(Base):
 
     __mapper_args__ = {"version_id_col": version}
 
+    @validates("state")
+    def _as_state(self, _key: str, value: State | str) -> State:
+        # A state set as its code ("draft") is the enum at once, not only after a reload: `is` holds.
+        return State(value)
+
     def contract_case(self) -> dict[str, Any]:
         """The case as the assessment contract's input object (spec/assessment.md)."""
         return contract_case(self.category, self.circumstances, self.facts, self.event_on, self.reported_on,
                              self.claimed_amount)
 
 
+#: The contract's top-level fields kept in the case's own columns, contract name → column: the one place the
+#: two vocabularies meet. Every other top-level fact is kept in `circumstances`, as the contract writes it.
+CONTRACT_COLUMNS_BY_FIELD: dict[str, str] = {"event_date": "event_on", "report_date": "reported_on",
+                                             "claimed_amount": "claimed_amount"}
+
 #: The columns contract_case() reads, for bulk work that selects rows rather than objects.
 CONTRACT_COLUMNS = (Case.category, Case.circumstances, Case.facts, Case.event_on, Case.reported_on,
                     Case.claimed_amount)
 
 
+def contract_value(value: date | Decimal) -> str:
+    """A column's value as the contract writes it: dates as YYYY-MM-DD, the amount with two decimals."""
+    return value.isoformat() if isinstance(value, date) else f"{value:.2f}"
+
+
+def column_value(field: str, text: str) -> date | Decimal:
+    """A contract value (already checked against the contract) as its column holds it."""
+    return Decimal(text) if field == "claimed_amount" else date.fromisoformat(text)
+
+
 def contract_case(category: str, circumstances: dict[str, Any], facts: dict[str, Any], event_on: date | None,
                   reported_on: date | None, claimed_amount: Decimal | None) -> dict[str, Any]:
     obj: dict[str, Any] = {"category": category, **(circumstances or {}), "facts": dict(facts or {})}
-    if event_on:
-        obj["event_date"] = event_on.isoformat()
-    if reported_on:
-        obj["report_date"] = reported_on.isoformat()
-    if claimed_amount is not None:
-        obj["claimed_amount"] = f"{claimed_amount:.2f}"
+    columns = {"event_on": event_on, "reported_on": reported_on, "claimed_amount": claimed_amount}
+    for field, column in CONTRACT_COLUMNS_BY_FIELD.items():
+        if (value := columns[column]) is not None:
+            obj[field] = contract_value(value)
     return obj
 
 

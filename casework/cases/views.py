@@ -21,12 +21,13 @@ from casework.audit.service import case_history, record
 from casework.auth.guard import current_actor, requires
 from casework.cases import deadlines
 from casework.cases.assignment import officers_for
-from casework.cases.forms import CaseEditForm
+from casework.cases.forms import CaseEditForm, iso_day
+from casework.cases.listing import filter_choices, list_cases
 from casework.cases.models import Case
-from casework.cases.pages import case_or_404, panels
+from casework.cases.pages import case_or_404, case_page, panels
 from casework.cases.search import excerpt, highlight
 from casework.cases.search import terms as search_terms
-from casework.cases.service import StaleEdit, describe_conflict, edit_case, filter_choices, list_cases
+from casework.cases.service import StaleEdit, describe_conflict, edit_case
 from casework.cases.workflow import actions
 from casework.domain.access import Actor, Perm, can_edit_case, case_scope
 from casework.domain.lifecycle import BY_EVENT
@@ -62,13 +63,6 @@ LIST_ARGS = ("q", "state", "category", "unit", "assignee", "outcome", "overdue",
 SORT = {"new": _l("最新登记在前"), "old": _l("最早登记在前"), "due": _l("期限最近在前"), "amount": _l("索赔金额从高到低")}
 
 
-def _day(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
 def _id(value: str) -> int | None:
     # ASCII digits only ("²".isdigit() is true, int("²") fails) and small enough for an INTEGER column.
     return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else None
@@ -80,7 +74,7 @@ def _criteria(args: dict[str, str], tz: ZoneInfo) -> dict[str, Any]:
     def start_of(day: date | None) -> datetime | None:
         return datetime.combine(day, day_time(), tzinfo=tz) if day else None
 
-    created_to = _day(args["created_to"])
+    created_to = iso_day(args["created_to"])
     assignee = args["assignee"]
     return {
         "q": args["q"], "state": args["state"] if args["state"] in STATE else "",
@@ -88,9 +82,9 @@ def _criteria(args: dict[str, str], tz: ZoneInfo) -> dict[str, Any]:
         "unit_id": _id(args["unit"]),
         "assignee": assignee if assignee in ("me", "none") else _id(assignee),
         "outcome": args["outcome"] if args["outcome"] in OUTCOME else "", "overdue": args["overdue"] == "1",
-        "created_from": start_of(_day(args["created_from"])),
+        "created_from": start_of(iso_day(args["created_from"])),
         "created_before": start_of(created_to + timedelta(days=1)) if created_to else None,
-        "event_from": _day(args["event_from"]), "event_to": _day(args["event_to"]),
+        "event_from": iso_day(args["event_from"]), "event_to": iso_day(args["event_to"]),
         "sort": args["sort"] if args["sort"] in SORT else "new",
     }
 
@@ -154,10 +148,9 @@ def index() -> Any:
 
 
 @bp.route("/<number>")
-@requires(Perm.CASE_READ)
-def show(number: str) -> Any:
+@case_page(Perm.CASE_READ)
+def show(case: Case) -> Any:
     actor = current_actor()
-    case = case_or_404(number, actor)
     ids = identifiers(case, actor)
     if ids["unmasked"]:  # every view of full identifiers is on record (PIPL art. 51, ASVS v5 16.3.2)
         with unit_of_work() as session:
@@ -175,10 +168,9 @@ def show(number: str) -> Any:
 
 
 @bp.route("/<number>/edit", methods=["GET", "POST"])
-@requires(Perm.CASE_EDIT)
-def edit(number: str) -> Any:
-    actor = current_actor()
-    case = case_or_404(number, actor)
+@case_page(Perm.CASE_EDIT)
+def edit(case: Case) -> Any:
+    actor, number = current_actor(), case.number
     if not can_edit_case(actor, case.unit_path, case.state):
         abort(403)
     form = CaseEditForm(obj=case)

@@ -14,7 +14,7 @@ from casework.domain.access import Actor
 from casework.domain.lifecycle import OPEN_STATES
 
 LIMIT = 200
-_OPEN = [s.value for s in OPEN_STATES]
+_OPEN = sorted(OPEN_STATES)  # a list in a fixed order: the same SQL parameters every time
 
 
 def _run(session: Session, actor: Actor, query: Any) -> list[Case]:

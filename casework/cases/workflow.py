@@ -63,7 +63,7 @@ def view_of(case: Case, actor: Actor) -> CaseView:
     for part in REACTIONS.view_parts:
         parts.update(part(case, actor))
     return CaseView(
-        state=State(case.state),
+        state=case.state,
         missing_intake=missing,
         report_before_event=bool(case.event_on and case.reported_on and case.reported_on < case.event_on),
         assessment_outcome=case.assessment_outcome,
@@ -83,7 +83,7 @@ def fire(session: Session, actor: Actor, case: Case, event: Event, *, now: datet
     if not verdict.allowed or verdict.target is None:
         raise TransitionRefused(event, verdict.reasons)
     before = case.state
-    case.state = verdict.target.value
+    case.state = verdict.target
     if event is Event.SUBMIT:
         case.submitted_at = now
     if event is Event.COMPLETE_EVIDENCE:
@@ -91,11 +91,11 @@ def fire(session: Session, actor: Actor, case: Case, event: Event, *, now: datet
     case.updated_at = now
     deadlines.refresh(session, case, targets=targets)
     session.flush()
-    after_values: dict[str, Any] = {"state": case.state, "event": event.value}
+    after_values: dict[str, Any] = {"state": case.state.value, "event": event.value}
     if reason.strip():
         after_values["reason"] = reason.strip()
     record(session, actor, "case.transition", now=now, object_type="case", object_id=case.number, case_id=case.id,
-           before={"state": before}, after=after_values)
+           before={"state": before.value}, after=after_values)
     for hook in REACTIONS.after.get(event, ()):
         hook(session, actor, case, now, targets)
     return verdict.target

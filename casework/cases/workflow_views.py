@@ -13,7 +13,8 @@ from casework.auth.models import User
 from casework.cases import work
 from casework.cases.assignment import AssignError, assign, workload
 from casework.cases.forms import without_controls
-from casework.cases.pages import case_or_404
+from casework.cases.models import Case
+from casework.cases.pages import case_page
 from casework.cases.workflow import TransitionRefused, fire
 from casework.domain.access import Perm
 from casework.domain.lifecycle import Event
@@ -31,13 +32,13 @@ def _today() -> Any:
 
 
 @bp.route("/cases/<number>/events/<event>", methods=["POST"])
-@requires(Perm.CASE_EDIT)
-def fire_event(number: str, event: str) -> Any:
+@case_page(Perm.CASE_EDIT)
+def fire_event(case: Case, event: str) -> Any:
     try:
         which = Event(event)
     except ValueError:
         abort(404)
-    case = case_or_404(number)
+    number = case.number
     if not FlaskForm().validate_on_submit():
         abort(400)
     reason = without_controls(request.form.get("reason", "")[:2000])
@@ -57,9 +58,9 @@ def _label(event: Event) -> str:
 
 
 @bp.route("/cases/<number>/assign", methods=["POST"])
-@requires(Perm.CASE_PII_FULL)  # legal staff: the roles that take on cases
-def assign_case(number: str) -> Any:
-    case = case_or_404(number)
+@case_page(Perm.CASE_PII_FULL)  # legal staff: the roles that take on cases
+def assign_case(case: Case) -> Any:
+    number = case.number
     if not FlaskForm().validate_on_submit():
         abort(400)
     officer_id = request.form.get("assignee", type=int)

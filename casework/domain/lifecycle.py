@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from casework.domain.access import Role
+from casework.domain.access import FINAL_STATES, Role
 
 
 class State(StrEnum):
@@ -28,7 +28,7 @@ class State(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-OPEN_STATES = frozenset(s for s in State if s not in (State.CLOSED, State.WITHDRAWN))
+OPEN_STATES = frozenset(s for s in State if s not in FINAL_STATES)  # FINAL_STATES: closed, withdrawn
 # Before a decision is proposed a claim may still be withdrawn (DESIGN.md).
 BEFORE_DECISION = frozenset({State.DRAFT, State.REGISTERED, State.ASSESSED, State.EVIDENCE_COMPLETE})
 DECIDED_STATES = frozenset({State.SETTLED, State.PAID, State.REJECTED, State.IN_LITIGATION, State.JUDGED,

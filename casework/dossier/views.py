@@ -11,9 +11,9 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from casework.audit.service import record
-from casework.auth.guard import current_actor, requires
+from casework.auth.guard import current_actor
 from casework.cases.models import Case
-from casework.cases.pages import case_or_404
+from casework.cases.pages import case_page
 from casework.domain.access import Actor, Perm
 from casework.dossier.models import DossierVersion
 from casework.dossier.service import keep, render, versions
@@ -28,9 +28,9 @@ log = logging.getLogger("casework")
 
 
 @bp.route("/cases/<number>/dossier", methods=["POST"])
-@requires(Perm.DOSSIER_SEAL)
-def seal_view(number: str) -> Any:
-    case = case_or_404(number)
+@case_page(Perm.DOSSIER_SEAL)
+def seal_view(case: Case) -> Any:
+    number = case.number
     if not FlaskForm().validate_on_submit():
         abort(400)
     rendered = render(db.session(), case, file_store(), now=utcnow(), limits=render_limits())  # no write lock held
@@ -42,9 +42,8 @@ def seal_view(number: str) -> Any:
 
 
 @bp.route("/cases/<number>/dossier/<int:version>")
-@requires(Perm.CASE_READ)
-def download(number: str, version: int) -> Any:
-    case = case_or_404(number)
+@case_page(Perm.CASE_READ)
+def download(case: Case, version: int) -> Any:
     row = db.session.scalar(select(DossierVersion).where(DossierVersion.case_id == case.id,
                                                          DossierVersion.version == version))
     if row is None:

@@ -18,6 +18,7 @@ from casework.cases.models import Case
 from casework.cases.service import find_case
 from casework.domain.access import Actor, Role
 from casework.domain.evidence import kinds_for, missing
+from casework.domain.lifecycle import NOT_REPORTED
 from casework.evidence.inspect import Inspection
 from casework.evidence.models import Evidence, EvidenceWaiver
 from casework.evidence.receive import Part
@@ -122,7 +123,7 @@ def missing_for(case: Case) -> tuple[str, ...]:
     """The required kinds this case has neither a file nor a waiver for (the lifecycle's evidence guard)."""
     session = object_session(case)
     if session is None or case.id is None:
-        return ()
+        return (NOT_REPORTED,)  # nothing to count with: not complete (fail closed)
     return missing(case.category, present(session, case.id), waivers(session, case.id))
 
 

@@ -15,8 +15,8 @@ from wtforms import ValidationError
 from casework.auth.guard import current_actor, requires
 from casework.cases.forms import without_controls
 from casework.cases.models import Case
-from casework.cases.pages import case_or_404
-from casework.domain.access import Actor, Perm, Role, can_see_case
+from casework.cases.pages import case_or_404, case_page
+from casework.domain.access import FINAL_STATES, Actor, Perm, Role, can_see_case
 from casework.domain.evidence import kinds_for, status
 from casework.evidence.inspect import Inspection, Refused, inspect, thumbnail
 from casework.evidence.models import Evidence
@@ -51,7 +51,7 @@ INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "video/mp4"})
 
 def may_add(actor: Actor, case: Case) -> bool:
     """Anyone who works on the case adds evidence until it is closed (court papers arrive late)."""
-    return actor.can(Perm.CASE_EDIT) and can_see_case(actor, case.unit_path) and case.state not in ("closed", "withdrawn")
+    return actor.can(Perm.CASE_EDIT) and can_see_case(actor, case.unit_path) and case.state not in FINAL_STATES
 
 
 def _page(case: Case, *, status_code: int = 200, error: str | None = None, refused: Sequence[tuple[str, str]] = (),
@@ -59,20 +59,21 @@ def _page(case: Case, *, status_code: int = 200, error: str | None = None, refus
     session = db.session()
     actor = current_actor()
     held = waivers(session, case.id)
+    still_open = case.state not in FINAL_STATES
     return render_template(
         "evidence/page.html", case=case, items=items(session, case), waivers=held,
         lines=status(case.category, present(session, case.id), held), kinds=kinds_for(case.category),
-        kind_names=EVIDENCE_KIND, may_add=may_add(actor, case), may_waive=actor.role in (Role.LEGAL, Role.LEGAL_HEAD)
-        and case.state not in ("closed", "withdrawn"), may_withdraw=lambda row: may_withdraw(actor, row)
-        and case.state not in ("closed", "withdrawn"), form=FlaskForm(), error=error, refused=refused,
+        kind_names=EVIDENCE_KIND, may_add=may_add(actor, case),
+        may_waive=still_open and actor.role in (Role.LEGAL, Role.LEGAL_HEAD),
+        may_withdraw=lambda row: still_open and may_withdraw(actor, row), form=FlaskForm(), error=error, refused=refused,
         typed=typed or {}, max_mb=setting("EVIDENCE_MAX_FILE_BYTES") // (1024 * 1024),
     ), status_code
 
 
 @bp.route("/cases/<number>/evidence")
-@requires(Perm.CASE_READ)
-def page(number: str) -> Any:
-    return _page(case_or_404(number))
+@case_page(Perm.CASE_READ)
+def page(case: Case) -> Any:
+    return _page(case)
 
 
 def _csrf_ok(token: str) -> bool:
@@ -91,10 +92,9 @@ def _inspect(part: Part) -> Accepted:
 
 
 @bp.route("/cases/<number>/evidence", methods=["POST"])
-@requires(Perm.CASE_EDIT)
-def upload(number: str) -> Any:
-    case = case_or_404(number)
-    actor = current_actor()
+@case_page(Perm.CASE_EDIT)
+def upload(case: Case) -> Any:
+    actor, number = current_actor(), case.number
     if not may_add(actor, case):
         abort(403)
     config = running_app().config
@@ -141,6 +141,7 @@ def upload(number: str) -> Any:
 
 
 def _evidence(number: str, public_id: str) -> Evidence:
+    # The file views load through here, not case_page: an id tried on a case out of sight is audited first.
     row, elsewhere = find_evidence(db.session(), current_actor(), number, public_id)
     if elsewhere:
         with unit_of_work() as session:
@@ -195,7 +196,7 @@ def withdraw_item(number: str, public_id: str) -> Any:
     if not FlaskForm().validate_on_submit():
         abort(400)
     case = case_or_404(number)
-    if case.state in ("closed", "withdrawn") or not may_withdraw(current_actor(), row):
+    if case.state in FINAL_STATES or not may_withdraw(current_actor(), row):
         abort(403)
     try:
         with unit_of_work() as session:
@@ -209,12 +210,12 @@ def withdraw_item(number: str, public_id: str) -> Any:
 
 
 @bp.route("/cases/<number>/evidence/waivers", methods=["POST"])
-@requires(Perm.CASE_EDIT)
-def waive_item(number: str) -> Any:
-    case = case_or_404(number)
+@case_page(Perm.CASE_EDIT)
+def waive_item(case: Case) -> Any:
+    number = case.number
     if not FlaskForm().validate_on_submit():
         abort(400)
-    if current_actor().role not in (Role.LEGAL, Role.LEGAL_HEAD) or case.state in ("closed", "withdrawn"):
+    if current_actor().role not in (Role.LEGAL, Role.LEGAL_HEAD) or case.state in FINAL_STATES:
         abort(403)
     kind, reason = request.form.get("kind", ""), without_controls(request.form.get("reason", "")[:2000])
     try:
@@ -228,12 +229,12 @@ def waive_item(number: str) -> Any:
 
 
 @bp.route("/cases/<number>/evidence/waivers/<kind>/revoke", methods=["POST"])
-@requires(Perm.CASE_EDIT)
-def revoke(number: str, kind: str) -> Any:
-    case = case_or_404(number)
+@case_page(Perm.CASE_EDIT)
+def revoke(case: Case, kind: str) -> Any:
+    number = case.number
     if not FlaskForm().validate_on_submit():
         abort(400)
-    if current_actor().role not in (Role.LEGAL, Role.LEGAL_HEAD) or case.state in ("closed", "withdrawn"):
+    if current_actor().role not in (Role.LEGAL, Role.LEGAL_HEAD) or case.state in FINAL_STATES:
         abort(403)
     try:
         with unit_of_work() as session:

@@ -6,12 +6,13 @@ import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, MetaData, event, text
+from sqlalchemy import DateTime, MetaData, String, event, text
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
@@ -49,6 +50,29 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC)
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class StrEnumColumn(TypeDecorator[E]):
+    """A fixed set of codes: the enum in Python, its lowercase value in a plain VARCHAR(length).
+
+    The schema is a String column's (no database enum type to migrate); a code outside the enum fails
+    on the way in and out instead of being stored or compared silently."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum_class: type[E], length: int) -> None:
+        super().__init__(length)
+        self.enum_class = enum_class
+
+    def process_bind_param(self, value: E | str | None, dialect: Dialect) -> str | None:
+        return None if value is None else self.enum_class(value).value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> E | None:
+        return None if value is None else self.enum_class(value)
 
 
 #: Alembic's folder at the top of the repository (the package is installed editable).

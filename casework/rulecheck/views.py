@@ -9,8 +9,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from casework.auth.forms import ConfirmForm
-from casework.auth.guard import current_actor, requires
-from casework.cases.pages import case_or_404
+from casework.auth.guard import current_actor
+from casework.cases.models import Case
+from casework.cases.pages import case_page
 from casework.domain.access import Perm
 from casework.infra.db import db, unit_of_work, utcnow
 from casework.infra.settings import deadline_targets
@@ -24,9 +25,8 @@ bp = Blueprint("rulecheck", __name__)
 
 
 @bp.route("/cases/<number>/check")
-@requires(Perm.CASE_READ)
-def show(number: str) -> Any:
-    case = case_or_404(number)
+@case_page(Perm.CASE_READ)
+def show(case: Case) -> Any:
     snapshot = latest_assessment(db.session(), case.id)
     english = str(get_locale()) == "en"
     rules = applied_rules(table_of(db.session(), snapshot.rule_table_version), snapshot.result) if snapshot else []
@@ -39,9 +39,9 @@ def show(number: str) -> Any:
 
 
 @bp.route("/cases/<number>/check", methods=["POST"])
-@requires(Perm.CASE_CHECK)
-def run(number: str) -> Any:
-    case = case_or_404(number)
+@case_page(Perm.CASE_CHECK)
+def run(case: Case) -> Any:
+    number = case.number
     if ConfirmForm().validate_on_submit():
         with unit_of_work() as session:
             snapshot = run_rule_check(session, current_actor(), case, table=current_table(session),

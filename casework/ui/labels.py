@@ -191,6 +191,8 @@ REFUSAL = {
     "no_payment": _l("尚未登记付款"),
     "no_judgment": _l("尚未登记判决"),
     "reason_required": _l("请填写理由"),
+    # The evidence guard when no evidence stage reported what is missing (fail closed).
+    "evidence:not_reported": _l("证据清单未能核对，暂不能确认证据齐全；请联系系统管理员"),
 }
 
 MISSING_PREFIX = _l("缺少：")

@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from casework.domain.access import Role
-from casework.domain.lifecycle import CaseView, Event, State, available, judge
+from casework.domain.lifecycle import NOT_REPORTED, CaseView, Event, State, available, judge
 
 S, E, R = State, Event, Role
 LEGAL = {R.LEGAL, R.LEGAL_HEAD}
@@ -76,6 +76,8 @@ def test_every_state_event_role(state: State, event: Event, role: Role) -> None:
      ("insufficient_facts",)),
     (view(S.ASSESSED, missing_evidence=("signed_registration",)), E.COMPLETE_EVIDENCE, R.LEGAL,
      ("evidence:signed_registration",)),
+    (view(S.ASSESSED, missing_evidence=(NOT_REPORTED,)), E.COMPLETE_EVIDENCE, R.LEGAL_HEAD,
+     ("evidence:not_reported",)),
     (view(S.EVIDENCE_COMPLETE), E.PROPOSE, R.LEGAL, ("no_proposal",)),
     (view(S.DECISION_PENDING, proposal_kind="settle", proposed_by_actor=True), E.APPROVE_SETTLEMENT,
      R.LEGAL_HEAD, ("own_proposal",)),
@@ -109,3 +111,9 @@ def test_available_lists_only_what_the_role_may_try_here() -> None:
     assert events == [E.WITHDRAW]
     head = dict(available(view(S.DECISION_PENDING, proposal_kind="reject"), R.LEGAL_HEAD))
     assert head[E.APPROVE_REJECTION].allowed and not head[E.APPROVE_SETTLEMENT].allowed
+
+
+def test_a_case_view_cannot_be_built_from_its_state_alone() -> None:
+    # No field has a default: a part nobody filled in cannot silently let a guard pass.
+    with pytest.raises(TypeError, match="missing 10 required keyword-only arguments"):
+        CaseView(state=S.ASSESSED)  # type: ignore[call-arg]

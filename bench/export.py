@@ -130,7 +130,7 @@ def export(ids_file: str, workers: int, folder: str) -> None:
 
 
 def verify(folder: str) -> None:
-    from casework.export.bundle import verify_paths
+    from casework.export.verify import verify_paths
 
     started = time.perf_counter()
     reports = verify_paths([Path(folder)])

@@ -347,6 +347,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     only = {s.strip() for s in args.only.split(",")}
     reps = 1 if args.quick else 3
 
+    if GNU_TIME is None and only & {"cli", "recheck"}:
+        say("GNU time (/usr/bin/time) is missing, so peak RSS is ru_maxrss, which also counts this process; "
+            "to measure the children alone: sudo apt-get install time")
     started = time.perf_counter()
     say(f"casework benchmarks, {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}; python {platform.python_version()}, "
         f"{os.cpu_count()} CPUs, {platform.machine()}")

@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import tools
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -31,6 +33,9 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--samples", type=int, default=300)
     args = parser.parse_args()
+    tools.venv_program("casework")
+    if os.environ.get("CASEWORK_DATABASE_URL", "").startswith("postgresql"):
+        tools.postgres(os.environ["CASEWORK_DATABASE_URL"], instead="leave CASEWORK_DATABASE_URL unset for SQLite")
     keep = None
     if args.instance:
         folder = Path(args.instance)

@@ -19,17 +19,17 @@ import argparse
 import http.cookiejar
 import os
 import re
-import shutil
 import signal
 import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+import tools
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
@@ -95,16 +95,16 @@ class Client:
         return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
 
 
-def wrk(url: str, cookie: str, seconds: int = 10) -> float:
+def wrk(program: str, url: str, cookie: str, seconds: int = 10) -> float:
     headers = ["-H", f"Cookie: {cookie}"] if cookie else []
-    out = subprocess.run(["wrk", "-t2", "-c8", f"-d{seconds}s", *headers, url],
+    out = subprocess.run([program, "-t2", "-c8", f"-d{seconds}s", *headers, url],
                          capture_output=True, text=True, check=True).stdout
     match = re.search(r"Requests/sec:\s+([\d.]+)", out)
     assert match, out
     return float(match.group(1))
 
 
-def measure(db: str, cases: int, requests: int, folder: Path) -> list[tuple[str, str]]:
+def measure(db: str, cases: int, requests: int, folder: Path, wrk_program: str) -> list[tuple[str, str]]:
     print(f"== {db}")
     env = prepare(db, cases, folder)
     port = free_port()
@@ -149,9 +149,9 @@ def measure(db: str, cases: int, requests: int, folder: Path) -> list[tuple[str,
             rows.append((label, f"median {median:.1f} ms, p95 {p95:.1f} ms"))
             print(f"  {label:52} median {median:6.1f} ms  p95 {p95:6.1f} ms")
         cookie = client.cookie()
-        baseline = wrk(base + "/login", "")
+        baseline = wrk(wrk_program, base + "/login", "")
         for label, path in (("case list", "/cases/"), ("case page", f"/cases/{number.group(0)}")):
-            rps = wrk(base + path, cookie)
+            rps = wrk(wrk_program, base + path, cookie)
             rows.append((f"8 connections, {label}", f"{rps:,.0f} req/s = {rps / baseline:.2f}× baseline"))
             print(f"  8 connections {label:20} {rps:8.0f} req/s  ({rps / baseline:.2f}× the baseline)")
         rows.append(("8 connections, baseline page", f"{baseline:,.0f} req/s"))
@@ -168,12 +168,16 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
     args = parser.parse_args()
-    if not shutil.which("wrk"):
-        sys.exit("wrk is needed: apt-get install wrk")
+    # Every tool is checked before the first database is seeded (minutes), not when it is first needed.
+    tools.venv_program("casework")
+    tools.venv_program("gunicorn")
+    wrk_program = tools.system_program("wrk", "wrk", "the 8-connection throughput runs")
+    if args.db != "sqlite":
+        tools.postgres(PG_ADMIN, instead="measure SQLite only: --db sqlite")
     results = {}
     for db in (("sqlite", "postgresql") if args.db == "both" else (args.db,)):
         with tempfile.TemporaryDirectory(prefix=f"casework-bench-{db}-") as folder:
-            results[db] = measure(db, args.cases, args.requests, Path(folder))
+            results[db] = measure(db, args.cases, args.requests, Path(folder), wrk_program)
     print(f"\nresults ({args.cases:,} cases):\n")
     for db, rows in results.items():
         print(f"| {db} | |\n|---|---|")

@@ -1,18 +1,31 @@
-"""The `casework` console script: init, demo, users, audit — plus Flask's run/shell/routes and Flask-Migrate's db."""
+"""The `casework` console script: init, demo, users, audit — plus Flask's run/shell/routes and Flask-Migrate's db.
+
+Each command imports only what it needs: `assess` and `verify` run without the web app, and `--help` lists and
+describes every command without building the app (before `casework init` there is no secret to build it with).
+"""
 
 from __future__ import annotations
 
+import importlib
 import os
 import secrets
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
-from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
-from sqlalchemy import select
 
 from casework import create_app, instance_path
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+#: Commands that need no app, imported only when named (module:attribute).
+APPLESS = {
+    "assess": "casework.rulecheck.cli:assess_command",
+    "verify": "casework.export.cli:verify_command",  # works offline, on a machine with only this package
+}
 
 
 def _write_instance_config(folder: Path) -> bool:
@@ -34,15 +47,52 @@ def _write_instance_config(folder: Path) -> bool:
     return True
 
 
-main = FlaskGroup(create_app=create_app, help="casework: compensation claims and disputes.")
+def _appless(name: str) -> click.Command:
+    module, _, attribute = APPLESS[name].partition(":")
+    command: click.Command = getattr(importlib.import_module(module), attribute)
+    return command
 
 
-def _add_appless_commands() -> None:
-    from casework.export.cli import verify_command
-    from casework.rulecheck.cli import assess_command
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib.metadata import version
 
-    main.add_command(assess_command)
-    main.add_command(verify_command)  # works offline, on a machine with only this package
+    click.echo(f"casework {version('casework')}")
+    ctx.exit()
+
+
+class CaseworkGroup(FlaskGroup):
+    """Flask's command group, with casework's own --version and a command list that needs no app."""
+
+    def __init__(self, **extra: Any) -> None:
+        super().__init__(add_version_option=False, **extra)
+        self.params.append(click.Option(["--version"], is_flag=True, expose_value=False, is_eager=True,
+                                        callback=_show_version, help="Show casework's version."))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in APPLESS:  # before Flask's lookup, which reads every installed package's entry points
+            return _appless(name)
+        return super().get_command(ctx, name)
+
+    def every_command(self) -> dict[str, click.Command]:
+        """Every command by name, the app's included, without building the app: it registers these very objects."""
+        from flask_migrate.cli import db as migrate_group  # what Migrate.init_app adds as `db`
+
+        self._load_plugin_commands()
+        commands = {**self.commands, "db": migrate_group}
+        commands.update((name, _appless(name)) for name in APPLESS)
+        commands.update((command.name or "", command) for command in app_commands())
+        return commands
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(self.every_command())
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        click.Group(commands=self.every_command()).format_commands(ctx, formatter)
+
+
+main = CaseworkGroup(create_app=create_app, help="casework: compensation claims and disputes.")
 
 
 @main.command("init", with_appcontext=False)
@@ -97,6 +147,8 @@ def users_group() -> None:
 @with_appcontext
 def users_create(username: str, role: str, unit_code: str, display_name: str | None) -> None:
     """Create USERNAME and print a one-time password the user must change at first login."""
+    from sqlalchemy import select
+
     from casework.auth.models import Unit
     from casework.auth.service import AccountError, create_user
     from casework.domain.access import SYSTEM, Role
@@ -119,6 +171,8 @@ def users_create(username: str, role: str, unit_code: str, display_name: str | N
 @with_appcontext
 def users_reset_password(username: str) -> None:
     """Give USERNAME a new one-time password (printed once) and end all their sessions."""
+    from sqlalchemy import select
+
     from casework.auth.models import User
     from casework.auth.service import reset_password
     from casework.domain.access import SYSTEM
@@ -136,6 +190,8 @@ def users_reset_password(username: str) -> None:
 @with_appcontext
 def users_list() -> None:
     """List user accounts."""
+    from sqlalchemy import select
+
     from casework.auth.models import User
     from casework.infra.db import db
 
@@ -153,6 +209,8 @@ def units_group() -> None:
 @with_appcontext
 def units_list() -> None:
     """List units as a tree with their codes."""
+    from sqlalchemy import select
+
     from casework.auth.models import Unit
     from casework.infra.db import db
 
@@ -197,18 +255,20 @@ def bench_seed(cases: int, units: int) -> None:
     seed(cases, units, say=click.echo)
 
 
-def register_cli(app: Flask) -> None:
-    """Commands that need the app; `init` and `assess` live on the console script (they run without one)."""
+def app_commands() -> tuple[click.Command, ...]:
+    """The commands that run inside the app (Flask-Migrate adds `db` itself)."""
     from casework.auth import cli as auth_cli
     from casework.evidence import cli as evidence_cli
     from casework.export import cli as export_cli
     from casework.rulecheck import cli as rulecheck_cli
     from casework.ruletable import cli as ruletable_cli
 
-    for command in (demo_command, users_group, units_group, audit_group, bench_group, *auth_cli.APP_COMMANDS,
-                    *ruletable_cli.APP_COMMANDS, *rulecheck_cli.APP_COMMANDS, *evidence_cli.APP_COMMANDS,
-                    *export_cli.APP_COMMANDS):
+    return (demo_command, users_group, units_group, audit_group, bench_group, *auth_cli.APP_COMMANDS,
+            *ruletable_cli.APP_COMMANDS, *rulecheck_cli.APP_COMMANDS, *evidence_cli.APP_COMMANDS,
+            *export_cli.APP_COMMANDS)
+
+
+def register_cli(app: Flask) -> None:
+    """Commands that need the app; `init`, `assess` and `verify` live on the console script (they run without one)."""
+    for command in app_commands():
         app.cli.add_command(command)
-
-
-_add_appless_commands()

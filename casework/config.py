@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Config, Flask
 
 #: Values an operator may never run with outside debug/testing.
 KNOWN_DEV_SECRETS = frozenset({"", "dev", "change-me", "secret"})
@@ -84,21 +84,39 @@ def _coerce(raw: str, like: Any) -> Any:
     return raw
 
 
-def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
-    """Apply the four layers in order; later layers win."""
+def _apply_layers(config: Config) -> None:
+    """Defaults, then the instance's config.py (beside `config.root_path`), then CASEWORK_* variables."""
     for key in dir(Defaults):
         if key.isupper():
-            app.config[key] = getattr(Defaults, key)
-    app.config.from_pyfile("config.py", silent=True)
+            config[key] = getattr(Defaults, key)
+    config.from_pyfile("config.py", silent=True)
     for key in dir(Defaults):
         env = os.environ.get(f"CASEWORK_{key}")
         if key.isupper() and env is not None:
-            app.config[key] = _coerce(env, getattr(Defaults, key))
+            config[key] = _coerce(env, getattr(Defaults, key))
+
+
+def _default_database(config: Config, instance_path: str) -> None:
+    if not config["DATABASE_URL"]:
+        config["DATABASE_URL"] = "sqlite:///" + str(Path(instance_path) / "casework.sqlite")
+
+
+def instance_config(instance_path: str) -> Config:
+    """What an app on this instance would be configured with (no test mapping), without building one:
+    for commands that only read the database, such as `casework assess`."""
+    config = Config(instance_path)
+    _apply_layers(config)
+    _default_database(config, instance_path)
+    return config
+
+
+def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
+    """Apply the four layers in order; later layers win."""
+    _apply_layers(app.config)
     if test_config:
         app.config.update(test_config)
 
-    if not app.config["DATABASE_URL"]:
-        app.config["DATABASE_URL"] = "sqlite:///" + str(Path(app.instance_path) / "casework.sqlite")
+    _default_database(app.config, app.instance_path)
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
     secure = bool(app.config["COOKIE_SECURE"])
     app.config.update(

@@ -14,14 +14,14 @@ from casework.audit.service import head, record
 from casework.auth.models import Unit
 from casework.cases.models import Case
 from casework.cases.service import scoped
-from casework.decision.letters import documents
+from casework.decision.letters import TITLES, documents
 from casework.decision.models import CaseDocument
 from casework.domain.access import Actor
 from casework.dossier.service import keep, render, versions
 from casework.evidence.models import Evidence
-from casework.export.bundle import Entry, safe_path, write_bundle
+from casework.export.bundle import Entry, write_bundle
+from casework.export.paths import safe_path
 from casework.infra.db import db, unit_of_work
-from casework.infra.pdf import TITLES
 from casework.infra.pdf_isolate import DEFAULT_LIMITS, RenderLimits
 from casework.infra.storage import LocalStore
 from casework.ui.filters import SHANGHAI

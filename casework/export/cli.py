@@ -10,7 +10,8 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from casework.export.bundle import Report, printable, verify_paths
+from casework.export.paths import printable
+from casework.export.verify import Report, verify_paths
 
 
 @click.command("verify")

@@ -15,7 +15,7 @@ from wtforms.validators import Optional, ValidationError
 from casework.audit.service import record
 from casework.auth.guard import current_actor, requires
 from casework.auth.models import Unit
-from casework.cases.service import menu_units
+from casework.cases.listing import menu_units
 from casework.domain.access import Perm, Role
 from casework.export import jobs
 from casework.export.cases import Criteria

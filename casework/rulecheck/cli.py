@@ -11,8 +11,6 @@ from typing import Any
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 
 from casework.domain.calendar import HolidayCalendar
 from casework.domain.contract import validate_case, validate_cases
@@ -21,22 +19,50 @@ from casework.domain.rules import RuleTable, assess, load_bundled_table
 
 def _configured_table() -> tuple[RuleTable, HolidayCalendar | None]:
     """The instance database's table when one is initialised, else the one bundled with the package."""
-    from casework import create_app, instance_path
-    from casework.infra.db import db
-    from casework.ruletable.store import calendar, current_table
+    from casework import instance_path
+    from casework.config import instance_config
 
-    if not ((Path(instance_path()) / "config.py").exists() or os.environ.get("CASEWORK_DATABASE_URL")):
+    folder = Path(instance_path())
+    if not ((folder / "config.py").exists() or os.environ.get("CASEWORK_DATABASE_URL")):
         return load_bundled_table(), None
+    config = instance_config(str(folder))
+    return _read_database(config["DATABASE_URL"], int(config["SQLITE_BUSY_TIMEOUT_S"])) or (load_bundled_table(), None)
+
+
+def _read_database(url: str, busy_timeout_s: int) -> tuple[RuleTable, HolidayCalendar | None] | None:
+    """The table in force and the administrators' calendar, read as `ruletable.store` reads them
+    (`current_table`, `calendar`), or None when there is no initialised database to read.
+
+    Plain SQL over a bare engine: the ORM models and the web app cost several times the query, and a
+    one-case `casework assess` is mostly start-up. A missing SQLite file is not created.
+    """
+    from sqlalchemy import JSON, Date, String, create_engine, make_url, text
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.pool import NullPool
+
     try:
-        app = create_app()
-        with app.app_context():
-            session = db.session()
-            found = current_table(session), calendar(session)
-            db.session.remove()
-            db.engine.dispose()
-            return found
-    except (SQLAlchemyError, RuntimeError):
-        return load_bundled_table(), None
+        target = make_url(url)
+        options: dict[str, Any] = {}
+        if target.get_backend_name() == "sqlite":
+            if not target.database or not Path(target.database).is_file():
+                return None
+            options["connect_args"] = {"timeout": busy_timeout_s}
+        engine = create_engine(target, poolclass=NullPool, **options)
+        try:
+            with engine.connect() as conn:
+                data = conn.execute(text(
+                    "SELECT data FROM rule_table_version WHERE status = 'published' "
+                    "ORDER BY published_at DESC, id DESC LIMIT 1").columns(data=JSON)).scalar()
+                days = conn.execute(text("SELECT day, kind FROM calendar_day").columns(day=Date, kind=String)).all()
+        finally:
+            engine.dispose()
+    except SQLAlchemyError:
+        return None
+    table = RuleTable.from_dict(data) if data is not None else load_bundled_table()
+    if not days:
+        return table, None
+    return table, HolidayCalendar(frozenset(day for day, kind in days if kind == "holiday"),
+                                  frozenset(day for day, kind in days if kind == "workday"))
 
 
 @click.command("assess")
@@ -76,7 +102,7 @@ def _indent(text: str) -> str:
 @with_appcontext
 def recheck_command() -> None:
     """Re-run every open case against the table in force and report what changed."""
-    from sqlalchemy import func
+    from sqlalchemy import func, select
 
     from casework.cases.models import Case
     from casework.domain.access import SYSTEM

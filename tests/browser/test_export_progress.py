@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, expect
 
 from casework.auth.models import Unit, User
 from casework.domain.access import Role
-from casework.export.bundle import verify_paths
+from casework.export.verify import verify_paths
 from tests.browser.conftest import phone_page
 from tests.factories import load, make_case, make_user
 

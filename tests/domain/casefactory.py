@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from casework.domain.rules import assess, load_bundled_table
 
@@ -99,6 +102,17 @@ def item(**over: Any) -> dict[str, Any]:
 def run(case: dict[str, Any]) -> dict[str, Any]:
     """Assess with the bundled table."""
     return assess(case, TABLE)
+
+
+def require_shared(path: Path) -> Path:
+    """`path` in the sibling shared/ folder; when it is missing the calling test skips, or fails on CI
+    (the environment variable CI set), where shared/ is checked out beside the clone."""
+    if not path.exists():
+        message = f"{path} is missing: shared/ is not beside the clone"
+        if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+            pytest.fail(f"{message} (CI is set: the tests against shared/ must run there)")
+        pytest.skip(message)
+    return path
 
 
 def example_files() -> list[Path]:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from casefactory import HERE, SHARED_EXAMPLES, check_expected, example_files, load, run
+from casefactory import HERE, SHARED_EXAMPLES, check_expected, example_files, load, require_shared, run
 
 EXAMPLES = example_files()
 
@@ -32,8 +32,18 @@ def test_example_result_has_the_contract_shape(path: Path) -> None:
     json.dumps(result, ensure_ascii=False)  # plain JSON data, nothing else
 
 
-@pytest.mark.skipif(not SHARED_EXAMPLES.is_dir(), reason="shared/ not beside the clone")
 def test_bundled_copy_matches_shared_examples() -> None:
-    shared = {p.name: load(p) for p in SHARED_EXAMPLES.glob("*.json")}
+    shared = {p.name: load(p) for p in require_shared(SHARED_EXAMPLES).glob("*.json")}
     copied = {p.name: load(p) for p in (HERE / "examples").glob("*.json")}
     assert copied == shared
+
+
+def test_a_missing_shared_folder_fails_on_ci_and_skips_elsewhere(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI is set"):
+        require_shared(tmp_path / "shared")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        require_shared(tmp_path / "shared")
+    assert require_shared(tmp_path) == tmp_path

@@ -9,16 +9,15 @@ from datetime import date
 from typing import Any
 
 import pytest
-from casefactory import SHARED_REFERENCE, TABLE, example_files, item, load, make
+from casefactory import SHARED_REFERENCE, TABLE, example_files, item, load, make, require_shared
 
 from casework.domain.rules import RuleTable, assess, bundled_table_dict, load_bundled_table, missing_facts
 
 ARTICLE = re.compile(r"^第[一二三四五六七八九十百千零]+条$")
-needs_reference = pytest.mark.skipif(not SHARED_REFERENCE.is_file(), reason="shared/ not beside the clone")
 
 
 def reference() -> str:
-    return SHARED_REFERENCE.read_text(encoding="utf-8")
+    return require_shared(SHARED_REFERENCE).read_text(encoding="utf-8")
 
 
 def test_table_round_trips_through_plain_json() -> None:
@@ -152,14 +151,12 @@ def test_every_rule_names_its_confidence_and_dates() -> None:
         assert rule.quote and rule.title_zh
 
 
-@needs_reference
 def test_every_quote_is_verbatim_from_reference_md() -> None:
     text = reference()
     for rule in TABLE.rules:
         assert rule.quote in text, rule.result_key
 
 
-@needs_reference
 def test_every_instrument_is_cited_by_its_reference_title() -> None:
     text = reference()
     for rule in TABLE.rules:
@@ -167,7 +164,6 @@ def test_every_instrument_is_cited_by_its_reference_title() -> None:
             assert source.instrument in text, source.instrument
 
 
-@needs_reference
 def test_every_rule_id_of_section_9_is_in_the_table() -> None:
     section = reference().split("## 9. Rule table", 1)[1].split("## 11.", 1)[0]
     wanted = set(re.findall(r"^\| `([a-z0-9_]+)` \|", section, flags=re.M))

@@ -6,7 +6,8 @@ import pytest
 from flask import Flask
 
 from casework.auth.models import Unit
-from casework.cases.service import CaseError, list_cases, open_case
+from casework.cases.listing import list_cases
+from casework.cases.service import CaseError, open_case
 from casework.domain.access import Role
 from casework.infra.db import db, unit_of_work, utcnow
 from tests.factories import make_case, make_units, make_user

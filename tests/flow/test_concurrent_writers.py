@@ -22,7 +22,8 @@ def _worker(url: str, pii_key: str, user_id: int, unit_id: int, out: mp.Queue) -
     """One gunicorn-like process: reads first (as a view does), then writes in its own unit of work."""
     from casework import create_app
     from casework.auth.models import Unit, User
-    from casework.cases.service import list_cases, open_case
+    from casework.cases.listing import list_cases
+    from casework.cases.service import open_case
     from casework.infra.db import unit_of_work, utcnow
 
     app = create_app({**base_config(url), "PII_KEY": pii_key})

@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 
 from casework.audit.models import AuditEvent
 from casework.auth.models import Unit, User
+from casework.cases.listing import list_cases
 from casework.cases.models import Case
-from casework.cases.service import CaseError, StaleEdit, list_cases
+from casework.cases.service import CaseError, StaleEdit
 from casework.cases.workflow import TransitionRefused
 from casework.domain.access import Role
 from casework.domain.deadlines import DEFAULT_TARGETS

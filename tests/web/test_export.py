@@ -16,7 +16,7 @@ from casework.audit.models import AuditEvent
 from casework.cli import main
 from casework.domain.access import Role
 from casework.dossier.models import DossierVersion
-from casework.export.bundle import verify_paths
+from casework.export.verify import verify_paths
 from casework.infra.db import db
 from tests import samples
 from tests.conftest import csrf_from

@@ -15,7 +15,8 @@ from flask import Flask
 
 from casework.cli import main
 from casework.domain.access import Role
-from casework.export.bundle import MANIFEST, Entry, verify_bundle, write_bundle
+from casework.export.bundle import MANIFEST, Entry, write_bundle
+from casework.export.verify import verify_bundle
 from tests import samples
 from tests.conftest import csrf_from
 from tests.factories import make_user

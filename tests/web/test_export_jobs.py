@@ -19,8 +19,8 @@ from casework.audit.models import AuditEvent
 from casework.cli import main
 from casework.domain.access import Role
 from casework.export import jobs
-from casework.export.bundle import verify_paths
 from casework.export.models import ExportJob
+from casework.export.verify import verify_paths
 from casework.infra.db import db, unit_of_work, utcnow
 from casework.infra.pdf_isolate import DEFAULT_LIMITS
 from tests import samples

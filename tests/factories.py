@@ -7,15 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from casework.auth.factor import enrol, required_roles
+from casework.auth.factor_models import SecondFactor
 from casework.auth.models import Unit, User
 from casework.auth.service import create_unit, create_user
+from casework.auth.totp import step_of
 from casework.cases.models import Case
 from casework.cases.service import open_case
 from casework.domain.access import SYSTEM, Role
@@ -24,6 +27,9 @@ from casework.infra.db import db, unit_of_work, utcnow
 from tests.conftest import ACTIVE_APP, csrf_from
 
 PASSWORD = "correct horse battery"
+# The authenticator of every user whose role must have one (SECOND_FACTOR_ROLES), and their recovery codes.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+RECOVERY: dict[str, list[str]] = {}
 # The facts of a typical claim: a six-year-old fridge burnt by a supply fault on the utility's line.
 UTILITY = {"facility_owner": "utility", "utility_maintains": True, "cause": "utility_fault"}
 FRIDGE = {"customer_type": "residential", "supply_voltage_v": 220, "fault_type": "phase_neutral_contact",
@@ -68,6 +74,8 @@ def make_user(username: str, role: Role, unit: Unit, password: str = PASSWORD) -
                                   unit=session.get(Unit, unit.id), now=utcnow(), password=password,
                                   must_change=False)
             user_id = user.id
+            if role.value in required_roles(ACTIVE_APP[0].config["SECOND_FACTOR_ROLES"]):
+                enrol_authenticator(session, user)
         _ = db.session.get(User, user_id).unit  # type: ignore[union-attr]  # load it: actor() needs the unit
         return _detached(User, user_id)
 
@@ -97,9 +105,39 @@ def load(model: type[T], **where: Any) -> T | None:
         return obj
 
 
+def enrol_authenticator(session: Any, user: User) -> None:
+    """Set up TOTP_SECRET as the user's authenticator, through the real service (a minute ago, so the
+    codes of the current time step are still unspent)."""
+    import pyotp
+
+    then = utcnow() - timedelta(seconds=60)
+    codes = enrol(session, SYSTEM, user, secret=TOTP_SECRET, code=pyotp.TOTP(TOTP_SECRET).at(then), now=then)
+    assert codes is not None
+    RECOVERY[user.username] = codes
+
+
+def next_code(username: str) -> str:
+    """A code the server will accept now: this time step's, the next one's if this one is spent, else a recovery code."""
+    import pyotp
+
+    with ctx():
+        user_id = db.session.scalar(select(User.id).where(User.username == username))
+        factor = db.session.get(SecondFactor, user_id)
+        assert factor is not None, f"{username} has no second factor"
+        step = max(factor.last_step + 1, step_of(utcnow()))
+    if step <= step_of(utcnow()) + 1:
+        return pyotp.TOTP(TOTP_SECRET).generate_otp(step)
+    return RECOVERY[username].pop()
+
+
 def login(client: FlaskClient, username: str, password: str = PASSWORD) -> Any:
+    """Log in through the form; for a user with a second factor, also through the code step."""
     token = csrf_from(client.get("/login").text)
-    return client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+    response = client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+    if response.status_code == 302 and response.headers["Location"].endswith("/login/code"):
+        token = csrf_from(client.get("/login/code").text)
+        response = client.post("/login/code", data={"code": next_code(username), "csrf_token": token})
+    return response
 
 
 def token(client: FlaskClient, page: str = "/password") -> str:

@@ -67,14 +67,15 @@ def make_units() -> dict[str, Unit]:
         return {code: _detached(Unit, uid) for code, uid in ids.items()}
 
 
-def make_user(username: str, role: Role, unit: Unit, password: str = PASSWORD) -> User:
+def make_user(username: str, role: Role, unit: Unit, password: str = PASSWORD, *, enrolled: bool = True) -> User:
+    """An active user; one whose role must have a second factor has TOTP_SECRET, unless `enrolled=False`."""
     with ctx():
         with unit_of_work() as session:
             user, _ = create_user(session, SYSTEM, username=username, display_name=username.title(), role=role,
                                   unit=session.get(Unit, unit.id), now=utcnow(), password=password,
                                   must_change=False)
             user_id = user.id
-            if role.value in required_roles(ACTIVE_APP[0].config["SECOND_FACTOR_ROLES"]):
+            if enrolled and role.value in required_roles(ACTIVE_APP[0].config["SECOND_FACTOR_ROLES"]):
                 enrol_authenticator(session, user)
         _ = db.session.get(User, user_id).unit  # type: ignore[union-attr]  # load it: actor() needs the unit
         return _detached(User, user_id)

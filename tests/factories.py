@@ -5,6 +5,7 @@ Each opens its own app context and returns detached objects whose columns stay r
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -29,6 +30,7 @@ from tests.conftest import ACTIVE_APP, csrf_from
 PASSWORD = "correct horse battery"
 # The authenticator of every user whose role must have one (SECOND_FACTOR_ROLES), and their recovery codes.
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+SECRETS: dict[str, str] = {}  # users who enrolled through the page (the demo's, at first login)
 RECOVERY: dict[str, list[str]] = {}
 # The facts of a typical claim: a six-year-old fridge burnt by a supply fault on the utility's line.
 UTILITY = {"facility_owner": "utility", "utility_maintains": True, "cause": "utility_fault"}
@@ -127,14 +129,33 @@ def next_code(username: str) -> str:
         assert factor is not None, f"{username} has no second factor"
         step = max(factor.last_step + 1, step_of(utcnow()))
     if step <= step_of(utcnow()) + 1:
-        return pyotp.TOTP(TOTP_SECRET).generate_otp(step)
+        return pyotp.TOTP(SECRETS.get(username, TOTP_SECRET)).generate_otp(step)
     return RECOVERY[username].pop()
 
 
+def enrol_through_the_page(client: FlaskClient, username: str) -> None:
+    """What a user whose role needs a second factor does at first login: scan, type the code, keep the codes."""
+    import pyotp
+
+    page = client.get("/login/enrol").text
+    found = re.search(r'<code class="user-select-all">([A-Z2-7 ]+)</code>', page)
+    assert found, "no enrolment page"
+    SECRETS[username] = found.group(1).replace(" ", "")
+    done = client.post("/login/enrol", data={"code": pyotp.TOTP(SECRETS[username]).now(), "csrf_token": csrf_from(page)})
+    RECOVERY[username] = re.findall(r"<li>([0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4})</li>", done.text)
+    assert len(RECOVERY[username]) == 10, done.text
+    client.post("/logout", data={"csrf_token": csrf_from(done.text)})
+
+
 def login(client: FlaskClient, username: str, password: str = PASSWORD) -> Any:
-    """Log in through the form; for a user with a second factor, also through the code step."""
+    """Log in through the form; for a user with a second factor, also through the code step (a required
+    role without one enrols first, as at a first login, and then logs in with a code)."""
     token = csrf_from(client.get("/login").text)
     response = client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+    if response.status_code == 302 and response.headers["Location"].endswith("/login/enrol"):
+        enrol_through_the_page(client, username)
+        token = csrf_from(client.get("/login").text)
+        response = client.post("/login", data={"username": username, "password": password, "csrf_token": token})
     if response.status_code == 302 and response.headers["Location"].endswith("/login/code"):
         token = csrf_from(client.get("/login/code").text)
         response = client.post("/login/code", data={"code": next_code(username), "csrf_token": token})

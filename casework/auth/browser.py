@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import flash, make_response, redirect, render_template, request, session
+from flask import flash, g, make_response, redirect, render_template, request, session
 from flask_babel import gettext as _
 from flask_login import login_user
 
 from casework.auth.device import remember_device
 from casework.auth.models import User
 from casework.infra.db import db
+from casework.infra.settings import setting
 
 _PENDING = "login_pending"
 #: How long the code (or enrolment) step may follow the password step.
@@ -64,14 +66,18 @@ def throttled(until: datetime | None, now: datetime, template: str, **context: A
     return render_template(template, **context), 429, {"Retry-After": str(wait)}
 
 
-def complete_login(user: User, token: str | None, target: str, page: Any = None) -> Any:
-    """A new session for the new login (ASVS v5 7.2.4); this browser is remembered for the account."""
+def complete_login(user: User, token: str | None, target: str, page: Callable[[], Any] | None = None) -> Any:
+    """A new session for the new login (ASVS v5 7.2.4); this browser is remembered for the account.
+
+    The answer is a redirect to `target`, or `page()`, rendered once the user is logged in.
+    """
     lang = session.get("lang")
     session.clear()  # nothing from before the login survives, the half-way state included
+    g.pop(setting("WTF_CSRF_FIELD_NAME"), None)  # Flask-WTF's token of the old session, cached for this request
     if lang:
         session["lang"] = lang
     user.session_token = token
     login_user(user)
-    response = make_response(redirect(target) if page is None else page)
+    response = make_response(redirect(target) if page is None else page())
     remember_device(request, response, user.username)
     return response

@@ -79,18 +79,22 @@ def enrol_at_login() -> Any:
     if not form.validate_on_submit():
         return render_template("auth/enrol.html", **page)
     target = str((pending_state() or {}).get("next") or "/")
-    with unit_of_work() as db_session:
-        result, codes = enrol_and_log_in(db_session, db_session.merge(user), secret=secret, code=form.code.data or "",
-                                         ip=request.remote_addr or "-", device=device_for(request, user.username),
-                                         now=now, limits=limits(running_app().config))
+    try:
+        with unit_of_work() as db_session:
+            result, codes = enrol_and_log_in(db_session, db_session.merge(user), secret=secret,
+                                             code=form.code.data or "", ip=request.remote_addr or "-",
+                                             device=device_for(request, user.username), now=now,
+                                             limits=limits(running_app().config))
+    except AccountError:  # enrolled meanwhile, in another tab: log in with a code instead
+        return _expired()
     if result.outcome is LoginOutcome.THROTTLED:
         return throttled(result.until, now, "auth/enrol.html", **page)
     if result.outcome is LoginOutcome.BAD_CREDENTIALS:
         flash(_("验证码不正确，请核对手机时间后重试。"), "danger")
         return render_template("auth/enrol.html", **page), 200
     assert result.user is not None
-    shown = render_template("auth/recovery_codes.html", codes=codes, target=target)
-    return complete_login(result.user, result.token, target, page=shown)
+    return complete_login(result.user, result.token, target,
+                          page=lambda: render_template("auth/recovery_codes.html", codes=codes, target=target))
 
 
 _SETUP = "factor_setup"

@@ -139,7 +139,10 @@ def test_an_admin_account_needs_a_second_admin(app: Flask) -> None:
     assert "<td>admin3</td>" not in first.get("/account/approvals").text  # not the one who asked
     assert "<td>admin3</td>" not in _client(app, "head.p").get("/account/approvals").text
     issued = _issued(_approve(_client(app, "admin2"), "admin3"))
-    assert login(app.test_client(), "admin3", issued).headers["Location"].endswith("/login/enrol")
+    newcomer = app.test_client()
+    step = newcomer.post("/login", data={"username": "admin3", "password": issued,
+                                         "csrf_token": token(newcomer, "/login")})
+    assert step.headers["Location"].endswith("/login/enrol")
 
 
 def test_a_head_of_another_company_cannot_approve_and_a_refusal_disables_the_new_account(app: Flask) -> None:

@@ -24,7 +24,8 @@ def required_roles(config_value: str) -> frozenset[str]:
 
 
 def has_factor(session: Session, user_id: int) -> bool:
-    return session.get(SecondFactor, user_id) is not None
+    """Asked on every request of a role that needs one: the key only, the secret stays encrypted."""
+    return session.scalar(select(SecondFactor.user_id).where(SecondFactor.user_id == user_id)) is not None
 
 
 def second_step(session: Session, user: User, required: frozenset[str]) -> LoginOutcome | None:

@@ -18,7 +18,6 @@ from casework.auth.forms import CodeForm, DecisionForm, EnrolForm
 from casework.auth.guard import current_actor, login_required, public, requires
 from casework.auth.loader import limits
 from casework.auth.messages import ACCOUNT_ERRORS
-from casework.auth.models import User
 from casework.auth.service import AccountError
 from casework.auth.sessions import LoginOutcome
 from casework.auth.totp import new_secret, provisioning_uri, qr_data_uri
@@ -152,9 +151,3 @@ def approvals_page() -> Any:
     mine = [r for r in approvals.pending(db.session()) if approvals.may_decide(actor, r)]
     return render_template("auth/approvals.html", requests=mine, form=DecisionForm(formdata=None), issued=issued)
 
-
-def needs_enrolment(user: User) -> bool:
-    """A logged-in user of a role that must have a second factor, who has none (e.g. an admin reset it)."""
-    from casework.auth.factor import required_roles
-
-    return user.role in required_roles(setting("SECOND_FACTOR_ROLES")) and not has_factor(db.session(), user.id)

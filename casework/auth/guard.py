@@ -81,9 +81,13 @@ def enforce() -> Any:
 
 
 def _needs_enrolment() -> bool:
-    from casework.auth.factor_views import needs_enrolment
+    """A logged-in user of a role that must have a second factor, who has none (e.g. since before the rule)."""
+    from casework.auth.factor import has_factor, required_roles
+    from casework.infra.db import db
 
-    return needs_enrolment(current_user)
+    if current_user.role not in required_roles(running_app().config["SECOND_FACTOR_ROLES"]):
+        return False
+    return not has_factor(db.session(), current_user.id)
 
 
 def _authenticate_token() -> Any:

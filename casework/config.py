@@ -33,12 +33,25 @@ class Defaults:
     FORCE_HTTPS: bool = False
     #: Proxies in front of the app whose X-Forwarded-For is trusted (0 = none).
     PROXY_COUNT: int = 0
-    #: Failed logins for one account within the window before it is throttled.
-    LOGIN_MAX_FAILURES_PER_ACCOUNT: int = 5
-    #: Failed logins from one address within the window before the address is throttled.
+    #: Failed logins for one account from one address (or from one browser with that account's device
+    #: cookie) within the window before that pair is slowed down.
+    LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS: int = 5
+    #: Failed logins for one account from all addresses within the window before browsers without the
+    #: account's device cookie are slowed down (a browser that logged in to it before is not).
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: int = 20
+    #: Failed logins from one address within the window before browsers without a device cookie are slowed down.
     LOGIN_MAX_FAILURES_PER_ADDRESS: int = 20
-    #: The window for both login limits, in minutes.
+    #: The window for the login limits, in minutes; also the longest delay.
     LOGIN_WINDOW_MINUTES: int = 15
+    #: The first delay (seconds) once a limit is reached; it doubles with each further failure, up to the window.
+    LOGIN_DELAY_SECONDS: int = 60
+    #: Days a browser's device cookie (it logged in to an account before) stays valid.
+    LOGIN_DEVICE_COOKIE_DAYS: int = 90
+    #: Roles that must pass a second factor (TOTP or a recovery code) after the password, comma-separated;
+    #: everyone else may set one up. They are sent to enrolment until they have one.
+    SECOND_FACTOR_ROLES: str = "legal_head,auditor,admin"
+    #: The name authenticator apps show next to the account.
+    SECOND_FACTOR_ISSUER: str = "casework"
     #: Internal service targets in days (DESIGN.md, Deadlines): first legal check after the report,
     #: and a decision after the file is complete.
     TARGET_FIRST_CHECK_DAYS: int = 3

@@ -1,6 +1,7 @@
 """Every model module, imported in one place so Alembic and the app see the whole schema."""
 
 from casework.audit.models import AuditEvent
+from casework.auth.factor_models import AccountRequest, RecoveryCode, SecondFactor
 from casework.auth.models import ApiToken, LoginFailure, Unit, User, UserSession
 from casework.cases.models import Case, CaseDeadline, CaseNumberCounter, CaseSearch
 from casework.decision.models import CaseDocument, LitigationEntry, Payment, Proposal
@@ -14,4 +15,5 @@ __all__ = [
     "ApiToken", "Assessment", "CaseDocument", "LitigationEntry", "Payment", "Proposal", "AuditEvent", "CalendarDay", "Case", "CaseDeadline", "CaseNumberCounter", "CaseSearch", "DossierVersion", "Evidence",
     "EvidenceWaiver", "ExportJob", "LoginFailure",
     "RuleTableVersion", "Unit", "User", "UserSession",
+    "AccountRequest", "RecoveryCode", "SecondFactor",
 ]

@@ -1,4 +1,5 @@
-"""The administrator's pages: users and organisational units. Admins never see or set passwords."""
+"""The administrator's pages: users and organisational units. Admins never see or set passwords, and what
+would give an account case content waits for someone else's approval (casework/auth/approvals.py)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from casework.auth.approvals import change_account, pending, request_new_account, request_reset
+from casework.auth.factor import has_factor, reset_factor
 from casework.auth.forms import ConfirmForm, UnitForm, UserForm
 from casework.auth.guard import current_actor, requires
 from casework.auth.messages import ACCOUNT_ERRORS
 from casework.auth.models import Unit, User
-from casework.auth.service import AccountError, create_unit, create_user, end_sessions, reset_password, update_user
+from casework.auth.service import AccountError, create_unit, end_sessions
 from casework.domain.access import Perm, Role
 from casework.infra.db import db, unit_of_work, utcnow
 
@@ -41,19 +44,25 @@ def users() -> Any:
     if form.validate_on_submit():
         try:
             with unit_of_work() as session:
-                user, secret = create_user(
+                user = request_new_account(
                     session, current_actor(), username=form.username.data or "",
                     display_name=form.display_name.data or "", role=Role(form.role.data),
                     unit=_unit_or_400(session, form.unit_id.data), now=utcnow(),
                 )
+                approver = _approver_text(Role(user.role))
         except AccountError as err:
             _show_error(form, err, "username")
         else:
-            flash(_("已创建用户 %(name)s。一次性密码：%(secret)s（只显示这一次，请当面交给本人，首次登录须修改）",
-                    name=user.username, secret=secret), "success")
+            flash(_("已创建用户 %(name)s，等待%(approver)s批准。批准后，一次性密码只显示给批准人，由其当面交给本人。",
+                    name=user.username, approver=approver), "success")
             return redirect(url_for("admin.users"))
     all_users = db.session.scalars(select(User).order_by(User.username)).all()
-    return render_template("admin/users.html", form=form, users=all_users)
+    waiting = {r.user_id for r in pending(db.session())}
+    return render_template("admin/users.html", form=form, users=all_users, waiting=waiting)
+
+
+def _approver_text(role: Role) -> str:
+    return str(_("另一位系统管理员") if role is Role.ADMIN else _("负责该单位的法务负责人"))
 
 
 def _unit_or_400(session: Any, unit_id: int | None) -> Unit:
@@ -82,17 +91,22 @@ def edit_user(user_id: int) -> Any:
     if form.validate_on_submit():
         try:
             with unit_of_work() as session:
-                update_user(
-                    session, current_actor(), user, display_name=form.display_name.data or "",
+                waits = change_account(
+                    session, current_actor(), session.merge(user), display_name=form.display_name.data or "",
                     role=Role(form.role.data), unit=_unit_or_400(session, form.unit_id.data), active=form.active.data,
                     now=utcnow(),
                 )
+                approver = _approver_text(Role(form.role.data))
         except AccountError as err:
             _show_error(form, err, "active")
         else:
-            flash(_("已保存。"), "success")
+            if waits is not None:
+                flash(_("其他修改已保存；角色或单位的变更须经%(approver)s批准后生效。", approver=approver), "warning")
+            else:
+                flash(_("已保存。"), "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_edit.html", form=form, user=user, confirm=ConfirmForm())
+    return render_template("admin/user_edit.html", form=form, user=user, confirm=ConfirmForm(),
+                           waiting=pending(db.session(), user.id), has_factor=has_factor(db.session(), user.id))
 
 
 @bp.route("/users/<int:user_id>/reset-password", methods=["POST"])
@@ -100,10 +114,30 @@ def edit_user(user_id: int) -> Any:
 def reset_user_password(user_id: int) -> Any:
     user = _user_or_404(user_id)
     if ConfirmForm().validate_on_submit():
-        with unit_of_work() as session:
-            secret = reset_password(session, current_actor(), user, now=utcnow())
-        flash(_("已为 %(name)s 生成一次性密码：%(secret)s（只显示这一次），其所有登录已失效。",
-                name=user.username, secret=secret), "success")
+        try:
+            with unit_of_work() as session:
+                request_reset(session, current_actor(), session.merge(user), now=utcnow())
+        except AccountError as err:
+            flash(str(ACCOUNT_ERRORS[err.key]), "danger")
+        else:
+            flash(_("已申请为 %(name)s 重置密码，等待%(approver)s批准。批准后一次性密码只显示给批准人；本人下次登录时会看到此次重置。",
+                    name=user.username, approver=_approver_text(Role(user.role))), "success")
+    return redirect(url_for("admin.edit_user", user_id=user_id))
+
+
+@bp.route("/users/<int:user_id>/reset-second-factor", methods=["POST"])
+@requires(Perm.USERS_MANAGE)
+def reset_user_factor(user_id: int) -> Any:
+    """A lost phone: another admin removes the factor (never their own); the user sets up a new one at next login."""
+    user = _user_or_404(user_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            with unit_of_work() as session:
+                reset_factor(session, current_actor(), session.merge(user), now=utcnow())
+        except AccountError as err:
+            flash(str(ACCOUNT_ERRORS[err.key]), "danger")
+        else:
+            flash(_("已重置 %(name)s 的两步验证，其所有登录已失效；下次登录时须重新设置。", name=user.username), "success")
     return redirect(url_for("admin.edit_user", user_id=user_id))
 
 

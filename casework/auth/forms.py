@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Regexp
+from wtforms.widgets import HiddenInput
 
 from casework.auth.models import UNIT_KINDS
 from casework.domain.access import Role
@@ -59,3 +60,27 @@ class ConfirmForm(FlaskForm):
     """A bare form for buttons that change state: it carries only the CSRF token."""
 
     submit = SubmitField(_l("确认"))
+
+
+class CodeForm(FlaskForm):
+    """The second step of a login: the authenticator's code, or one recovery code."""
+
+    code = StringField(_l("验证码"), validators=[DataRequired(_l("请输入验证码")), Length(max=32)],
+                       description=_l("身份验证器上的 6 位数字；手机丢失时可输入一个恢复码"),
+                       render_kw={"autocomplete": "one-time-code", "autocapitalize": "none", "autofocus": True})
+    submit = SubmitField(_l("验证"))
+
+
+class EnrolForm(FlaskForm):
+    code = StringField(_l("验证码"), validators=[DataRequired(_l("请输入验证码")), Length(max=8)],
+                       description=_l("扫码后，输入身份验证器显示的 6 位数字"),
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+    submit = SubmitField(_l("启用两步验证"))
+
+
+class DecisionForm(FlaskForm):
+    """Approve or reject one account request."""
+
+    request_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=2**31 - 1)], widget=HiddenInput())
+    approve = SubmitField(_l("批准"))
+    reject = SubmitField(_l("拒绝"))

@@ -20,6 +20,8 @@ API_TOKEN = "api_token"  # noqa: S105 - a marker name, not a secret
 PUBLIC_ENDPOINTS = frozenset({"static", "bootstrap.static", "vendor"})
 # Reachable by a user who must first replace a temporary password.
 PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.change_password", "auth.logout", "main.set_language"})
+# Reachable by a user whose role must have a second factor before they have one.
+FACTOR_SETUP_ENDPOINTS = PASSWORD_CHANGE_ENDPOINTS | {"account.second_factor"}
 
 
 def public(view: F) -> F:
@@ -71,9 +73,21 @@ def enforce() -> Any:
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
     if current_user.must_change_password and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
         return redirect(url_for("auth.change_password"))
+    if request.endpoint not in FACTOR_SETUP_ENDPOINTS and _needs_enrolment():
+        return redirect(url_for("account.second_factor"))
     if isinstance(rule, Perm) and not current_actor().can(rule):
         abort(403)
     return None
+
+
+def _needs_enrolment() -> bool:
+    """A logged-in user of a role that must have a second factor, who has none (e.g. since before the rule)."""
+    from casework.auth.factor import has_factor, required_roles
+    from casework.infra.db import db
+
+    if current_user.role not in required_roles(running_app().config["SECOND_FACTOR_ROLES"]):
+        return False
+    return not has_factor(db.session(), current_user.id)
 
 
 def _authenticate_token() -> Any:

@@ -20,6 +20,8 @@ def limits(config: Any) -> Limits:
         window=timedelta(minutes=config["LOGIN_WINDOW_MINUTES"]),
         idle=timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
         absolute=timedelta(hours=config["SESSION_ABSOLUTE_HOURS"]),
+        per_pair=config["LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS"],
+        delay=timedelta(seconds=config["LOGIN_DELAY_SECONDS"]),
     )
 
 

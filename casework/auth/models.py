@@ -92,12 +92,15 @@ class LoginFailure(Base):
     __table_args__ = (
         Index("ix_login_failure_username_at", "username", "at"),
         Index("ix_login_failure_ip_at", "ip", "at"),
+        Index("ix_login_failure_device_at", "device", "at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     username: Mapped[str] = mapped_column(String(64))
     ip: Mapped[str] = mapped_column(String(64))
+    # The hashed device cookie of the browser that tried, if it had one: that browser is counted on its own.
+    device: Mapped[str | None] = mapped_column(String(64))
 
 
 class ApiToken(Base):

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
 from casework.audit.service import record
-from casework.auth.models import LoginFailure, User, UserSession
+from casework.auth.models import User, UserSession
 from casework.auth.passwords import verify_password
+from casework.auth.throttle import Rules, count_failure, forget_failures, throttled_until
 from casework.domain.access import Actor, Role
 
 
@@ -24,12 +26,20 @@ class Limits:
     window: timedelta
     idle: timedelta
     absolute: timedelta
+    per_pair: int = 5  # one account from one address, or from one device cookie
+    delay: timedelta = timedelta(minutes=1)
+
+    def rules(self) -> Rules:
+        return Rules(per_pair=self.per_pair, per_account=self.per_account, per_address=self.per_address,
+                     window=self.window, delay=self.delay)
 
 
 class LoginOutcome(StrEnum):
     OK = "ok"
     BAD_CREDENTIALS = "bad_credentials"
     THROTTLED = "throttled"
+    NEEDS_CODE = "needs_code"  # the password was right; the second factor comes next
+    NEEDS_ENROLMENT = "needs_enrolment"  # ... and this role must first set one up
 
 
 @dataclass(frozen=True)
@@ -37,6 +47,7 @@ class LoginResult:
     outcome: LoginOutcome
     user: User | None = None
     token: str | None = None
+    until: datetime | None = None  # THROTTLED: when the next attempt may be made
 
 
 def _token_hash(token: str) -> str:
@@ -47,37 +58,44 @@ def _anonymous(username: str, ip: str) -> Actor:
     return Actor(None, username[:64] or "-", Role.FIELD, "", ip)
 
 
-def _failures_since(session: Session, since: datetime, *, username: str | None = None, ip: str | None = None) -> int:
-    q = select(func.count()).select_from(LoginFailure).where(LoginFailure.at >= since)
-    q = q.where(LoginFailure.username == username) if username is not None else q.where(LoginFailure.ip == ip)
-    return session.scalar(q) or 0
+def log_in(session: Session, username: str, password: str, *, ip: str, now: datetime, limits: Limits,
+           device: str | None = None, second_step: Callable[[User], LoginOutcome | None] = lambda user: None,
+           ) -> LoginResult:
+    """Check the throttle, then the password; on success start a server-side session, or say which
+    second step comes first (`second_step` names it for the user, or None when there is none).
 
-
-def log_in(session: Session, username: str, password: str, *, ip: str, now: datetime, limits: Limits) -> LoginResult:
-    """Check the throttle, then the password; on success start a server-side session.
-
-    Both limits are counted in the database, so they hold across every worker and process.
-    Unknown users and wrong passwords get the same answer and cost the same time.
+    The throttle is counted in the database, so it holds across every worker and process; `device`
+    is the nonce of a valid device cookie for this username (casework/auth/throttle.py).
+    Unknown users and wrong passwords get the same answer and cost the same time: the password
+    is verified against a dummy hash when there is no user (ASVS v5 6.3.8).
     """
     username = username.strip().lower()
-    since = now - limits.window
-    if (
-        _failures_since(session, since, username=username) >= limits.per_account
-        or _failures_since(session, since, ip=ip) >= limits.per_address
-    ):
+    until = throttled_until(session, limits.rules(), username=username, ip=ip, device=device, now=now)
+    if until is not None:
         record(session, _anonymous(username, ip), "login.throttled", now=now, object_type="user", object_id=username)
-        return LoginResult(LoginOutcome.THROTTLED)
+        return LoginResult(LoginOutcome.THROTTLED, until=until)
 
     user = session.scalar(select(User).where(User.username == username))
-    if user is None or not verify_password(user.password_hash if user else None, password) or not user.active:
-        session.add(LoginFailure(at=now, username=username, ip=ip))
+    password_ok = verify_password(user.password_hash if user else None, password)  # always hashed
+    if user is None or not password_ok or not user.active:
+        count_failure(session, username=username, ip=ip, device=device, now=now)
         record(session, _anonymous(username, ip), "login.failed", now=now, object_type="user", object_id=username)
         return LoginResult(LoginOutcome.BAD_CREDENTIALS)
-
-    session.execute(delete(LoginFailure).where(LoginFailure.username == username))
-    token = start_session(session, user, ip=ip, now=now)
-    record(session, user.actor(ip), "login", now=now, object_type="user", object_id=user.id)
+    step = second_step(user)
+    if step is not None:  # failures stay counted until the second factor is passed too
+        return LoginResult(step, user)
+    token = finish_login(session, user, ip=ip, device=device, now=now, factor=None)
     return LoginResult(LoginOutcome.OK, user, token)
+
+
+def finish_login(session: Session, user: User, *, ip: str, device: str | None, now: datetime,
+                 factor: str | None) -> str:
+    """Every step passed: this browser's failures are forgotten and a session starts (audited, with the factor)."""
+    forget_failures(session, username=user.username, ip=ip, device=device)
+    token = start_session(session, user, ip=ip, now=now)
+    record(session, user.actor(ip), "login", now=now, object_type="user", object_id=user.id,
+           after={"factor": factor or "password"})
+    return token
 
 
 def start_session(session: Session, user: User, *, ip: str | None, now: datetime) -> str:

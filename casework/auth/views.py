@@ -7,8 +7,12 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
+from casework.auth.approvals import last_reset_notice
+from casework.auth.browser import complete_login, start_pending, throttled
+from casework.auth.device import device_for
+from casework.auth.factor import required_roles, second_step
 from casework.auth.forms import ChangePasswordForm, LoginForm
 from casework.auth.guard import current_actor, login_required, public
 from casework.auth.loader import limits
@@ -16,7 +20,7 @@ from casework.auth.messages import ACCOUNT_ERRORS
 from casework.auth.service import AccountError
 from casework.auth.service import change_password as change_password_service
 from casework.auth.sessions import LoginOutcome, end_session, log_in
-from casework.infra.db import unit_of_work, utcnow
+from casework.infra.db import db, unit_of_work, utcnow
 from casework.infra.settings import running_app, setting
 
 bp = Blueprint("auth", __name__)
@@ -40,24 +44,24 @@ def login() -> Any:
     form = LoginForm()
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form)
+    username, now = form.username.data or "", utcnow()
+    required = required_roles(setting("SECOND_FACTOR_ROLES"))
     with unit_of_work() as db_session:
-        result = log_in(db_session, form.username.data or "", form.password.data or "",
-                        ip=request.remote_addr or "-", now=utcnow(), limits=limits(running_app().config))
+        result = log_in(db_session, username, form.password.data or "", ip=request.remote_addr or "-", now=now,
+                        limits=limits(running_app().config), device=device_for(request, username),
+                        second_step=lambda user: second_step(db_session, user, required))
     if result.outcome is LoginOutcome.THROTTLED:
-        flash(_("登录失败次数过多，请 %(minutes)s 分钟后再试。", minutes=setting("LOGIN_WINDOW_MINUTES")),
-              "danger")
-        return render_template("auth/login.html", form=form), 429
+        return throttled(result.until, now, "auth/login.html", form=form)
     if result.outcome is LoginOutcome.BAD_CREDENTIALS:
         flash(_("用户名或密码不正确。"), "danger")
         return render_template("auth/login.html", form=form), 200
-    lang = session.get("lang")
-    session.clear()  # a new session on login: nothing from before the login survives (ASVS v5 7.2.4)
-    if lang:
-        session["lang"] = lang
     assert result.user is not None
-    result.user.session_token = result.token
-    login_user(result.user)
-    return redirect(_safe_next(request.args.get("next")))
+    target = _safe_next(request.args.get("next"))
+    if result.outcome in (LoginOutcome.NEEDS_CODE, LoginOutcome.NEEDS_ENROLMENT):
+        enrol = result.outcome is LoginOutcome.NEEDS_ENROLMENT
+        start_pending(result.user, enrol=enrol, target=target, now=now)
+        return redirect(url_for("account.enrol_at_login" if enrol else "account.code"))
+    return complete_login(result.user, result.token, target)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -94,4 +98,5 @@ def change_password() -> Any:
         else:
             flash(_("密码已修改，其他设备上的登录已失效。"), "success")
             return redirect(url_for("main.index"))
-    return render_template("auth/change_password.html", form=form)
+    notice = last_reset_notice(db.session(), current_user._get_current_object()) if current_user.must_change_password else None
+    return render_template("auth/change_password.html", form=form, notice=notice)

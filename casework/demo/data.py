@@ -187,3 +187,5 @@ def load_demo(say: Callable[[str], None]) -> None:
     say("demo data loaded: 10 units, 5 users, 29 cases. Demo logins (shown once, keep them):")
     for username, role_name, unit_code, secret in credentials:
         say(f"  {username:14} {role_name:11} {unit_code:15} password: {secret}")
+    say("  demo.head, demo.auditor and demo.admin set up two-step verification at their first login: scan the "
+        "QR code with an authenticator app (SECOND_FACTOR_ROLES).")

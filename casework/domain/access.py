@@ -29,6 +29,7 @@ class Perm(StrEnum):
     CASES_EXPORT = "cases.export"  # batch-export cases in one's scope as verifiable bundles
     USERS_MANAGE = "users.manage"
     UNITS_MANAGE = "units.manage"
+    ACCOUNTS_APPROVE = "accounts.approve"  # approve what an admin asked for an account (casework/auth/approvals.py)
 
 
 ROLE_PERMS: dict[Role, frozenset[Perm]] = {
@@ -37,12 +38,12 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
                            Perm.RULES_EDIT, Perm.DOSSIER_SEAL}),
     Role.LEGAL_HEAD: frozenset({Perm.CASE_READ, Perm.CASE_EDIT, Perm.CASE_PII_FULL, Perm.CASE_CHECK,
                                 Perm.RULES_READ, Perm.RULES_EDIT, Perm.WORKLOAD_READ, Perm.REPORTS_READ,
-                                Perm.DOSSIER_SEAL, Perm.CASES_EXPORT}),
+                                Perm.DOSSIER_SEAL, Perm.CASES_EXPORT, Perm.ACCOUNTS_APPROVE}),
     # Auditors read everything and change nothing; full identifiers need a logged unmask (later).
     Role.AUDITOR: frozenset({Perm.CASE_READ, Perm.AUDIT_READ, Perm.RULES_READ, Perm.REPORTS_READ,
                              Perm.DOSSIER_SEAL, Perm.CASES_EXPORT}),
     # The administrator runs accounts, units and the holiday calendar, and sees no case content.
-    Role.ADMIN: frozenset({Perm.USERS_MANAGE, Perm.UNITS_MANAGE, Perm.CALENDAR_MANAGE}),
+    Role.ADMIN: frozenset({Perm.USERS_MANAGE, Perm.UNITS_MANAGE, Perm.CALENDAR_MANAGE, Perm.ACCOUNTS_APPROVE}),
 }
 
 # Case states in which a field worker may still correct what they filed.

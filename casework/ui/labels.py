@@ -38,6 +38,11 @@ ROLE = {
     "admin": _l("系统管理员"),
 }
 
+ACCOUNT_REQUEST = {
+    "grant": _l("授予或提升角色"),
+    "reset": _l("重置密码"),
+}
+
 UNIT_KIND = {
     "province": _l("省公司"),
     "city": _l("市公司"),
@@ -87,6 +92,13 @@ ACTION = {
     "user.password_reset": _l("重置密码"),
     "user.password_changed": _l("本人修改密码"),
     "user.sessions_ended": _l("结束登录会话"),
+    "login.code_failed": _l("两步验证失败"),
+    "user.second_factor_enrolled": _l("启用两步验证"),
+    "user.second_factor_reset": _l("重置两步验证"),
+    "user.recovery_code_used": _l("使用恢复码登录"),
+    "account.request": _l("提交账号申请"),
+    "account.approve": _l("批准账号申请"),
+    "account.reject": _l("拒绝账号申请"),
     "unit.create": _l("创建单位"),
     "case.rule_check": _l("法律依据审查"),
     "case.transition": _l("状态变更"),

@@ -17,7 +17,7 @@ from casework import create_app
 from casework.domain.access import Role
 from casework.infra.db import db
 from tests.conftest import PII_KEY, SECRET
-from tests.factories import PASSWORD, load_rule_table, make_case, make_units, make_user
+from tests.factories import PASSWORD, load_rule_table, make_case, make_units, make_user, next_code
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -73,4 +73,8 @@ def phone_page(browser: Browser, base: str, username: str, problems: list[str]) 
     page.fill("#password", PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.wait_for_load_state()
+    if page.url.endswith("/login/code"):  # a role that must pass a second factor
+        page.fill("#code", next_code(username))
+        page.get_by_role("button", name="验证").click()
+        page.wait_for_load_state()
     return page

@@ -21,11 +21,19 @@ def _admin(app: Flask):  # type: ignore[no-untyped-def]
 
 def test_admin_creates_a_user_who_must_change_the_one_time_password(app: Flask) -> None:
     client, units = _admin(app)
+    make_user("head1", Role.LEGAL_HEAD, units["C1"])
     page = client.post("/admin/users", data={
         "username": "wang.li", "display_name": "王立", "role": "field", "unit_id": str(units["S1"].id),
         "active": "y", "csrf_token": token(client, "/admin/users")}, follow_redirects=True)
-    secret = re.search(r"一次性密码：(\S+?)（", page.text)
-    assert secret, page.text
+    assert "等待" in page.text and "一次性密码：" not in page.text  # the admin never sees it (review F-9)
+    head = app.test_client()
+    login(head, "head1")
+    request_id = re.search(r'name="request_id" value="(\d+)"', head.get("/account/approvals").text)
+    assert request_id, "the head of legal has the request to approve"
+    approved = head.post("/account/approvals", data={"request_id": request_id.group(1), "approve": "y",
+                                                     "csrf_token": token(head, "/account/approvals")})
+    secret = re.search(r'一次性密码：<code[^>]*>([^<]+)</code>', approved.text)
+    assert secret, approved.text
     newcomer = app.test_client()
     assert login(newcomer, "wang.li", secret.group(1)).status_code == 302
     assert newcomer.get("/cases/").headers["Location"].endswith("/password")

@@ -146,14 +146,20 @@ class Browser:
     """Just enough of a browser over http.client: a cookie and the CSRF token of the last page."""
 
     def __init__(self, port: int) -> None:
-        self.port, self.cookie = port, ""
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    @property
+    def cookie(self) -> str:
+        return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
 
     def request(self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None) -> Any:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         conn.request(method, path, body=body, headers={"Cookie": self.cookie, **(headers or {})})
         response = conn.getresponse()
-        if cookie := response.getheader("Set-Cookie"):
-            self.cookie = cookie.split(";", 1)[0]
+        for header in response.headers.get_all("Set-Cookie") or ():  # the session and the device cookie
+            name, _, value = header.split(";", 1)[0].partition("=")
+            self.cookies[name] = value
         body = response.read().decode("utf-8", "replace")
         conn.close()
         return response.status, body

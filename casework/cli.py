@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib
 import os
 import secrets
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -226,17 +225,20 @@ def audit_group() -> None:
 @audit_group.command("verify")
 @with_appcontext
 def audit_verify() -> None:
-    """Walk the chain; print OK and the head hash, or the first bad entry (exit status 1)."""
-    from casework.audit.service import verify
-    from casework.infra.db import db
+    """Walk the chain and check it against every anchor; print OK, the head and the last anchored entry, or
+    what failed (exit status 1)."""
+    from casework.audit.commands import verify_command_body
 
-    report = verify(db.session())
-    if report.ok:
-        click.echo(f"OK {report.count} entries, head {report.head}")
-        return
-    click.echo(f"FAILED at seq {report.bad_seq}: {report.problem} ({report.count} entries verified before it)",
-               err=True)
-    sys.exit(1)
+    verify_command_body()
+
+
+@audit_group.command("anchor")
+@with_appcontext
+def audit_anchor() -> None:
+    """Record the chain head now, time-stamped by TSA_URL if set (run it nightly from cron)."""
+    from casework.audit.commands import anchor_command_body
+
+    anchor_command_body()
 
 
 @click.group("bench")

@@ -86,6 +86,16 @@ class Defaults:
     PDF_RENDER_MEMORY_MB: int = 2048
     #: Parallel exporters of a batch export; 0 means one per core.
     EXPORT_WORKERS: int = 0
+    #: A download re-hashes a stored file up to this size (bytes) before sending it, and refuses it if the bytes
+    #: changed; larger files are checked by size and by the damage marks of `casework evidence verify`.
+    VERIFY_ON_READ_MAX_BYTES: int = 64 * 1024 * 1024
+    #: RFC 3161 time-stamping authority that signs the audit chain's anchored heads; empty = anchors are
+    #: written with hash and local time only (see README, "What an anchor proves").
+    TSA_URL: str = ""
+    #: PEM file with the TSA's root (and intermediate) certificates, to verify its tokens' signatures.
+    TSA_CA_FILE: str = ""
+    #: Seconds to wait for the TSA; past that the anchor is written without a token (sealing never waits longer).
+    TSA_TIMEOUT_S: int = 10
 
 
 def _coerce(raw: str, like: Any) -> Any:

@@ -5,10 +5,13 @@ them. This file says what the later stages do when that happens, and what they t
 
     SUBMIT    → assign an officer (cases.assignment), then run the legal-basis check (rulecheck)
     corrected → facts or dates of a checked case changed: run the check again (rulecheck)
-    CLOSE     → seal the dossier in the same transaction; if it cannot be laid out, the case stays open
+    CLOSE     → seal the dossier in the same transaction; if it cannot be laid out, the case stays open;
+                every sealing anchors the audit chain head (time-stamped when TSA_URL is set)
     guards    → evidence: the required items still missing; decision: the open proposal (kind, proposer,
                 whether the head of legal must approve), a payment recorded, a judgment recorded
     case page → the panels of decision, dossier and evidence, in that order
+    fixity    → letters (decision) and sealed dossiers own stored files too: checked and never orphaned
+    fixity    → letters and sealed dossiers keep files in the evidence store too (evidence.fixity owners)
 
 A decision is made on the decision page (decision/views.py → decision/service.py), which fires PROPOSE,
 APPROVE_* or RETURN_PROPOSAL, RECORD_PAYMENT and RECORD_JUDGMENT through the same lifecycle.
@@ -24,15 +27,19 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from casework.audit.anchors import configured_stamper
 from casework.cases import pages, workflow
 from casework.cases.assignment import assign_on_submit
 from casework.cases.models import Case
 from casework.decision import service as decision
+from casework.decision.stored import LETTERS
 from casework.decision.views import case_panel as decision_panel
 from casework.domain.access import Actor
 from casework.domain.lifecycle import Event
 from casework.dossier.service import seal_on_close
+from casework.dossier.stored import DOSSIERS
 from casework.dossier.views import case_panel as dossier_panel
+from casework.evidence import fixity
 from casework.evidence import service as evidence
 from casework.evidence.views import case_panel as evidence_panel
 from casework.infra.settings import file_store, render_limits
@@ -41,7 +48,7 @@ from casework.rulecheck.service import check_on_submit, recheck_on_change
 
 def seal_dossier(session: Session, actor: Actor, case: Case, now: datetime, targets: Mapping[str, int]) -> None:
     """CLOSE → the dossier, sealed with the app's store and PDF limits."""
-    seal_on_close(session, actor, case, file_store(), now=now, limits=render_limits())
+    seal_on_close(session, actor, case, file_store(), now=now, limits=render_limits(), stamper=configured_stamper())
 
 
 REACTIONS = workflow.Reactions(
@@ -59,3 +66,5 @@ def install() -> None:
     """Wire the reactions (idempotent: every app in a process shares the same flow)."""
     workflow.REACTIONS = REACTIONS
     pages.PANELS[:] = PANELS
+    for owner in (LETTERS, DOSSIERS):
+        fixity.register(owner)

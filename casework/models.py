@@ -1,6 +1,6 @@
 """Every model module, imported in one place so Alembic and the app see the whole schema."""
 
-from casework.audit.models import AuditEvent
+from casework.audit.models import AuditAnchor, AuditEvent
 from casework.auth.factor_models import AccountRequest, RecoveryCode, SecondFactor
 from casework.auth.models import ApiToken, LoginFailure, Unit, User, UserSession
 from casework.cases.models import Case, CaseDeadline, CaseNumberCounter, CaseSearch
@@ -8,11 +8,12 @@ from casework.decision.models import CaseDocument, LitigationEntry, Payment, Pro
 from casework.dossier.models import DossierVersion
 from casework.evidence.models import Evidence, EvidenceWaiver
 from casework.export.models import ExportJob
+from casework.infra.damage import DamageMark
 from casework.rulecheck.models import Assessment
 from casework.ruletable.models import CalendarDay, RuleTableVersion
 
 __all__ = [
-    "ApiToken", "Assessment", "CaseDocument", "LitigationEntry", "Payment", "Proposal", "AuditEvent", "CalendarDay", "Case", "CaseDeadline", "CaseNumberCounter", "CaseSearch", "DossierVersion", "Evidence",
+    "ApiToken", "Assessment", "AuditAnchor", "DamageMark", "CaseDocument", "LitigationEntry", "Payment", "Proposal", "AuditEvent", "CalendarDay", "Case", "CaseDeadline", "CaseNumberCounter", "CaseSearch", "DossierVersion", "Evidence",
     "EvidenceWaiver", "ExportJob", "LoginFailure",
     "RuleTableVersion", "Unit", "User", "UserSession",
     "AccountRequest", "RecoveryCode", "SecondFactor",

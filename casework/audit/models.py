@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casework.infra.db import Base, UTCDateTime
@@ -44,3 +44,21 @@ class AuditEvent(Base):
             "before": self.before,
             "after": self.after,
         }
+
+
+class AuditAnchor(Base):
+    """The chain head (seq, hash) as it stood at a moment, kept so that a later rewrite of the chain shows:
+    periodically (`casework audit anchor`) and at every dossier sealing. With a time-stamping authority
+    configured, `token` is its RFC 3161 reply over the head, signed outside this database. Append-only."""
+
+    __tablename__ = "audit_anchor"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, index=True)  # the anchored entry
+    hash: Mapped[str] = mapped_column(String(64))  # its hash, the chain head then
+    anchored_at: Mapped[datetime] = mapped_column(UTCDateTime)  # our clock
+    reason: Mapped[str] = mapped_column(String(32))  # "periodic" or "dossier.seal"
+    tsa_url: Mapped[str | None] = mapped_column(String(500))
+    token: Mapped[bytes | None] = mapped_column(LargeBinary)  # the DER TimeStampResp, as the TSA sent it
+    tsa_time: Mapped[datetime | None] = mapped_column(UTCDateTime)  # genTime inside the token
+    tsa_error: Mapped[str | None] = mapped_column(String(500))  # why there is no token, when one was asked for

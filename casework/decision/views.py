@@ -187,7 +187,7 @@ def download_letter(case: Case, document_id: int) -> Any:
         record(session, current_actor(), "document.download", now=utcnow(), object_type="case", object_id=case.number,
                case_id=case.id, after={"kind": document.kind, "version": document.version, "sha256": document.sha256})
     return send_stored(document.sha256, "application/pdf",
-                       f"{case.number}-{TITLES[document.kind]}-v{document.version}.pdf")
+                       f"{case.number}-{TITLES[document.kind]}-v{document.version}.pdf", size=document.size)
 
 
 REPORT_LIMIT = 200  # the most rows a report lists; it says when there are more

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from casework.audit.anchors import NO_TSA, SEAL, Stamper, anchor_head
 from casework.audit.service import head, record
 from casework.cases.models import Case
 from casework.domain.access import Actor
@@ -41,9 +42,10 @@ def render(session: Session, case: Case, store: Store, *, now: datetime,
     return Rendered(isolated_pdf(html, limits=limits), now, *chain)
 
 
-def keep(session: Session, actor: Actor, case: Case, store: Store, rendered: Rendered) -> DossierVersion:
+def keep(session: Session, actor: Actor, case: Case, store: Store, rendered: Rendered, *,
+         stamper: Stamper = NO_TSA) -> DossierVersion:
     """Store a rendered dossier as the case's next version (never overwriting one), file first, then its row
-    and audit entry."""
+    and audit entry, and anchor the chain head that entry makes (time-stamped by `stamper`'s TSA, if any)."""
     sha256 = store.put(rendered.pdf)  # file first
     version = (session.scalar(select(func.max(DossierVersion.version)).where(DossierVersion.case_id == case.id))
                or 0) + 1
@@ -53,21 +55,22 @@ def keep(session: Session, actor: Actor, case: Case, store: Store, rendered: Ren
     session.add(row)
     record(session, actor, "dossier.seal", now=rendered.sealed_at, object_type="case", object_id=case.number,
            case_id=case.id, after={"version": version, "sha256": sha256, "chain_head": rendered.chain_head})
+    anchor_head(session, now=rendered.sealed_at, reason=SEAL, stamper=stamper)
     return row
 
 
 def seal(session: Session, actor: Actor, case: Case, store: Store, *, now: datetime,
-         limits: RenderLimits = DEFAULT_LIMITS) -> DossierVersion:
+         limits: RenderLimits = DEFAULT_LIMITS, stamper: Stamper = NO_TSA) -> DossierVersion:
     """Render and keep in one transaction (closing a case: the closed file is the sealed file). A render that
     fails raises RenderFailed before anything is written."""
-    return keep(session, actor, case, store, render(session, case, store, now=now, limits=limits))
+    return keep(session, actor, case, store, render(session, case, store, now=now, limits=limits), stamper=stamper)
 
 
 def seal_on_close(session: Session, actor: Actor, case: Case, store: Store, *, now: datetime,
-                  limits: RenderLimits = DEFAULT_LIMITS) -> DossierVersion:
+                  limits: RenderLimits = DEFAULT_LIMITS, stamper: Stamper = NO_TSA) -> DossierVersion:
     """Closing a case seals its dossier in the same transaction: the closed file is the sealed file. If the
     layout fails, RenderFailed undoes the closing with everything else."""
-    return seal(session, actor, case, store, now=now, limits=limits)
+    return seal(session, actor, case, store, now=now, limits=limits, stamper=stamper)
 
 
 def versions(session: Session, case_id: int) -> list[DossierVersion]:

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
+from casework.audit.anchors import configured_stamper
 from casework.audit.service import record
 from casework.auth.guard import current_actor
 from casework.cases.models import Case
@@ -35,7 +36,7 @@ def seal_view(case: Case) -> Any:
         abort(400)
     rendered = render(db.session(), case, file_store(), now=utcnow(), limits=render_limits())  # no write lock held
     with unit_of_work() as session:
-        row = keep(session, current_actor(), case, file_store(), rendered)
+        row = keep(session, current_actor(), case, file_store(), rendered, stamper=configured_stamper())
         version = row.version
     flash(_("案卷已封存：第 %(v)s 版。", v=version), "success")
     return redirect(url_for("cases.show", number=number)), 303
@@ -51,7 +52,7 @@ def download(case: Case, version: int) -> Any:
     with unit_of_work() as session:
         record(session, current_actor(), "dossier.download", now=utcnow(), object_type="case", object_id=case.number,
                case_id=case.id, after={"version": version, "sha256": row.sha256})
-    return send_stored(row.sha256, "application/pdf", f"{case.number}-案卷-v{version}.pdf")
+    return send_stored(row.sha256, "application/pdf", f"{case.number}-案卷-v{version}.pdf", size=row.size)
 
 
 @bp.app_errorhandler(RenderFailed)

@@ -152,7 +152,7 @@ def _evidence(number: str, public_id: str) -> Evidence:
 
 
 def _send(row: Evidence, *, inline: bool) -> Response:
-    return send_stored(row.sha256, row.media_type, row.original_name, inline=inline)
+    return send_stored(row.sha256, row.media_type, row.original_name, inline=inline, size=row.size)
 
 
 @bp.route("/cases/<number>/evidence/<public_id>/download")

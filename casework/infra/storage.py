@@ -9,7 +9,11 @@ row without its bytes. An S3-compatible store implements the same methods: stagi
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import hashlib
+import logging
 import os
 import shutil
 import time
@@ -19,6 +23,9 @@ from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
 _HEX = frozenset("0123456789abcdef")
+#: A staging file nobody holds locked and nobody wrote to for this long was left by a killed upload.
+ABANDONED_AFTER_S = 60
+log = logging.getLogger("casework")
 
 
 def _is_digest(key: str) -> bool:
@@ -26,11 +33,17 @@ def _is_digest(key: str) -> bool:
 
 
 class Staging:
-    """A file being received: written once, hashed in the same pass, never under its final name."""
+    """A file being received: written once, hashed in the same pass, never under its final name.
+
+    Its writer holds an exclusive lock on it from creation until it is promoted or discarded; the kernel
+    drops the lock when the process dies, which is how a killed upload's file is told from a live one."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._fd: int | None = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        self._fd: int | None = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_CLOEXEC, 0o600)
+        self._held: int | None = None  # the descriptor kept open (and locked) after finish()
+        with contextlib.suppress(OSError):  # a filesystem without locks: the age rule alone then protects it
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         self._hash = hashlib.sha256()
         self.size = 0
 
@@ -47,15 +60,19 @@ class Staging:
         """Flush to disk and return the SHA-256 of what was written."""
         if self._fd is not None:
             os.fsync(self._fd)
-            os.close(self._fd)
-            self._fd = None
+            self._held, self._fd = self._fd, None  # still ours (and locked) until promoted or discarded
         return self._hash.hexdigest()
 
+    def release(self) -> None:
+        """Close the file (and so drop its lock): it has been promoted or removed."""
+        for fd in (self._fd, self._held):
+            if fd is not None:
+                os.close(fd)
+        self._fd = self._held = None
+
     def discard(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
         self.path.unlink(missing_ok=True)
+        self.release()
 
 
 class Store(Protocol):
@@ -88,6 +105,12 @@ class Store(Protocol):
     def stale_staging(self, older_than: float) -> Iterator[Path]:
         """Staging files left by a crash or a killed worker, not touched for `older_than` seconds."""
 
+    def clear_abandoned_staging(self, older_than: float = ABANDONED_AFTER_S) -> list[tuple[str, int]]:
+        """Remove the staging files of writers that died (no lock held), untouched for `older_than` s."""
+
+    def object_age(self, sha256: str) -> float:
+        """Seconds since the object was last stored."""
+
 
 class LocalStore:
     """objects/ab/cd/<sha256>, read-only files in 0750 folders, outside the static folder."""
@@ -108,12 +131,14 @@ class LocalStore:
     def promote(self, staging: Staging, sha256: str) -> None:
         target = self._object(sha256)
         if target.exists():  # same hash, same bytes: keep the object that is already there
+            _touch(target)  # a row is about to refer to it: the orphan grace period starts again
             staging.discard()
             return
         target.parent.mkdir(mode=0o750, parents=True, exist_ok=True)
         os.chmod(staging.path, 0o440)
         os.replace(staging.path, target)  # atomic on one filesystem: the final name never holds a partial file
         _fsync_dir(target.parent)
+        staging.release()
 
     def put(self, data: bytes) -> str:
         staging = self.stage()
@@ -166,6 +191,41 @@ class LocalStore:
             if path.stat().st_mtime < limit:
                 yield path
 
+    def object_age(self, sha256: str) -> float:
+        """Seconds since the object was stored (or last stored again by an identical upload)."""
+        return time.time() - self._object(sha256).stat().st_mtime
+
+    def clear_abandoned_staging(self, older_than: float = ABANDONED_AFTER_S) -> list[tuple[str, int]]:
+        """Remove staging files left by killed uploads: not locked by a living writer and untouched for
+        `older_than` seconds. Safe while other workers receive files (theirs are locked). (name, size) each."""
+        removed = []
+        for path in sorted((self.root / "staging").iterdir()):
+            try:
+                if time.time() - path.stat().st_mtime < older_than:
+                    continue
+                fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+            except FileNotFoundError:  # promoted or discarded meanwhile
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as err:
+                os.close(fd)
+                if err.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                    log.warning("cannot lock staging file %s (%s): left in place", path.name, err)
+                continue  # a living writer holds it
+            try:
+                size = os.fstat(fd).st_size
+                path.unlink(missing_ok=True)
+                removed.append((path.name, size))
+            finally:
+                os.close(fd)
+        return removed
+
+
+def _touch(path: Path) -> None:
+    with contextlib.suppress(OSError):  # not ours to touch: the grace period is only a safety margin
+        os.utime(path)
+
 
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
@@ -187,7 +247,15 @@ class StoreExtension:
     """The app's one file store, built once from its configuration (an extension, like Flask-Migrate's)."""
 
     def init_app(self, app: Any) -> None:
-        app.extensions[_KEY] = configured_store(app.config["EVIDENCE_ROOT"], app.instance_path)
+        store = app.extensions[_KEY] = configured_store(app.config["EVIDENCE_ROOT"], app.instance_path)
+        try:  # a start after a crash: partial uploads of killed workers go (one listing; usually empty)
+            removed = store.clear_abandoned_staging()
+        except OSError as err:
+            log.warning("could not clear abandoned uploads in %s: %s", store.root / "staging", err)
+            return
+        if removed:
+            log.warning("removed %d unfinished upload(s) left in staging by a killed worker (%d bytes)",
+                        len(removed), sum(size for _name, size in removed))
 
 
 def store_of(app: Any) -> LocalStore:

@@ -1,14 +1,28 @@
-"""Stored files as HTTP responses: evidence, letters and dossiers, under the names people know them by."""
+"""Stored files as HTTP responses: evidence, letters and dossiers, under the names people know them by.
+
+A file is served only while its bytes are what was recorded: a file marked damaged (by the fixity check or
+an earlier download) is refused with the reason, and so is one whose size is wrong or, up to
+VERIFY_ON_READ_MAX_BYTES, whose bytes no longer hash to its key. Never altered bytes under the original
+hash as ETag.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import re
+from pathlib import Path
 from urllib.parse import quote
 
-from flask import Response, abort, send_file
+from flask import Response, abort, render_template, request, send_file
 
 from casework.domain.evidence import MEDIA_TYPES
-from casework.infra.settings import file_store
+from casework.infra import damage
+from casework.infra.db import db, unit_of_work, utcnow
+from casework.infra.settings import file_store, setting
+from casework.ui.labels import DAMAGE, DAMAGE_TITLE
+
+log = logging.getLogger("casework")
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -22,10 +36,55 @@ def disposition(name: str, media_type: str, *, inline: bool = False) -> str:
             f"filename*=UTF-8''{quote(name, safe='')}")
 
 
-def send_stored(sha256: str, media_type: str, name: str, *, inline: bool = False) -> Response:
-    """A stored file (evidence, a letter, a dossier) streamed from the store under the name people know it by."""
-    path = file_store().local_path(sha256)
+def _hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _found_damaged(sha256: str, path: Path | None, size: int | None) -> tuple[str, str | None, int | None] | None:
+    """(problem, what the bytes hash to, their size) when the file is not what was recorded, else None."""
     if path is None or not path.is_file():
+        return damage.MISSING, None, None
+    actual = path.stat().st_size
+    if size is not None and actual != size:
+        return damage.CHANGED, None, actual
+    if actual <= int(setting("VERIFY_ON_READ_MAX_BYTES")) and (now_hash := _hash(path)) != sha256:
+        return damage.CHANGED, now_hash, actual
+    return None
+
+
+def _refuse(problem: str) -> Response:
+    page = render_template("errors/error.html", code=409, title=DAMAGE_TITLE, message=DAMAGE[problem],
+                           incident=None)
+    return Response(page, status=409, mimetype="text/html")
+
+
+def send_stored(sha256: str, media_type: str, name: str, *, inline: bool = False, size: int | None = None) -> Response:
+    """A stored file (evidence, a letter, a dossier) streamed from the store under the name people know it by,
+    if it is intact; `size` is the size on record."""
+    from casework.audit.service import record
+    from casework.auth.guard import current_actor
+
+    path = file_store().local_path(sha256)
+    marked = damage.open_mark(db.session(), sha256)
+    if marked is not None:
+        return _refuse(marked.problem)
+    found = _found_damaged(sha256, path, size)
+    if found is not None:
+        problem, now_hash, now_size = found
+        log.error("stored file %s failed its check on download (%s): refused and marked damaged", sha256, problem)
+        with unit_of_work() as session:
+            if damage.mark(session, sha256, problem, now=utcnow(), by="download", found_sha256=now_hash,
+                           found_size=now_size):
+                record(session, current_actor(), "file.damaged", now=utcnow(), object_type="stored_file",
+                       object_id=sha256, after={"problem": problem, "found_sha256": now_hash,
+                                                "found_size": now_size, "detected_by": "download",
+                                                "url": request.path})
+        return _refuse(problem)
+    if path is None:  # pragma: no cover - _found_damaged said MISSING
         abort(404)
     response = send_file(path, mimetype=media_type, conditional=True, etag=sha256, max_age=0)
     response.headers["Content-Disposition"] = disposition(name, media_type, inline=inline)

@@ -132,6 +132,18 @@ ACTION = {
     "dossier.seal": _l("封存案卷"),
     "dossier.download": _l("下载案卷"),
     "export.case": _l("导出案件"),
+    "file.damaged": _l("文件损坏"),
+    "file.restored": _l("文件已恢复"),
+    "store.staging_cleared": _l("清理未完成的上传"),
+    "audit.anchor": _l("锚定审计链"),
+}
+
+# A stored file whose bytes are no longer what was recorded: why its download is refused.
+DAMAGE_TITLE = _l("文件未通过完整性校验")
+DAMAGE = {
+    "changed": _l("该文件的内容与登记时的 SHA-256 校验值不符，可能已被篡改或损坏。系统已将其标记为损坏并暂停下载，"
+                  "以免提供被改动的文件。请联系系统管理员从备份恢复该文件。"),
+    "missing": _l("该文件在存储中缺失，已标记为损坏并暂停下载。请联系系统管理员从备份恢复该文件。"),
 }
 
 OUTCOME = {

@@ -51,7 +51,7 @@ def test_untouched_chain_verifies_and_prints_its_head(trail: Flask) -> None:
     result = trail.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 0
     assert result.output.startswith("OK 9 entries, head ")
-    assert len(result.output.split("head ")[1].strip()) == 64
+    assert len(result.output.splitlines()[0].split("head ")[1]) == 64
 
 
 def test_update_and_delete_are_refused_by_the_database(trail: Flask) -> None:
@@ -80,12 +80,12 @@ def test_deleted_entry_is_found(trail: Flask) -> None:
 
 def test_deleted_last_entry_changes_the_head(trail: Flask) -> None:
     runner = trail.test_cli_runner()
-    head_before = runner.invoke(args=["audit", "verify"]).output.split("head ")[1]
+    head_before = runner.invoke(args=["audit", "verify"]).output.splitlines()[0].split("head ")[1]
     with triggers_off(trail):
         _sql(trail, "DELETE FROM audit_event WHERE seq = 9")
         result = runner.invoke(args=["audit", "verify"])
-    # A truncated tail still links up; only the head anchored elsewhere (dossiers) reveals it.
-    assert result.exit_code == 0 and result.output.split("head ")[1] != head_before
+    # A truncated tail still links up; only an anchored head reveals it (tests/flow/test_audit_anchors.py).
+    assert result.exit_code == 0 and result.output.splitlines()[0].split("head ")[1] != head_before
     assert "OK 8 entries" in result.output
 
 

@@ -10,7 +10,6 @@ them. This file says what the later stages do when that happens, and what they t
     guards    → evidence: the required items still missing; decision: the open proposal (kind, proposer,
                 whether the head of legal must approve), a payment recorded, a judgment recorded
     case page → the panels of decision, dossier and evidence, in that order
-    fixity    → letters (decision) and sealed dossiers own stored files too: checked and never orphaned
     fixity    → letters and sealed dossiers keep files in the evidence store too (evidence.fixity owners)
 
 A decision is made on the decision page (decision/views.py → decision/service.py), which fires PROPOSE,

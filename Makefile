@@ -20,8 +20,8 @@ run: install
 	$(BIN)/casework demo
 	@echo "casework on http://$(HOST):$(PORT)  (stop with Ctrl-C)"
 	# Plain HTTP on loopback: cookies cannot be Secure here. Production serves HTTPS and keeps the default.
-	# --timeout above PDF_RENDER_SECONDS (120): a long dossier is stopped by its own limit, with a message.
-	CASEWORK_COOKIE_SECURE=false $(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --timeout 150 \
+	# Threaded workers and their timeouts are in casework/gunicorn_conf.py: a slow client holds a thread, not a worker.
+	CASEWORK_COOKIE_SECURE=false $(BIN)/gunicorn -c python:casework.gunicorn_conf --bind $(HOST):$(PORT) \
 	  --access-logfile - 'casework:create_app()'
 
 test: install-dev

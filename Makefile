@@ -10,8 +10,9 @@ PORT   ?= 5000
 # Debian packages WeasyPrint needs (Pango for layout; harfbuzz-subset, without which PDFs are written
 # 13-36x slower) and the CJK fonts pages and PDFs embed.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
-# The browser tests drive Debian's Chromium; nothing is downloaded by Playwright.
-TEST_APT_PACKAGES := chromium
+# The browser tests drive Debian's Chromium; nothing is downloaded by Playwright. The restore drill on PostgreSQL
+# runs pg_dump and pg_restore (so does `casework backup` on a PostgreSQL instance).
+TEST_APT_PACKAGES := chromium postgresql-client
 
 .PHONY: run test lint system system-test apt venv install install-dev npm
 

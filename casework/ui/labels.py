@@ -120,6 +120,9 @@ ACTION = {
     "dossier.seal": _l("封存案卷"),
     "dossier.download": _l("下载案卷"),
     "export.case": _l("导出案件"),
+    "backup.create": _l("备份数据"),
+    "backup.fail": _l("备份失败"),
+    "backup.restore": _l("从备份恢复"),
 }
 
 OUTCOME = {

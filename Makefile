@@ -11,8 +11,8 @@ PORT   ?= 5000
 # 13-36x slower) and the CJK fonts pages and PDFs embed.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
 # The browser tests drive Debian's Chromium (nothing is downloaded by Playwright); the anchor tests run a local
-# time-stamping authority with `openssl ts`.
-TEST_APT_PACKAGES := chromium openssl
+# time-stamping authority with `openssl ts`; the restore drill on PostgreSQL runs pg_dump and pg_restore.
+TEST_APT_PACKAGES := chromium openssl postgresql-client
 
 .PHONY: run test lint system system-test apt venv install install-dev npm
 
@@ -21,8 +21,8 @@ run: install
 	$(BIN)/casework demo
 	@echo "casework on http://$(HOST):$(PORT)  (stop with Ctrl-C)"
 	# Plain HTTP on loopback: cookies cannot be Secure here. Production serves HTTPS and keeps the default.
-	# --timeout above PDF_RENDER_SECONDS (120): a long dossier is stopped by its own limit, with a message.
-	CASEWORK_COOKIE_SECURE=false $(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --timeout 150 \
+	# Threaded workers and their timeouts are in casework/gunicorn_conf.py: a slow client holds a thread, not a worker.
+	CASEWORK_COOKIE_SECURE=false $(BIN)/gunicorn -c python:casework.gunicorn_conf --bind $(HOST):$(PORT) \
 	  --access-logfile - 'casework:create_app()'
 
 test: install-dev

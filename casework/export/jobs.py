@@ -29,6 +29,7 @@ from casework.domain.access import Actor
 from casework.export.batch import run_batch
 from casework.export.cases import Criteria, case_ids
 from casework.export.models import ExportJob
+from casework.infra import forksafe
 from casework.infra.db import db, unit_of_work, utcnow
 from casework.infra.pdf_isolate import RenderLimits
 from casework.ui.filters import SHANGHAI
@@ -66,6 +67,7 @@ def request_export(session: Session, actor: Actor, criteria: Criteria, *, now: d
 
 def start(app: Flask, public_id: str, *, workers: int | None, limits: RenderLimits) -> None:
     """Run the job in a detached grandchild process and return at once."""
+    forksafe.guard_locks()  # a threaded web worker forks here: no other thread may hold a lock the run needs
     pid = os.fork()
     if pid:
         os.waitpid(pid, 0)  # the child exits at once; its child is adopted by init

@@ -136,6 +136,9 @@ ACTION = {
     "file.restored": _l("文件已恢复"),
     "store.staging_cleared": _l("清理未完成的上传"),
     "audit.anchor": _l("锚定审计链"),
+    "backup.create": _l("备份数据"),
+    "backup.fail": _l("备份失败"),
+    "backup.restore": _l("从备份恢复"),
 }
 
 # A stored file whose bytes are no longer what was recorded: why its download is refused.

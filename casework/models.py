@@ -3,6 +3,7 @@
 from casework.audit.models import AuditEvent
 from casework.auth.models import ApiToken, LoginFailure, Unit, User, UserSession
 from casework.cases.models import Case, CaseDeadline, CaseNumberCounter, CaseSearch
+from casework.cases.submissions import FormSubmission
 from casework.decision.models import CaseDocument, LitigationEntry, Payment, Proposal
 from casework.dossier.models import DossierVersion
 from casework.evidence.models import Evidence, EvidenceWaiver
@@ -12,6 +13,6 @@ from casework.ruletable.models import CalendarDay, RuleTableVersion
 
 __all__ = [
     "ApiToken", "Assessment", "CaseDocument", "LitigationEntry", "Payment", "Proposal", "AuditEvent", "CalendarDay", "Case", "CaseDeadline", "CaseNumberCounter", "CaseSearch", "DossierVersion", "Evidence",
-    "EvidenceWaiver", "ExportJob", "LoginFailure",
+    "EvidenceWaiver", "ExportJob", "FormSubmission", "LoginFailure",
     "RuleTableVersion", "Unit", "User", "UserSession",
 ]

@@ -19,6 +19,12 @@ class Defaults:
     SECRET_KEY: str = ""
     #: Fernet key that encrypts claimant ID numbers, phones and bank accounts at rest (PIPL art. 51).
     PII_KEY: str = ""
+    #: The PII key set for rotation, newest first: the newest encrypts, all decrypt (PII_KEY is always one of
+    #: them). A list in instance/config.py, comma-separated in CASEWORK_PII_KEYS. See `casework pii rotate`.
+    PII_KEYS: str = ""
+    #: Key (64 hex digits) of the digests that find a claimant by phone or ID number; its own key, so rotating
+    #: the PII keys never breaks a look-up. Empty: derived from the oldest PII key; `casework init` writes it.
+    SEARCH_KEY: str = ""
     #: SQLAlchemy URL; empty means SQLite at instance/casework.sqlite.
     DATABASE_URL: str = ""
     #: Seconds a SQLite writer waits for the lock before giving up.
@@ -141,8 +147,14 @@ def check_secret(app: Flask) -> None:
             "SECRET_KEY is missing or weak: run `casework init` (writes instance/config.py) "
             "or set CASEWORK_SECRET_KEY to at least 32 random characters."
         )
-    if not app.config.get("PII_KEY"):
+    from casework.infra.pii import configured_keys
+
+    keys = configured_keys(app.config)
+    if not keys:
         raise RuntimeError("PII_KEY is missing: run `casework init` or set CASEWORK_PII_KEY.")
+    if len(keys) > 1 and not app.config.get("SEARCH_KEY"):
+        raise RuntimeError("SEARCH_KEY is missing while PII keys rotate: run `casework init` (it writes the key "
+                           "the phone and ID look-ups are made with) or set CASEWORK_SEARCH_KEY.")
 
 
 def targets(config: Any) -> dict[str, int]:

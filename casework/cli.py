@@ -279,13 +279,15 @@ def app_commands() -> tuple[click.Command, ...]:
     from casework.auth import cli as auth_cli
     from casework.evidence import cli as evidence_cli
     from casework.export import cli as export_cli
+    from casework.export import retention_cli
     from casework.infra import pii_cli
     from casework.rulecheck import cli as rulecheck_cli
     from casework.ruletable import cli as ruletable_cli
 
     return (demo_command, users_group, units_group, audit_group, bench_group, *auth_cli.APP_COMMANDS,
             *ruletable_cli.APP_COMMANDS, *rulecheck_cli.APP_COMMANDS, *evidence_cli.APP_COMMANDS,
-            *export_cli.APP_COMMANDS, *pii_cli.APP_COMMANDS)
+            *export_cli.APP_COMMANDS, *pii_cli.APP_COMMANDS,
+            *retention_cli.APP_COMMANDS)
 
 
 def register_cli(app: Flask) -> None:

@@ -79,6 +79,20 @@ class Defaults:
     PDF_RENDER_MEMORY_MB: int = 2048
     #: Parallel exporters of a batch export; 0 means one per core.
     EXPORT_WORKERS: int = 0
+    #: Retention (`casework retention run`): days after a case ended (closed or withdrawn) before each class of
+    #: its data is anonymised or deleted; 0 keeps it forever. Conservative defaults of 30 years (10958 days):
+    #: a settlement file supports the payment's accounting voucher, which 会计档案管理办法 (2015) keeps for 30
+    #: years, and enterprise case files are kept 30 years or permanently (国家档案局令第10号, 2012); a
+    #: claim may also come back within the Civil Code's limitation (art. 188). Shorten them with legal advice.
+    #: Identifiers: the claimant's name, ID number, phone and addresses, the place, GPS and description.
+    RETENTION_IDENTIFIERS_DAYS: int = 10958
+    #: Bank accounts: the claimant's and the settlement proposal's.
+    RETENTION_BANK_ACCOUNTS_DAYS: int = 10958
+    #: Evidence: the stored bytes of evidence files, thumbnails, letters and sealed dossiers (rows and hashes stay).
+    RETENTION_EVIDENCE_DAYS: int = 10958
+    #: Audit trail: 0 keeps it forever (the default). It is hash-chained and append-only, so retention never
+    #: shortens it; a period only makes the run report what is older. At least 183 days (Cybersecurity Law art. 21).
+    RETENTION_AUDIT_DAYS: int = 0
 
 
 def _coerce(raw: str, like: Any) -> Any:

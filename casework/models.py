@@ -3,6 +3,7 @@
 from casework.audit.models import AuditEvent
 from casework.auth.models import ApiToken, LoginFailure, Unit, User, UserSession
 from casework.cases.models import Case, CaseDeadline, CaseNumberCounter, CaseSearch
+from casework.cases.retention import LegalHold, RetentionAction, RetiredFile
 from casework.cases.submissions import FormSubmission
 from casework.decision.models import CaseDocument, LitigationEntry, Payment, Proposal
 from casework.dossier.models import DossierVersion
@@ -13,6 +14,6 @@ from casework.ruletable.models import CalendarDay, RuleTableVersion
 
 __all__ = [
     "ApiToken", "Assessment", "CaseDocument", "LitigationEntry", "Payment", "Proposal", "AuditEvent", "CalendarDay", "Case", "CaseDeadline", "CaseNumberCounter", "CaseSearch", "DossierVersion", "Evidence",
-    "EvidenceWaiver", "ExportJob", "FormSubmission", "LoginFailure",
+    "EvidenceWaiver", "ExportJob", "FormSubmission", "LegalHold", "LoginFailure", "RetentionAction", "RetiredFile",
     "RuleTableVersion", "Unit", "User", "UserSession",
 ]

@@ -112,7 +112,7 @@ def export_command(start: datetime | None, end: datetime | None, unit_code: str,
     from casework.auth.models import User
     from casework.domain.access import SYSTEM_EXPORTER, Perm, case_scope
     from casework.export.batch import run_batch
-    from casework.export.cases import Criteria, case_ids
+    from casework.export.cases import Criteria, case_ids, left_out
     from casework.infra.db import db, unit_of_work, utcnow
     from casework.infra.settings import render_limits, running_app
 
@@ -132,8 +132,11 @@ def export_command(start: datetime | None, end: datetime | None, unit_code: str,
         ids = case_ids(session, actor, criteria)
     except LookupError as exc:
         raise click.UsageError(str(exc)) from None
+    retired = left_out(session, actor, criteria)
     session.rollback()
     asked = ", ".join(f"{k} {v}" for k, v in criteria.as_json().items() if v) or "every case"
+    if retired:
+        click.echo(f"{retired} cases left out: their files were deleted under the retention schedule", err=True)
     with unit_of_work() as work:  # the run itself is on the record, an empty one too
         record(work, actor, "export.batch.run", now=utcnow(), object_type="export",
                after={**criteria.as_json(), "cases": len(ids), "out": str(folder)[-200:]})

@@ -39,10 +39,27 @@ def _write_instance_config(folder: Path) -> bool:
         '"""Machine-local secrets written by `casework init`. Never commit this file."""\n'
         f"SECRET_KEY = {secrets.token_urlsafe(48)!r}\n"
         f"PII_KEY = {new_key()!r}\n"
+        f"SEARCH_KEY = {secrets.token_hex(32)!r}\n"
     )
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
+    return True
+
+
+def _pin_search_key(folder: Path) -> bool:
+    """An instance made before SEARCH_KEY: write the digest key it has been using (derived from its oldest PII
+    key) into config.py, so the PII keys can rotate without changing a digest; True when written."""
+    from casework.config import instance_config
+    from casework.infra.pii import configured_keys, legacy_search_key
+
+    config = instance_config(str(folder))
+    keys = configured_keys(config)
+    if config.get("SEARCH_KEY") or not keys:
+        return False
+    with (folder / "config.py").open("a", encoding="utf-8") as fh:
+        fh.write("\n# Digest key of the phone and ID look-ups (written by `casework init`; keep it when PII keys rotate).\n"
+                 f"SEARCH_KEY = {legacy_search_key(keys[-1])!r}\n")
     return True
 
 
@@ -107,7 +124,9 @@ def init_command() -> None:
     compile_translations()
     folder = Path(instance_path())
     if _write_instance_config(folder):
-        click.echo(f"wrote {folder / 'config.py'} (secret key and PII key)")
+        click.echo(f"wrote {folder / 'config.py'} (secret key, PII key and search key)")
+    elif _pin_search_key(folder):
+        click.echo(f"added SEARCH_KEY to {folder / 'config.py'} (the key phone and ID look-ups were made with)")
     app = create_app()
     with app.app_context():
         upgrade(directory=app.extensions["migrate"].directory)
@@ -262,13 +281,15 @@ def app_commands() -> tuple[click.Command, ...]:
     from casework.auth import cli as auth_cli
     from casework.evidence import cli as evidence_cli
     from casework.export import cli as export_cli
-    from casework.infra import backup_cli
+    from casework.export import retention_cli
+    from casework.infra import backup_cli, pii_cli
     from casework.rulecheck import cli as rulecheck_cli
     from casework.ruletable import cli as ruletable_cli
 
     return (demo_command, users_group, units_group, audit_group, bench_group, *auth_cli.APP_COMMANDS,
             *ruletable_cli.APP_COMMANDS, *rulecheck_cli.APP_COMMANDS, *evidence_cli.APP_COMMANDS,
-            *export_cli.APP_COMMANDS, *backup_cli.APP_COMMANDS)
+            *export_cli.APP_COMMANDS, *backup_cli.APP_COMMANDS, *pii_cli.APP_COMMANDS,
+            *retention_cli.APP_COMMANDS)
 
 
 def register_cli(app: Flask) -> None:

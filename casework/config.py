@@ -19,6 +19,12 @@ class Defaults:
     SECRET_KEY: str = ""
     #: Fernet key that encrypts claimant ID numbers, phones and bank accounts at rest (PIPL art. 51).
     PII_KEY: str = ""
+    #: The PII key set for rotation, newest first: the newest encrypts, all decrypt (PII_KEY is always one of
+    #: them). A list in instance/config.py, comma-separated in CASEWORK_PII_KEYS. See `casework pii rotate`.
+    PII_KEYS: str = ""
+    #: Key (64 hex digits) of the digests that find a claimant by phone or ID number; its own key, so rotating
+    #: the PII keys never breaks a look-up. Empty: derived from the oldest PII key; `casework init` writes it.
+    SEARCH_KEY: str = ""
     #: SQLAlchemy URL; empty means SQLite at instance/casework.sqlite.
     DATABASE_URL: str = ""
     #: Seconds a SQLite writer waits for the lock before giving up.
@@ -96,6 +102,20 @@ class Defaults:
     TSA_CA_FILE: str = ""
     #: Seconds to wait for the TSA; past that the anchor is written without a token (sealing never waits longer).
     TSA_TIMEOUT_S: int = 10
+    #: Retention (`casework retention run`): days after a case ended (closed or withdrawn) before each class of
+    #: its data is anonymised or deleted; 0 keeps it forever. Conservative defaults of 30 years (10958 days):
+    #: a settlement file supports the payment's accounting voucher, which 会计档案管理办法 (2015) keeps for 30
+    #: years, and enterprise case files are kept 30 years or permanently (国家档案局令第10号, 2012); a
+    #: claim may also come back within the Civil Code's limitation (art. 188). Shorten them with legal advice.
+    #: Identifiers: the claimant's name, ID number, phone and addresses, the place, GPS and description.
+    RETENTION_IDENTIFIERS_DAYS: int = 10958
+    #: Bank accounts: the claimant's and the settlement proposal's.
+    RETENTION_BANK_ACCOUNTS_DAYS: int = 10958
+    #: Evidence: the stored bytes of evidence files, thumbnails, letters and sealed dossiers (rows and hashes stay).
+    RETENTION_EVIDENCE_DAYS: int = 10958
+    #: Audit trail: 0 keeps it forever (the default). It is hash-chained and append-only, so retention never
+    #: shortens it; a period only makes the run report what is older. At least 183 days (Cybersecurity Law art. 21).
+    RETENTION_AUDIT_DAYS: int = 0
 
 
 def _coerce(raw: str, like: Any) -> Any:
@@ -164,8 +184,14 @@ def check_secret(app: Flask) -> None:
             "SECRET_KEY is missing or weak: run `casework init` (writes instance/config.py) "
             "or set CASEWORK_SECRET_KEY to at least 32 random characters."
         )
-    if not app.config.get("PII_KEY"):
+    from casework.infra.pii import configured_keys
+
+    keys = configured_keys(app.config)
+    if not keys:
         raise RuntimeError("PII_KEY is missing: run `casework init` or set CASEWORK_PII_KEY.")
+    if len(keys) > 1 and not app.config.get("SEARCH_KEY"):
+        raise RuntimeError("SEARCH_KEY is missing while PII keys rotate: run `casework init` (it writes the key "
+                           "the phone and ID look-ups are made with) or set CASEWORK_SEARCH_KEY.")
 
 
 def targets(config: Any) -> dict[str, int]:

@@ -4,6 +4,8 @@ from casework.audit.models import AuditAnchor, AuditEvent
 from casework.auth.factor_models import AccountRequest, RecoveryCode, SecondFactor
 from casework.auth.models import ApiToken, LoginFailure, Unit, User, UserSession
 from casework.cases.models import Case, CaseDeadline, CaseNumberCounter, CaseSearch
+from casework.cases.retention import LegalHold, RetentionAction, RetiredFile
+from casework.cases.submissions import FormSubmission
 from casework.decision.models import CaseDocument, LitigationEntry, Payment, Proposal
 from casework.dossier.models import DossierVersion
 from casework.evidence.models import Evidence, EvidenceWaiver
@@ -14,7 +16,7 @@ from casework.ruletable.models import CalendarDay, RuleTableVersion
 
 __all__ = [
     "ApiToken", "Assessment", "AuditAnchor", "DamageMark", "CaseDocument", "LitigationEntry", "Payment", "Proposal", "AuditEvent", "CalendarDay", "Case", "CaseDeadline", "CaseNumberCounter", "CaseSearch", "DossierVersion", "Evidence",
-    "EvidenceWaiver", "ExportJob", "LoginFailure",
+    "EvidenceWaiver", "ExportJob", "FormSubmission", "LegalHold", "LoginFailure", "RetentionAction", "RetiredFile",
     "RuleTableVersion", "Unit", "User", "UserSession",
     "AccountRequest", "RecoveryCode", "SecondFactor",
 ]

@@ -14,6 +14,7 @@ from wtforms import StringField
 from wtforms.validators import Length
 
 from casework.cases.forms import iso_day, without_controls
+from casework.cases.submissions import key_field, posted
 from casework.decision.service import Draft
 
 
@@ -75,7 +76,17 @@ class PaymentForm(DecisionForm):
         return iso_day(self.paid_on.data)
 
 
-class LitigationForm(DecisionForm):
+class OnceForm(DecisionForm):
+    """A form whose every submit adds a row (a lawsuit step, a letter): it carries a one-time key."""
+
+    form_key = key_field()
+
+    def key(self) -> str | None:
+        """The posted key (None when none was sent); ValueError when it is not one of ours."""
+        return posted(self.form_key)
+
+
+class LitigationForm(OnceForm):
     kind = _text(name="step")
     on = _text()  # optional: typed text that is not a date is left out
     text = _text(5000)
@@ -86,5 +97,5 @@ class LitigationForm(DecisionForm):
         return iso_day(self.on.data)
 
 
-class LetterForm(DecisionForm):
-    """Generating a letter takes nothing but the CSRF token."""
+class LetterForm(OnceForm):
+    """Generating a letter takes nothing but the CSRF token and the form's one-time key."""

@@ -18,9 +18,18 @@ from casework.auth.guard import current_actor, requires
 from casework.cases import deadlines
 from casework.cases.models import Case
 from casework.cases.pages import case_or_404, case_page
+from casework.cases.submissions import Resubmitted, claim, settle
 from casework.cases.workflow import TransitionRefused
 from casework.decision import reports
-from casework.decision.forms import DecideForm, DecisionForm, LetterForm, LitigationForm, PaymentForm, ProposalForm
+from casework.decision.forms import (
+    DecideForm,
+    DecisionForm,
+    LetterForm,
+    LitigationForm,
+    OnceForm,
+    PaymentForm,
+    ProposalForm,
+)
 from casework.decision.letters import LETTERS, TITLES, documents, generate
 from casework.decision.models import CaseDocument
 from casework.decision.service import (
@@ -85,11 +94,17 @@ def page(case: Case) -> Any:
 
 
 def _posted(form_class: type[Posted]) -> Posted:
-    """The request's form, validated; 400 without a valid CSRF token, 403 unless legal staff sent it."""
+    """The request's form, validated; 400 without a valid CSRF token (or with a forged one-time key), 403 unless
+    legal staff sent it."""
     form = form_class()
     form.validate_on_submit()
     if "csrf_token" in form.errors:
         abort(400)
+    if isinstance(form, OnceForm):
+        try:
+            form.key()
+        except ValueError:
+            abort(400)
     if current_actor().role not in DECIDING_ROLES:
         abort(403)
     return form
@@ -108,6 +123,12 @@ def _refused(case: Case, why: TransitionRefused | StaleDataError) -> Any:
     return redirect(url_for("decision.page", number=case.number)), 303
 
 
+def _again(case: Case) -> Any:
+    """The same form submitted a second time (a double click): nothing was added again."""
+    flash(_("这份表单已经提交过，没有重复登记。"), "info")
+    return redirect(url_for("decision.page", number=case.number)), 303
+
+
 def _submit(case: Case, form: DecisionForm, use_case: Callable[[Session], object], done: str) -> Any:
     """Run one use case in its unit of work, then back to the page with `done`. What the form or the service
     refuses comes back (422) with its messages and what was typed; a case someone moved first, with why."""
@@ -120,6 +141,8 @@ def _submit(case: Case, form: DecisionForm, use_case: Callable[[Session], object
             problems = bad.problems
         except (TransitionRefused, StaleDataError) as why:
             return _refused(case, why)
+        except Resubmitted:
+            return _again(case)
         else:
             return _done(case, done)
     return _page(case_or_404(case.number), status=422, problems=problems, typed=form.typed())
@@ -156,24 +179,37 @@ def payment_view(case: Case) -> Any:
 @case_page(Perm.CASE_EDIT)
 def litigation_view(case: Case) -> Any:
     form = _posted(LitigationForm)
-    return _submit(case, form, lambda session: record_litigation(
-        session, current_actor(), case, kind=form.kind.data, on=form.day, text=form.text.data,
-        amount=form.amount.data, now=utcnow(), targets=deadline_targets()), _("诉讼进展已登记。"))
+
+    def use_case(session: Session) -> None:
+        now = utcnow()
+        once = claim(session, current_actor(), form.key(), "litigation", now=now)  # a step is recorded once
+        entry = record_litigation(session, current_actor(), case, kind=form.kind.data, on=form.day,
+                                  text=form.text.data, amount=form.amount.data, now=now, targets=deadline_targets())
+        settle(session, once, entry.id)
+
+    return _submit(case, form, use_case, _("诉讼进展已登记。"))
 
 
 @bp.route("/cases/<number>/decision/letter", methods=["POST"])
 @case_page(Perm.CASE_EDIT)
 def letter(case: Case) -> Any:
     """Generate the letter of the open or approved proposal: a new version each time."""
-    _posted(LetterForm)
+    form = _posted(LetterForm)
     session = db.session()
     proposal = open_proposal(session, case.id) or approved_proposal(session, case.id)
     if proposal is None:
         flash(_("还没有处理意见，无法生成文书。"), "info")
         return redirect(url_for("decision.page", number=case.number)), 303
-    with unit_of_work() as work:
-        document = generate(work, current_actor(), case, proposal, file_store(), now=utcnow(), limits=render_limits())
-        label_text = f"{document.kind} v{document.version}"
+    try:
+        with unit_of_work() as work:
+            now = utcnow()
+            once = claim(work, current_actor(), form.key(), "letter", now=now)  # a double click: one version
+            document = generate(work, current_actor(), case, proposal, file_store(), now=now, limits=render_limits())
+            label_text = f"{document.kind} v{document.version}"
+            work.flush()
+            settle(work, once, document.id)
+    except Resubmitted:
+        return _again(case)
     return _done(case, _("已生成：%(doc)s。", doc=label_text))
 
 

@@ -66,6 +66,8 @@ class Actor:
 
 
 SYSTEM = Actor(user_id=None, username="system", role=Role.ADMIN, unit_path="/")
+#: `casework export` without --user: reads every case (an auditor's scope) and is named as itself in the trail.
+SYSTEM_EXPORTER = Actor(user_id=None, username="system-exporter", role=Role.AUDITOR, unit_path="/")
 
 
 def case_scope(actor: Actor) -> str | None:

@@ -15,6 +15,7 @@ from casework.audit.service import record
 from casework.auth.guard import current_actor
 from casework.cases.models import Case
 from casework.cases.pages import case_page
+from casework.cases.submissions import FIELD, Resubmitted, claim, settle, submitted, valid_key
 from casework.domain.access import Actor, Perm
 from casework.dossier.models import DossierVersion
 from casework.dossier.service import keep, render, versions
@@ -34,10 +35,21 @@ def seal_view(case: Case) -> Any:
     number = case.number
     if not FlaskForm().validate_on_submit():
         abort(400)
-    rendered = render(db.session(), case, file_store(), now=utcnow(), limits=render_limits())  # no write lock held
-    with unit_of_work() as session:
-        row = keep(session, current_actor(), case, file_store(), rendered, stamper=configured_stamper())
-        version = row.version
+    key = request.form.get(FIELD)  # the form's one-time key: a double click seals one version
+    if key is not None and not valid_key(key):
+        abort(400)
+    try:
+        if submitted(db.session(), current_actor(), key):
+            raise Resubmitted("dossier", None)  # before laying out a PDF for nothing
+        rendered = render(db.session(), case, file_store(), now=utcnow(), limits=render_limits())  # no write lock
+        with unit_of_work() as session:
+            once = claim(session, current_actor(), key, "dossier", now=utcnow())
+            row = keep(session, current_actor(), case, file_store(), rendered, stamper=configured_stamper())
+            version = row.version
+            settle(session, once, row.id)
+    except Resubmitted:
+        flash(_("这份表单已经提交过，没有重复封存。"), "info")
+        return redirect(url_for("cases.show", number=number)), 303
     flash(_("案卷已封存：第 %(v)s 版。", v=version), "success")
     return redirect(url_for("cases.show", number=number)), 303
 

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, exists, func, select
 from sqlalchemy.orm import Session
 
 from casework.audit.service import head, record
 from casework.auth.models import Unit
 from casework.cases.models import Case
+from casework.cases.retention import RetentionAction
 from casework.cases.service import scoped
 from casework.decision.letters import TITLES, documents
 from casework.decision.models import CaseDocument
@@ -79,10 +80,11 @@ def export_case(actor: Actor, case_id: int, store: LocalStore, folder: Path, *, 
 
 
 def selection(actor: Actor, *, start: date | None = None, end: date | None = None, unit: Unit | None = None,
-              category: str = "", outcome: str = "") -> Select[tuple[int]]:
+              category: str = "", outcome: str = "", retired: bool = False) -> Select[tuple[int]]:
     """The ids of the cases registered between two Beijing days (inclusive), under a unit, of a category or
-    outcome, within the actor's scope."""
-    query = scoped(actor, select(Case.id)).order_by(Case.id)
+    outcome, within the actor's scope; those whose files the retention schedule deleted apart (only those if
+    `retired`)."""
+    query = scoped(actor, select(Case.id)).where(files_retired() if retired else ~files_retired()).order_by(Case.id)
     if start is not None:
         query = query.where(Case.created_at >= datetime.combine(start, time(), tzinfo=SHANGHAI))
     if end is not None:
@@ -94,6 +96,11 @@ def selection(actor: Actor, *, start: date | None = None, end: date | None = Non
     if outcome:
         query = query.where(Case.assessment_outcome == outcome)
     return query
+
+
+def files_retired() -> ColumnElement[bool]:
+    """The case's files were deleted under the retention schedule: there is no bundle left to make of it."""
+    return exists().where(RetentionAction.case_id == Case.id, RetentionAction.data_class == "evidence")
 
 
 @dataclass(frozen=True)
@@ -128,3 +135,12 @@ def case_ids(session: Session, actor: Actor, criteria: Criteria) -> list[int]:
             raise LookupError(f"no unit {criteria.unit_code!r}")
     return list(session.scalars(selection(actor, start=criteria.start, end=criteria.end, unit=unit,
                                           category=criteria.category, outcome=criteria.outcome)))
+
+
+
+def left_out(session: Session, actor: Actor, criteria: Criteria) -> int:
+    """How many cases the criteria select whose files were deleted under the retention schedule (left out)."""
+    unit = session.scalar(select(Unit).where(Unit.code == criteria.unit_code)) if criteria.unit_code else None
+    chosen = selection(actor, start=criteria.start, end=criteria.end, unit=unit, category=criteria.category,
+                       outcome=criteria.outcome, retired=True).order_by(None)
+    return session.scalar(select(func.count()).select_from(chosen.subquery())) or 0

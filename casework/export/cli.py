@@ -91,36 +91,61 @@ def _against_db(bundles: list[Report]) -> int:
 @click.option("--unit", "unit_code", default="", help="a unit's code: its cases and its sub-units'")
 @click.option("--category", default="", help="e.g. appliance")
 @click.option("--outcome", default="", help="the legal-basis check's outcome, e.g. not_liable")
-@click.option("--user", "username", default="", help="export as this user (their scope; named in the audit trail)")
+@click.option("--user", "username", default="",
+              help="export as this user (their scope; named in the audit trail); "
+                   "without it, as the system exporter, which sees every case")
+@click.option("--allow-empty", is_flag=True, help="exit 0 even when the selection holds no case")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="parallel exporters (default: one per core)")
 @click.option("--out", "folder", required=True, type=click.Path(file_okay=False, path_type=Path))
 @with_appcontext
 def export_command(start: datetime | None, end: datetime | None, unit_code: str, category: str, outcome: str,
-                   username: str, workers: int | None, folder: Path) -> None:
-    """Write one bundle per selected case into OUT (<number>.zip), with a progress bar; each export is audited."""
+                   username: str, allow_empty: bool, workers: int | None, folder: Path) -> None:
+    """Write one bundle per selected case into OUT (<number>.zip), with a progress bar; each export is audited.
+
+    Without --user the export runs as the system exporter ("system-exporter" in the audit trail), which sees every
+    case. A selection with no case is an error (exit status 1) unless --allow-empty: a nightly job that
+    archives nothing must not report success.
+    """
     from sqlalchemy import select
 
+    from casework.audit.service import record
     from casework.auth.models import User
-    from casework.domain.access import SYSTEM
+    from casework.domain.access import SYSTEM_EXPORTER, Perm, case_scope
     from casework.export.batch import run_batch
-    from casework.export.cases import Criteria, case_ids
-    from casework.infra.db import db
+    from casework.export.cases import Criteria, case_ids, left_out
+    from casework.infra.db import db, unit_of_work, utcnow
     from casework.infra.settings import render_limits, running_app
 
     session = db.session()
-    actor = SYSTEM
+    actor = SYSTEM_EXPORTER
     if username:
-        user = session.scalar(select(User).where(User.username == username))
+        user = session.scalar(select(User).where(User.username == username.strip().lower()))
         if user is None:
             raise click.UsageError(f"no user {username!r}")
         actor = user.actor()
+        if not actor.can(Perm.CASES_EXPORT) or case_scope(actor) is None:
+            raise click.UsageError(f"user {actor.username!r} ({actor.role}) may not export cases; name an auditor or "
+                                   f"a head of legal, or leave out --user to export as the system exporter")
     criteria = Criteria(start=start.date() if start else None, end=end.date() if end else None,
                         unit_code=unit_code, category=category, outcome=outcome)
     try:
         ids = case_ids(session, actor, criteria)
     except LookupError as exc:
         raise click.UsageError(str(exc)) from None
+    retired = left_out(session, actor, criteria)
     session.rollback()
+    asked = ", ".join(f"{k} {v}" for k, v in criteria.as_json().items() if v) or "every case"
+    if retired:
+        click.echo(f"{retired} cases left out: their files were deleted under the retention schedule", err=True)
+    with unit_of_work() as work:  # the run itself is on the record, an empty one too
+        record(work, actor, "export.batch.run", now=utcnow(), object_type="export",
+               after={**criteria.as_json(), "cases": len(ids), "out": str(folder)[-200:]})
+    if not ids:
+        click.echo(f"nothing to export: no case matches ({asked}) in the scope of {actor.username}", err=True)
+        if not allow_empty:
+            sys.exit(1)
+        return
+    click.echo(f"exporting {len(ids)} cases ({asked}) as {actor.username}")
     with click.progressbar(length=len(ids), label=f"exporting {len(ids)} cases", file=sys.stderr) as bar:
         outcome_ = run_batch(running_app(), actor, ids, folder,
                              workers=workers, limits=render_limits(), progress=lambda done, total: bar.update(1))

@@ -16,6 +16,7 @@ from casework.audit.service import record
 from casework.auth.guard import current_actor, requires
 from casework.auth.models import Unit
 from casework.cases.listing import menu_units
+from casework.cases.submissions import Resubmitted, claim, key_field, posted, settle
 from casework.domain.access import Perm, Role
 from casework.export import jobs
 from casework.export.cases import Criteria
@@ -33,6 +34,7 @@ class ExportForm(FlaskForm):
     unit = SelectField(_l("所属单位（含下级）"), choices=[], validate_choice=True)
     category = SelectField(_l("类别"), choices=[], validate_choice=True)
     outcome = SelectField(_l("审查结论"), choices=[], validate_choice=True)
+    form_key = key_field()  # a double click starts one export, not two
     submit = SubmitField(_l("开始导出"))
 
     def validate_end(self, field: DateField) -> None:
@@ -68,9 +70,19 @@ def index() -> Any:
     if form.validate_on_submit():
         criteria = Criteria(start=form.start.data, end=form.end.data, unit_code=form.unit.data or "",
                             category=form.category.data or "", outcome=form.outcome.data or "")
-        with unit_of_work() as session:
-            job = jobs.request_export(session, current_actor(), criteria, now=utcnow())
-            public_id = job.public_id
+        try:
+            key = posted(form.form_key)
+        except ValueError:
+            abort(400)
+        try:
+            with unit_of_work() as session:
+                once = claim(session, current_actor(), key, "export", now=utcnow())
+                job = jobs.request_export(session, current_actor(), criteria, now=utcnow())
+                public_id = job.public_id
+                settle(session, once, public_id)
+        except Resubmitted as again:  # the job the first click started
+            target = url_for("export.show", public_id=again.ref) if again.ref else url_for("export.index")
+            return redirect(target, 303)
         jobs.start(running_app(), public_id,  # type: ignore[attr-defined]
                    workers=setting("EXPORT_WORKERS") or None, limits=render_limits())
         return redirect(url_for("export.show", public_id=public_id)), 303

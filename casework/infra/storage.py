@@ -169,6 +169,19 @@ class LocalStore:
         shutil.move(self._object(sha256), target)
         return target
 
+    def remove(self, sha256: str) -> int:
+        """Delete an object for good: only for bytes the retention schedule retired (their rows say so). 1 if
+        it was there."""
+        path = self._object(sha256)
+        if not path.is_file():
+            return 0
+        path.unlink()
+        _fsync_dir(path.parent)
+        return 1
+
+    def remove_derived(self, name: str) -> None:
+        self._derived(name).unlink(missing_ok=True)
+
     def _derived(self, name: str) -> Path:
         if not name.replace(".", "").isalnum() or name.startswith("."):
             raise ValueError("bad derived name")

@@ -17,6 +17,7 @@ from wtforms.widgets import DateInput, TextArea
 
 from casework.cases.forms import no_control_characters, valid_id_number, valid_phone
 from casework.cases.models import CONTRACT_COLUMNS_BY_FIELD, Case, column_value
+from casework.cases.submissions import key_field, posted
 from casework.domain.contract import FACT_FIELDS, TOP_FIELDS, FieldSpec, parse_date
 from casework.domain.money import MoneyError, parse_money, parse_quantity
 from casework.intake.service import Intake
@@ -168,6 +169,7 @@ class IntakeForm(FlaskForm):
     """Claimant, place, the contract's top-level facts; `facts` (the category's own) is added per category."""
 
     version = HiddenField()
+    form_key = key_field()  # a new claim's one-time key: a second submit of this form opens the first case
     claimant_name = _text(FIELD["claimant_name"], 100, render_kw={"autocomplete": "off"})
     claimant_id_number = _text(FIELD["claimant_id_number"], 18, valid_id_number, render_kw={"autocomplete": "off"})
     claimant_phone = _text(FIELD["claimant_phone"], 20, valid_phone,
@@ -246,6 +248,10 @@ class IntakeForm(FlaskForm):
             if _filled(other) and other.value < event.value:
                 add_error(other, message)
                 other.value = _UNSET
+
+    def posted_key(self) -> str | None:
+        """The one-time key this form was submitted with; None when none was sent; ValueError when malformed."""
+        return posted(self.form_key)
 
     def has_errors(self) -> bool:
         return any(field.errors for field in self.all_fields())

@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from casework.auth.guard import current_actor, requires
 from casework.cases.models import CONTRACT_COLUMNS_BY_FIELD, Case
 from casework.cases.service import CaseError, Conflict, StaleEdit, describe_conflict, find_case
+from casework.cases.submissions import Resubmitted, claim, settle
 from casework.cases.workflow import TransitionRefused
 from casework.domain.access import Actor, Perm, can_edit_case
 from casework.domain.contract import FACT_FIELDS, TOP_FIELDS
@@ -102,10 +103,19 @@ def _save(form: IntakeForm, case: Case | None) -> Any:
         return _page(form, case, status=422)
     loaded = int(form.version.data) if (form.version.data or "").isdigit() else -1
     try:
+        key = form.posted_key() if case is None else None
+    except ValueError:
+        abort(400)  # a browser sends back the key it was given; anything else is not our form
+    try:
         with unit_of_work() as session:
+            now = utcnow()
+            once = claim(session, actor, key, "intake", now=now)
             saved = save_intake(session, actor, intake, case=case, loaded_version=loaded, submit=submit,
-                                now=utcnow(), targets=deadline_targets())
+                                now=now, targets=deadline_targets())
+            settle(session, once, saved.number)
             number = saved.number
+    except Resubmitted as again:
+        return _first_case(again.ref)
     except TransitionRefused as refused:
         return _page(form, case, status=422, refusals=_refusals(form, refused.reasons))
     except StaleEdit as stale:
@@ -124,6 +134,17 @@ def _save(form: IntakeForm, case: Case | None) -> Any:
         return redirect(url_for("rulecheck.show", number=number))
     flash(_("草稿已保存。"), "success")
     return redirect(url_for("intake.edit", number=number))
+
+
+def _first_case(number: str | None) -> Any:
+    """A second submit of a new-claim form: to the case the first one opened, not a second case."""
+    case = find_case(db.session(), current_actor(), number or "")
+    if case is None:
+        abort(404)  # moved out of the viewer's scope since: like any case they may not see
+    flash(_("这份登记表已经提交过，没有重复建案：这是当时建立的案件 %(number)s。", number=case.number), "info")
+    if case.state == State.DRAFT.value:
+        return redirect(url_for("intake.edit", number=case.number), 303)
+    return redirect(url_for("rulecheck.show", number=case.number), 303)
 
 
 def _change_rows(form: IntakeForm) -> bool:

@@ -15,7 +15,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 from flask import Response, abort, render_template, request, send_file
+from flask_babel import gettext as _
 
+from casework.cases.retention import is_retired
 from casework.domain.evidence import MEDIA_TYPES
 from casework.infra import damage
 from casework.infra.db import db, unit_of_work, utcnow
@@ -68,6 +70,10 @@ def send_stored(sha256: str, media_type: str, name: str, *, inline: bool = False
     from casework.audit.service import record
     from casework.auth.guard import current_actor
 
+    if is_retired(db.session(), sha256):  # deleted under the retention schedule: say so, not "damaged"
+        return Response(render_template("errors/error.html", code=410, title=_("文件已按保存期限删除"),
+                                        message=_("该文件的保存期限已满，已按规定删除；其 SHA-256 仍保留在案卷中。"),
+                                        incident=None), status=410)
     path = file_store().local_path(sha256)
     marked = damage.open_mark(db.session(), sha256)
     if marked is not None:

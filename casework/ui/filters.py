@@ -15,6 +15,7 @@ from flask import Flask, g, has_app_context
 from flask_babel import force_locale, get_locale
 from markupsafe import Markup, escape
 
+from casework.cases.submissions import key_input
 from casework.domain.contract import FACT_FIELDS, TOP_FIELDS, FieldSpec
 from casework.domain.money import format_yuan
 from casework.ui import labels
@@ -148,3 +149,4 @@ def register(app: Flask) -> None:
     app.jinja_env.filters.update(money=money, day=day, moment=moment, label=label, audit_value=audit_value, isoday=isoday, refusal=refusal,
                                  param_text=param_text, filesize=filesize)
     app.jinja_env.globals["options"] = options
+    app.jinja_env.globals["form_key_input"] = key_input  # a create form's one-time key (cases.submissions)

@@ -62,16 +62,18 @@ def _threshold() -> Decimal:
 
 def _page(case: Case, *, status: int = 200, problems: dict[str, str] | None = None,
           typed: dict[str, Any] | None = None) -> Any:
-    session = db.session()
-    current = open_proposal(session, case.id)
+    session, actor = db.session(), current_actor()
+    current, history = open_proposal(session, case.id), proposals(session, case.id)
+    named = [number for p in history for number in p.similar or ()]
     return render_template(
-        "decision/page.html", case=case, proposal=current, history=proposals(session, case.id),
-        similar=similar_cases(session, case), deadlines=deadlines.of_case(session, case),
+        "decision/page.html", case=case, proposal=current, history=history,
+        visible_similar=reports.visible_numbers(session, actor, named),
+        similar=similar_cases(session, actor, case), deadlines=deadlines.of_case(session, case),
         payments=payments(session, case.id), litigation=litigation(session, case.id), kinds=KINDS,
         documents=documents(session, case.id), titles=TITLES, evidence=evidence_items(session, case),
         checklist=checklist_status(case.category, present(session, case.id), waivers(session, case.id)),
         letter_for=current or approved_proposal(session, case.id), letters=LETTERS,
-        allowed=allowed_actions(current_actor(), case.state, current),
+        allowed=allowed_actions(actor, case.state, current),
         methods=PAYMENT_METHODS, roles=LITIGATION_ROLES, steps=LITIGATION_STEPS, threshold=_threshold(),
         problems={k: str(DECISION_PROBLEM.get(v, v)) for k, v in (problems or {}).items()}, typed=typed or {},
         form=FlaskForm(), today=utcnow().astimezone(SHANGHAI).date(),
@@ -79,7 +81,7 @@ def _page(case: Case, *, status: int = 200, problems: dict[str, str] | None = No
 
 
 @bp.route("/cases/<number>/decision")
-@case_page(Perm.CASE_READ)
+@case_page(Perm.DECISION_READ)  # not field staff: similar cases' outcomes and amounts are legal's to weigh
 def page(case: Case) -> Any:
     return _page(case)
 
@@ -209,6 +211,8 @@ def precedent_risk_report() -> Any:
 
 
 def case_panel(case: Case, actor: Actor) -> tuple[str, dict[str, Any]]:
+    if not actor.can(Perm.DECISION_READ):  # field staff: the decision page is not theirs, nor its summary
+        return "decision/panel.html", {"hidden": True}
     session = db.session()
     current = open_proposal(session, case.id)
     return "decision/panel.html", {"proposal": current, "goodwill": case.goodwill_payment,

@@ -183,7 +183,12 @@ def letter(case: Case) -> Any:
 @case_page(Perm.CASE_READ)
 def download_letter(case: Case, document_id: int) -> Any:
     document = db.session.get(CaseDocument, document_id)
-    if document is None or document.case_id != case.id:
+    if document is not None and document.case_id != case.id:  # another case's letter, tried through this one
+        with unit_of_work() as session:
+            record(session, current_actor(), "document.denied", now=utcnow(), object_type="document",
+                   object_id=document_id, after={"case": case.number})
+        abort(404)
+    if document is None:
         abort(404)
     with unit_of_work() as session:
         record(session, current_actor(), "document.download", now=utcnow(), object_type="case", object_id=case.number,

@@ -216,6 +216,12 @@ ERROR_TITLES = {
 
 
 def register_error_handlers(app: Flask) -> None:
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from casework.cases.conflicts import conflict
+
+    app.register_error_handler(StaleDataError, conflict)  # a lost optimistic-lock race: 409, not 500 (F-8)
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Any:
         code = exc.code or 500

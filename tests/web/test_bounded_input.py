@@ -3,7 +3,6 @@ holds are 404 in URLs and 400 in forms, JSON nested past a sane depth is a clear
 
 from __future__ import annotations
 
-import io
 import json
 from typing import Any
 
@@ -110,6 +109,16 @@ def test_json_strings_with_brackets_are_not_nesting(app: Flask, api_token: str) 
     assert all("nested" not in e["message"] for e in response.get_json()["errors"])  # the usual field errors
 
 
+def _upload_body(csrf: str, data: bytes) -> tuple[bytes, str]:
+    """The upload form's body, built here: the test client would spool a large file to a temporary file it
+    never closes."""
+    boundary = "casework-f11"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{csrf}\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"t.json\"\r\n"
+            "Content-Type: application/json\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
 def test_a_deeply_nested_rule_table_upload_is_refused_and_the_draft_kept(app: Flask, world: dict[str, Any]) -> None:
     legal = _client(app, "legal1")
     csrf = token(legal)
@@ -118,10 +127,9 @@ def test_a_deeply_nested_rule_table_upload_is_refused_and_the_draft_kept(app: Fl
     before = load(RuleTableVersion, version="2099.1")
     assert before is not None
     for depth in (1000, 100_000):
-        got = legal.post("/rules/2099.1/upload", data={"csrf_token": csrf,
-                                                       "file": (io.BytesIO(_nested(depth, "object")), "t.json")},
-                         content_type="multipart/form-data")
-        assert got.status_code == 302, depth  # back to the draft, with the reason
+        body, content_type = _upload_body(csrf, _nested(depth, "object"))
+        with legal.post("/rules/2099.1/upload", data=body, content_type=content_type) as got:
+            assert got.status_code == 302, depth  # back to the draft, with the reason
         page = legal.get("/rules/2099.1").text
         assert "规则表内容无效" in page and "嵌套" in page
     after = load(RuleTableVersion, version="2099.1")

@@ -74,7 +74,7 @@ def main() -> None:
             base.append(time.perf_counter() - started)
             assert case is not None
             started = time.perf_counter()
-            found.append(len(similar_cases(session, case)))
+            found.append(len(similar_cases(session, actor, case)))
             similar.append(time.perf_counter() - started)
 
         def p95(values: list[float]) -> float:

@@ -31,6 +31,7 @@ from casework.auth.guard import current_actor, enforce, login_required, public
 from casework.auth.loader import init_login
 from casework.domain.access import Perm
 from casework.extensions import babel, bootstrap, csrf, file_store, migrate, talisman
+from casework.infra.bounds import IdConverter
 from casework.infra.db import ROOT_MIGRATIONS, db
 from casework.infra.i18n import LANGUAGES
 from casework.ui import filters
@@ -179,6 +180,8 @@ def set_language() -> Any:
 
 
 def register_blueprints(app: Flask) -> None:
+    # Before any rule is added: `<int:...>` then matches only ids an INTEGER column can hold (review F-11).
+    app.url_map.converters["int"] = IdConverter
     app.add_url_rule("/vendor/<filename>", endpoint="vendor", view_func=vendor)
     from casework.api.views import bp as api_bp
     from casework.auth.admin_views import bp as admin_bp
@@ -215,6 +218,12 @@ ERROR_TITLES = {
 
 
 def register_error_handlers(app: Flask) -> None:
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from casework.cases.conflicts import conflict
+
+    app.register_error_handler(StaleDataError, conflict)  # a lost optimistic-lock race: 409, not 500 (F-8)
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Any:
         code = exc.code or 500

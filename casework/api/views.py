@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +10,7 @@ from flask import Blueprint, Response, abort, g, jsonify, request
 from casework.auth.guard import api_token
 from casework.domain.contract import validate_case, validate_cases
 from casework.domain.rules import assess
+from casework.infra import bounds
 from casework.infra.db import db
 from casework.ruletable.store import calendar, current_table
 
@@ -28,7 +28,9 @@ def assess_cases() -> Any:
     if g.get("api_user") is None:
         abort(401)
     try:  # decimals stay decimals: quantities are never floats (spec/assessment.md)
-        body = json.loads(request.get_data(cache=False), parse_float=Decimal)
+        body = bounds.loads(request.get_data(cache=False), parse_float=Decimal)
+    except bounds.TooDeep as deep:  # a parser attack, not a case (review F-11)
+        return jsonify({"errors": [{"path": "", "message": str(deep)}]}), 422
     except ValueError:
         return jsonify({"errors": [{"path": "", "message": "the body is not valid JSON"}]}), 422
     errors = validate_cases(body) if isinstance(body, list) else validate_case(body)

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, false, select, update
+from sqlalchemy import Select, false, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -127,6 +127,19 @@ def find_case(session: Session, actor: Actor, number: str) -> Case | None:
     """A case the actor may see; out-of-scope cases are indistinguishable from missing ones."""
     case: Case | None = session.scalar(scoped(actor, select(Case).where(Case.number == number)))
     return case
+
+
+def lock_case(session: Session, case: Case) -> None:
+    """Hold the case's row until the transaction ends (SELECT … FOR UPDATE; SQLite already holds its write lock),
+    then read it afresh: a concurrent writer of the case waits its turn, and what this one reads next is what
+    the previous writer committed. The id comes from the identity map: touching `case.id` on an expired case
+    would load the row, unlocked and possibly stale, before the lock is taken."""
+    identity = inspect(case).identity
+    if identity is None:
+        raise TypeError("lock_case needs a case that is stored")
+    case_id = identity[0]
+    session.execute(select(Case.id).where(Case.id == case_id).with_for_update())
+    session.expire(case)
 
 
 def edit_case(

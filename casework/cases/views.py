@@ -28,6 +28,7 @@ from casework.cases.pages import case_or_404, case_page, panels
 from casework.cases.search import excerpt, highlight
 from casework.cases.search import terms as search_terms
 from casework.cases.service import StaleEdit, describe_conflict, edit_case
+from casework.cases.term_tokens import hide, names_a_person, recall
 from casework.cases.workflow import actions
 from casework.domain.access import Actor, Perm, can_edit_case, case_scope
 from casework.domain.lifecycle import BY_EVENT
@@ -125,11 +126,31 @@ def _menus(session: Session, actor: Actor) -> tuple[list[Any], list[Any]]:
     return menus
 
 
-@bp.route("/")
+def _list_url(source: Any) -> str:
+    """The list's URL for these form values: a term naming a person goes as a session token (term_tokens)."""
+    values: dict[str, Any] = {name: value for name in LIST_ARGS if (value := str(source.get(name, "")).strip()[:100])}
+    if names_a_person(values.get("q", "")):
+        values["t"] = hide(values.pop("q"))
+    return url_for("cases.index", **values)
+
+
+@bp.route("/", methods=["GET", "POST"])
 @requires(Perm.CASE_READ)
 def index() -> Any:
+    if request.method == "POST":  # the search form; CSRFProtect has checked its token
+        return redirect(_list_url(request.form), 303)
+    if names_a_person(request.args.get("q", "")):  # an old link or a hand-typed URL: take the term out of it
+        return redirect(_list_url(request.args), 303)
+    hidden = request.args.get("t", "")
+    term = recall(hidden) if hidden else None
+    if hidden and term is None:
+        flash(_("搜索条件已过期，请重新输入。"), "info")
+        kept: dict[str, Any] = {n: v for n in LIST_ARGS if (v := request.args.get(n, ""))}
+        return redirect(url_for("cases.index", **kept), 303)
     actor = current_actor()
     args = {name: request.args.get(name, "").strip()[:100] for name in LIST_ARGS}
+    if term is not None:
+        args["q"] = term[:100]
     tz = ZoneInfo(setting("BABEL_DEFAULT_TIMEZONE"))
     session = db.session()
     result = list_cases(session, actor, **_criteria(args, tz), today=utcnow().astimezone(tz).date(),
@@ -139,6 +160,9 @@ def index() -> Any:
     prefix = url_for("cases.index")  # row links are the list's own URL + the case number
     lang = language()
     filters = {name: value for name, value in args.items() if value}  # for the next-page and first-page links
+    if term is not None:  # the links carry the token, never the term
+        filters.pop("q", None)
+        filters["t"] = hidden
     return render_template(
         "cases/list.html", page=result, rows=[_row(c, terms, prefix, lang) for c in result.items], args=args, filters=filters,
         states=STATE, categories=CATEGORY, outcomes=OUTCOME, sorts=SORT, units=units, officers=officers,

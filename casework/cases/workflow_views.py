@@ -18,6 +18,7 @@ from casework.cases.pages import case_page
 from casework.cases.workflow import TransitionRefused, fire
 from casework.domain.access import Perm
 from casework.domain.lifecycle import Event
+from casework.infra.bounds import form_id
 from casework.infra.db import db, unit_of_work, utcnow
 from casework.infra.settings import deadline_targets
 from casework.ui.filters import SHANGHAI, refusal
@@ -63,7 +64,10 @@ def assign_case(case: Case) -> Any:
     number = case.number
     if not FlaskForm().validate_on_submit():
         abort(400)
-    officer_id = request.form.get("assignee", type=int)
+    chosen = request.form.get("assignee", "")
+    officer_id = form_id(chosen)
+    if chosen and officer_id is None:  # not an id the menu could have sent (review F-11)
+        abort(400)
     try:
         with unit_of_work() as session:
             officer = session.get(User, officer_id) if officer_id else None

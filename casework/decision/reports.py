@@ -3,6 +3,7 @@ month and unit, and proposals flagged as a precedent risk."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -28,7 +29,7 @@ class Goodwill:
 class PrecedentRisks:
     rows: list[Any]  # newest first, at most `limit`
     total: int  # how many there are in all
-    linkable: set[str]  # the similar cases' numbers the viewer may open
+    linkable: set[str]  # the similar cases' numbers the viewer may open; the report names no others
 
 
 def goodwill(session: Session, actor: Actor, *, limit: int) -> Goodwill:
@@ -61,6 +62,14 @@ def precedent_risks(session: Session, actor: Actor, *, limit: int) -> PrecedentR
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = list(session.execute(query.order_by(Proposal.proposed_at.desc(), Proposal.id.desc()).limit(limit)))
     similar = {number for row in rows for number in row.similar or ()}
-    # Similar cases outside the viewer's scope are named but not linked: their page would be a 404.
-    linkable = set(session.scalars(scoped(actor, select(Case.number).where(Case.number.in_(similar)))))
-    return PrecedentRisks(rows, total, linkable)
+    return PrecedentRisks(rows, total, visible_numbers(session, actor, similar))
+
+
+def visible_numbers(session: Session, actor: Actor, numbers: Iterable[str]) -> set[str]:
+    """Those of `numbers` whose case the actor may open. A proposal keeps the similar cases its proposer saw;
+    a viewer with another scope (or a proposal recorded before similar cases were scoped) must not learn
+    another unit's case numbers from it (security review F-5): pages show only these."""
+    wanted = set(numbers)
+    if not wanted:
+        return set()
+    return set(session.scalars(scoped(actor, select(Case.number).where(Case.number.in_(wanted)))))

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, object_session
 from casework.audit.service import record
 from casework.cases.models import Case
 from casework.cases.search import search
+from casework.cases.service import scoped
 from casework.cases.workflow import fire
 from casework.decision.models import LitigationEntry, Payment, Proposal
 from casework.domain.access import Actor, Role
@@ -143,8 +144,10 @@ def place_of(address: str | None) -> str:
 SIMILAR_COLUMNS = (Case.id, Case.number, Case.state, Case.assessment_outcome, Case.claimed_amount, Case.event_on)
 
 
-def similar_cases(session: Session, case: Case, *, limit: int = 20) -> list[Similar]:
-    """Other cases like this one: same claimant, same place, same event, same kind of claim nearby.
+def similar_cases(session: Session, actor: Actor, case: Case, *, limit: int = 20) -> list[Similar]:
+    """Other cases like this one that `actor` may open: same claimant, same place, same event, same kind of
+    claim nearby. Drawn only from the actor's scope: another unit's numbers, outcomes and amounts would tell
+    anyone whether a person has claims anywhere in the province (security review F-5).
 
     Each test is one indexed query (claimant digests; the pair index of the search; unit, category and
     amount), reading plain columns (nothing to decrypt), so this stays a few milliseconds at 100,000 cases."""
@@ -154,7 +157,7 @@ def similar_cases(session: Session, case: Case, *, limit: int = 20) -> list[Simi
         for other in rows:
             found.setdefault(other.id, (other, set()))[1].add(why)
 
-    base = select(*SIMILAR_COLUMNS).where(Case.id != case.id).limit(limit)
+    base = scoped(actor, select(*SIMILAR_COLUMNS).where(Case.id != case.id)).limit(limit)
     same_person = [c for c in (Case.claimant_id_digest == case.claimant_id_digest if case.claimant_id_digest
                                else None,
                                Case.claimant_phone_digest == case.claimant_phone_digest if case.claimant_phone_digest
@@ -218,7 +221,7 @@ def propose(session: Session, actor: Actor, case: Case, draft: Draft, *, now: da
     outcome = snapshot.outcome if snapshot else case.assessment_outcome
     assessed = snapshot.amount if snapshot else case.assessment_amount
     goodwill = is_goodwill(draft.kind, amount, outcome, assessed)
-    similar = similar_cases(session, case)
+    similar = similar_cases(session, actor, case)  # the proposer's scope: what they could weigh
     risky = [s for s in similar if precedent_risk(draft.kind, [s.precedent])]
     for code in reason_problems(draft.reason, goodwill=goodwill, precedent_risk=bool(risky)):
         problems["reason"] = code

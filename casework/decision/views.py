@@ -71,16 +71,18 @@ def _threshold() -> Decimal:
 
 def _page(case: Case, *, status: int = 200, problems: dict[str, str] | None = None,
           typed: dict[str, Any] | None = None) -> Any:
-    session = db.session()
-    current = open_proposal(session, case.id)
+    session, actor = db.session(), current_actor()
+    current, history = open_proposal(session, case.id), proposals(session, case.id)
+    named = [number for p in history for number in p.similar or ()]
     return render_template(
-        "decision/page.html", case=case, proposal=current, history=proposals(session, case.id),
-        similar=similar_cases(session, case), deadlines=deadlines.of_case(session, case),
+        "decision/page.html", case=case, proposal=current, history=history,
+        visible_similar=reports.visible_numbers(session, actor, named),
+        similar=similar_cases(session, actor, case), deadlines=deadlines.of_case(session, case),
         payments=payments(session, case.id), litigation=litigation(session, case.id), kinds=KINDS,
         documents=documents(session, case.id), titles=TITLES, evidence=evidence_items(session, case),
         checklist=checklist_status(case.category, present(session, case.id), waivers(session, case.id)),
         letter_for=current or approved_proposal(session, case.id), letters=LETTERS,
-        allowed=allowed_actions(current_actor(), case.state, current),
+        allowed=allowed_actions(actor, case.state, current),
         methods=PAYMENT_METHODS, roles=LITIGATION_ROLES, steps=LITIGATION_STEPS, threshold=_threshold(),
         problems={k: str(DECISION_PROBLEM.get(v, v)) for k, v in (problems or {}).items()}, typed=typed or {},
         form=FlaskForm(), today=utcnow().astimezone(SHANGHAI).date(),
@@ -88,7 +90,7 @@ def _page(case: Case, *, status: int = 200, problems: dict[str, str] | None = No
 
 
 @bp.route("/cases/<number>/decision")
-@case_page(Perm.CASE_READ)
+@case_page(Perm.DECISION_READ)  # not field staff: similar cases' outcomes and amounts are legal's to weigh
 def page(case: Case) -> Any:
     return _page(case)
 
@@ -217,7 +219,12 @@ def letter(case: Case) -> Any:
 @case_page(Perm.CASE_READ)
 def download_letter(case: Case, document_id: int) -> Any:
     document = db.session.get(CaseDocument, document_id)
-    if document is None or document.case_id != case.id:
+    if document is not None and document.case_id != case.id:  # another case's letter, tried through this one
+        with unit_of_work() as session:
+            record(session, current_actor(), "document.denied", now=utcnow(), object_type="document",
+                   object_id=document_id, after={"case": case.number})
+        abort(404)
+    if document is None:
         abort(404)
     with unit_of_work() as session:
         record(session, current_actor(), "document.download", now=utcnow(), object_type="case", object_id=case.number,
@@ -245,6 +252,8 @@ def precedent_risk_report() -> Any:
 
 
 def case_panel(case: Case, actor: Actor) -> tuple[str, dict[str, Any]]:
+    if not actor.can(Perm.DECISION_READ):  # field staff: the decision page is not theirs, nor its summary
+        return "decision/panel.html", {"hidden": True}
     session = db.session()
     current = open_proposal(session, case.id)
     return "decision/panel.html", {"proposal": current, "goodwill": case.goodwill_payment,

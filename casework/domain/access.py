@@ -19,6 +19,7 @@ class Perm(StrEnum):
     CASE_EDIT = "case.edit"
     CASE_PII_FULL = "case.pii_full"  # see ID number and bank account unmasked on the case page
     CASE_CHECK = "case.check"  # run the legal-basis check and keep its snapshot
+    DECISION_READ = "decision.read"  # the decision page: proposals, similar cases' outcomes and amounts
     RULES_READ = "rules.read"
     RULES_EDIT = "rules.edit"  # draft a new version of the rule table (publishing needs legal_head)
     CALENDAR_MANAGE = "calendar.manage"
@@ -34,13 +35,13 @@ class Perm(StrEnum):
 
 ROLE_PERMS: dict[Role, frozenset[Perm]] = {
     Role.FIELD: frozenset({Perm.CASE_READ, Perm.CASE_EDIT, Perm.CASE_CHECK}),
-    Role.LEGAL: frozenset({Perm.CASE_READ, Perm.CASE_EDIT, Perm.CASE_PII_FULL, Perm.CASE_CHECK, Perm.RULES_READ,
-                           Perm.RULES_EDIT, Perm.DOSSIER_SEAL}),
+    Role.LEGAL: frozenset({Perm.CASE_READ, Perm.CASE_EDIT, Perm.CASE_PII_FULL, Perm.CASE_CHECK, Perm.DECISION_READ,
+                           Perm.RULES_READ, Perm.RULES_EDIT, Perm.DOSSIER_SEAL}),
     Role.LEGAL_HEAD: frozenset({Perm.CASE_READ, Perm.CASE_EDIT, Perm.CASE_PII_FULL, Perm.CASE_CHECK,
-                                Perm.RULES_READ, Perm.RULES_EDIT, Perm.WORKLOAD_READ, Perm.REPORTS_READ,
-                                Perm.DOSSIER_SEAL, Perm.CASES_EXPORT, Perm.ACCOUNTS_APPROVE}),
+                                 Perm.DECISION_READ, Perm.RULES_READ, Perm.RULES_EDIT, Perm.WORKLOAD_READ,
+                                 Perm.REPORTS_READ, Perm.DOSSIER_SEAL, Perm.CASES_EXPORT, Perm.ACCOUNTS_APPROVE}),
     # Auditors read everything and change nothing; full identifiers need a logged unmask (later).
-    Role.AUDITOR: frozenset({Perm.CASE_READ, Perm.AUDIT_READ, Perm.RULES_READ, Perm.REPORTS_READ,
+    Role.AUDITOR: frozenset({Perm.CASE_READ, Perm.DECISION_READ, Perm.AUDIT_READ, Perm.RULES_READ, Perm.REPORTS_READ,
                              Perm.DOSSIER_SEAL, Perm.CASES_EXPORT}),
     # The administrator runs accounts, units and the holiday calendar, and sees no case content.
     Role.ADMIN: frozenset({Perm.USERS_MANAGE, Perm.UNITS_MANAGE, Perm.CALENDAR_MANAGE, Perm.ACCOUNTS_APPROVE}),

@@ -65,7 +65,10 @@ def _page(case: Case, *, status_code: int = 200, error: str | None = None, refus
         lines=status(case.category, present(session, case.id), held), kinds=kinds_for(case.category),
         kind_names=EVIDENCE_KIND, may_add=may_add(actor, case),
         may_waive=still_open and actor.role in (Role.LEGAL, Role.LEGAL_HEAD),
-        may_withdraw=lambda row: still_open and may_withdraw(actor, row), form=FlaskForm(), error=error, refused=refused,
+        # formdata=None: the form only carries the CSRF token. Bound to the request, it would make Werkzeug parse
+        # whatever an upload refused early left unread, and answer 413 instead of the refusal (review F-14).
+        may_withdraw=lambda row: still_open and may_withdraw(actor, row), form=FlaskForm(formdata=None), error=error,
+        refused=refused,
         typed=typed or {}, max_mb=setting("EVIDENCE_MAX_FILE_BYTES") // (1024 * 1024),
     ), status_code
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from casework.auth.guard import current_actor, requires
 from casework.cases.models import CONTRACT_COLUMNS_BY_FIELD, Case
+from casework.cases.pages import case_or_404
 from casework.cases.service import CaseError, Conflict, StaleEdit, describe_conflict, find_case
 from casework.cases.submissions import Resubmitted, claim, settle
 from casework.cases.workflow import TransitionRefused
@@ -206,9 +207,7 @@ def new(category: str) -> Any:
 @requires(Perm.CASE_EDIT)
 def edit(number: str) -> Any:
     actor = current_actor()
-    case = find_case(db.session(), actor, number)
-    if case is None:
-        abort(404)  # another unit's case looks exactly like a missing one
+    case = case_or_404(number, actor)  # another unit's case looks exactly like a missing one, and is audited
     if case.state != State.DRAFT.value:
         flash(_("该案件已提交，不能再在登记页修改。"), "info")
         return redirect(url_for("cases.show", number=number))

@@ -12,6 +12,7 @@ from casework.auth.forms import ConfirmForm
 from casework.auth.guard import current_actor
 from casework.cases.models import Case
 from casework.cases.pages import case_page
+from casework.cases.service import lock_case
 from casework.domain.access import Perm
 from casework.infra.db import db, unit_of_work, utcnow
 from casework.infra.settings import deadline_targets
@@ -44,6 +45,9 @@ def run(case: Case) -> Any:
     number = case.number
     if ConfirmForm().validate_on_submit():
         with unit_of_work() as session:
+            # Take the case's row first: a second check of it waits here and then reads what the first wrote.
+            # Without the lock, PostgreSQL let both read one version and the later write failed (review F-8).
+            lock_case(session, case)
             snapshot = run_rule_check(session, current_actor(), case, table=current_table(session),
                                       calendar=calendar(session), now=utcnow(), targets=deadline_targets())
         flash(_("已完成法律依据审查（规则表 %(version)s）。", version=snapshot.rule_table_version), "success")

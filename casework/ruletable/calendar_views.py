@@ -23,7 +23,8 @@ bp = Blueprint("calendar", __name__, url_prefix="/admin/calendar")
 @bp.route("/", methods=["GET", "POST"])
 @requires(Perm.CALENDAR_MANAGE)
 def index() -> Any:
-    year = request.args.get("year", type=int) or utcnow().year
+    year = request.args.get("year", type=int) or 0
+    year = year if 1 <= year <= 9999 else utcnow().year  # a date's range; anything else shows this year
     form = CalendarDayForm()
     if form.validate_on_submit():
         with unit_of_work() as session:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -14,6 +13,7 @@ from casework.auth.forms import ConfirmForm
 from casework.auth.guard import current_actor, requires
 from casework.domain.access import Perm, Role
 from casework.domain.contract import CATEGORIES
+from casework.infra import bounds
 from casework.infra.db import db, unit_of_work, utcnow
 from casework.ruletable.forms import DecisionForm, DraftForm, ParameterForm, UploadForm
 from casework.ruletable.impact import impact
@@ -152,9 +152,11 @@ def upload(version: str) -> Any:
     form = UploadForm()
     if form.validate_on_submit():
         try:
-            data = json.loads(form.file.data.read(10 * 1024 * 1024 + 1))
+            data = bounds.loads(form.file.data.read(10 * 1024 * 1024 + 1))
             with unit_of_work() as session:
                 replace_data(session, current_actor(), session.merge(row), data, now=utcnow())
+        except bounds.TooDeep as deep:  # refused before parsing: json would recurse until it fails (F-11)
+            _error(TableError("table_invalid", _("JSON 嵌套超过 %(n)s 层", n=deep.limit)))
         except ValueError as err:
             _error(err if isinstance(err, TableError) else TableError("table_invalid", "JSON"))
         else:

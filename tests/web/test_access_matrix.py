@@ -80,7 +80,7 @@ MATRIX: dict[str, set[str] | str] = {
     "evidence.withdraw_item": CASE_EDITORS,
     "evidence.waive_item": {"legal", "legal_head"},
     "evidence.revoke": {"legal", "legal_head"},
-    "decision.page": CASE_READERS,
+    "decision.page": {"legal", "legal_head", "auditor"},  # not field staff: other cases' outcomes (review F-5)
     "decision.propose_view": {"legal", "legal_head"},
     "decision.decide_view": {"legal", "legal_head"},
     "decision.payment_view": {"legal", "legal_head"},

@@ -60,6 +60,10 @@ class AssessmentResult(TypedDict):
     explanation: list[str]
     #: An extension of the contract: each rule row's result key (`id` or `id#variant`) → what it came to.
     rule_results: dict[str, RuleState]
+    #: Extensions: the explanation in English, line for line, and for each rule result key one sentence
+    #: applying that rule to this claim's facts ({"zh": …, "en": …}), for letters a lawyer would sign.
+    explanation_en: NotRequired[list[str]]
+    findings: NotRequired[dict[str, dict[str, str]]]
 
 
 #: The closing line of outcomes whose wording has nothing to fill in.

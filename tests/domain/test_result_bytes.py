@@ -1,5 +1,9 @@
 """The JSON contract stays byte-identical: today's engine prints exactly what the recorded engine printed.
 
+Issue 14 reworded the explanation (words instead of codes) and added `explanation_en`, `findings` and
+`to_verify`; so `sha256_without_explanation` (the bytes of every other key, recorded before that change) proves
+the contract keys did not move by a byte, while `sha256`/`json` were re-recorded deliberately with the new wording.
+
 `golden/assessments.json` was recorded by running the engine of commit 6fd09e3 (before the results were typed)
 over the contract's examples and a sweep of variations of every category (each fact dropped, each enum value,
 late reports, old event dates, malformed input). It holds each case, the SHA-256 of
@@ -43,6 +47,20 @@ def test_example_output_is_byte_identical(entry: dict[str, Any]) -> None:
 def test_every_recorded_case_prints_the_same_bytes() -> None:
     changed = [entry["name"] for entry in GOLDEN
                if hashlib.sha256(_text(entry["case"]).encode("utf-8")).hexdigest() != entry["sha256"]]
+    assert changed == []
+
+
+#: The keys whose wording issue 14 changed or added; everything else must be exactly as recorded before it.
+_WORDING = ("explanation", "explanation_en", "findings", "to_verify")
+
+
+def test_every_contract_key_prints_the_same_bytes_as_before_the_rewording() -> None:
+    changed = []
+    for entry in GOLDEN:
+        result = {k: v for k, v in assess(entry["case"], TABLE).items() if k not in _WORDING}
+        digest = hashlib.sha256(json.dumps(result, ensure_ascii=False).encode("utf-8")).hexdigest()
+        if digest != entry["sha256_without_explanation"]:
+            changed.append(entry["name"])
     assert changed == []
 
 

@@ -13,6 +13,7 @@ from casework.domain.contract import FACT_FIELDS, TOP_FIELDS, date_or_none
 from casework.domain.money import MoneyError, parse_money, parse_quantity
 from casework.domain.rules.model import Parameter, Rule, StagedRules
 from casework.domain.rules.result import Item, Outcome
+from casework.domain.rules.words import EMPTY, Say
 
 if TYPE_CHECKING:  # for the annotation only: table.py loads the catalog, whose predicates import this module
     from casework.domain.rules.table import RuleTable
@@ -28,7 +29,8 @@ class Verdict(NamedTuple):
     """
 
     status: str
-    detail: str = ""
+    #: What was found, in both languages (no step number, no citation: the engine adds those).
+    detail: Say = EMPTY
     missing: tuple[str, ...] = ()
     due: date | None = None
     flags: tuple[str, ...] = ()
@@ -39,7 +41,7 @@ class Verdict(NamedTuple):
 _new_verdict = tuple.__new__
 
 
-def yes(detail: str = "", due: date | None = None, flags: tuple[str, ...] = ()) -> Verdict:
+def yes(detail: Say = EMPTY, due: date | None = None, flags: tuple[str, ...] = ()) -> Verdict:
     """The rule's conditions hold."""
     return _new_verdict(Verdict, (YES, detail, (), due, flags))
 
@@ -48,19 +50,19 @@ def yes(detail: str = "", due: date | None = None, flags: tuple[str, ...] = ()) 
 NOT_APPLICABLE = Verdict(NO)
 
 
-def no(detail: str = "", due: date | None = None) -> Verdict:
+def no(detail: Say = EMPTY, due: date | None = None) -> Verdict:
     """The rule's conditions do not hold."""
-    if not detail and due is None:
+    if not detail.zh and due is None:
         return NOT_APPLICABLE
     return _new_verdict(Verdict, (NO, detail, (), due, ()))
 
 
-def zero(detail: str = "") -> Verdict:
+def zero(detail: Say = EMPTY) -> Verdict:
     """The rule applies and its consequence is that nothing is owed."""
     return _new_verdict(Verdict, (ZERO, detail, (), None, ()))
 
 
-def missing(*paths: str, detail: str = "") -> Verdict:
+def missing(*paths: str, detail: Say = EMPTY) -> Verdict:
     """The rule cannot be decided without these facts (JSON paths)."""
     return _new_verdict(Verdict, (MISSING, detail, paths, None, ()))
 
@@ -71,7 +73,9 @@ class Quantum:
 
     amount: Decimal | None = None
     items: list[Item] = field(default_factory=list)
-    lines: list[str] = field(default_factory=list)
+    lines: list[Say] = field(default_factory=list)
+    #: The lines that used each measure (by its method), for that measure's finding.
+    notes: dict[str, list[Say]] = field(default_factory=dict)
     missing: tuple[str, ...] = ()
     measures: list[Rule] = field(default_factory=list)
 

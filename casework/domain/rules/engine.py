@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from casework.domain.calendar import HolidayCalendar
 from casework.domain.contract import CATEGORIES, date_or_none, format_date
 from casework.domain.money import format_money
-from casework.domain.rules import catalog
+from casework.domain.rules import catalog, words
 from casework.domain.rules.context import MISSING, NO, YES, ZERO, Ctx, Verdict
 from casework.domain.rules.model import Rule
 from casework.domain.rules.result import (
@@ -25,23 +26,40 @@ from casework.domain.rules.result import (
     Item,
     Outcome,
     RuleState,
-    conclusion,
     numbered,
+    numbered_en,
 )
 from casework.domain.rules.table import RuleTable
+from casework.domain.rules.words import EMPTY, Say
 
 _PREDICATES = catalog.PREDICATES
-_NOT_APPLICABLE_ZH = {"boundary": "属于供电企业的业务范围", "bar": "未超过期限"}
+_NOT_APPLICABLE = {"boundary": Say("属于供电企业的业务范围", "the matter is the utility's business"),
+                   "bar": Say("未超过期限", "the time limit has not run out")}
+_DOES_NOT_APPLY = Say("不适用", "does not apply")
 _NEGATIVE_ROLES = ("exemption", "zero")
-_CONSEQUENCE_ZH: dict[str, str] = {
-    "boundary": "不属于供电企业的业务范围",
-    "exemption": "供电企业不承担赔偿责任",
-    "zero": "依该规定不予赔偿",
-    "basis": "供电企业应当承担赔偿责任",
-    "bar": "已超过期限",
-    "time_exempt": "不适用诉讼时效",
-    "reduce": "法院可酌情减轻供电企业的责任，减轻幅度无法定比例",
+_CONSEQUENCE: dict[str, Say] = {
+    "boundary": Say("不属于供电企业的业务范围", "the matter is not the utility's business"),
+    "exemption": Say("供电企业不承担赔偿责任", "the utility is not liable"),
+    "zero": Say("依该规定不予赔偿", "under this provision nothing is owed"),
+    "basis": Say("供电企业应当承担赔偿责任", "the utility is liable"),
+    "bar": Say("已超过期限", "the time limit has run out"),
+    "time_exempt": Say("不适用诉讼时效", "no limitation period applies"),
+    "reduce": Say("法院可酌情减轻供电企业的责任，减轻幅度无法定比例",
+                  "a court may reduce the utility's liability at its discretion, by no fixed proportion"),
 }
+_ZERO_TAIL = Say("依该规定供电企业不承担赔偿责任", "under this provision the utility is not liable")
+_NO_BASIS = Say("责任依据：未发现使供电企业对本项请求承担赔偿责任的规定，请求缺乏法律依据——不予赔偿",
+                "Basis of liability: no provision makes the utility liable for this claim, so the claim has no legal "
+                "basis — nothing is owed")
+_CONCLUSION: dict[str, Say] = {
+    NOT_LIABLE: Say("结论：供电企业不承担赔偿责任", "Conclusion: the utility is not liable"),
+    REDUCED: Say("结论：供电企业应承担责任，但法院可酌情减轻，金额待定",
+                 "Conclusion: the utility is liable, but a court may reduce its liability; the amount is open"),
+    TIME_BARRED: Say("结论：请求已超过期限", "Conclusion: the claim is out of time"),
+    OUTSIDE: Say("结论：不属于供电企业的业务范围，请求人应向上述主体主张",
+                 "Conclusion: the matter is not the utility's business; the claimant should turn to the party named above"),
+}
+_CHECK = Say("请核对官方文本后再据此作出决定", "check the official text before deciding on this basis")
 
 
 def assess(case: Mapping[str, Any], table: RuleTable, calendar: HolidayCalendar | None = None) -> AssessmentResult:
@@ -61,7 +79,9 @@ class _Run:
         self.case: Mapping[str, Any] = case if type(case) is dict or isinstance(case, Mapping) else {}
         self.table = table
         self.calendar = calendar if calendar is not None else table.calendar
-        self.steps: list[str] = []
+        self.steps: list[Say] = []
+        #: One sentence per decided rule (by result key), applying it to this claim's facts.
+        self.findings: dict[str, Say] = {}
         #: Citations by (instrument, article, version), in the order first cited; copied into the result.
         self.citations: dict[tuple[str, str, str], Citation] = {}
         self.flags: list[str] = []
@@ -70,7 +90,9 @@ class _Run:
         #: Deadlines by (kind, due): the same deadline from two rules is listed once.
         self.deadlines: dict[tuple[str, date], Deadline] = {}
         self.missing: list[str] = []
-        self.unverified: list[str] = []
+        self.unverified: list[Say] = []
+        #: What the officer must check by hand before relying on the result (unverified texts and values).
+        self.to_verify: list[Say] = []
         self.items: list[Item] = []
 
     # -- driver -----------------------------------------------------------------------
@@ -80,7 +102,9 @@ class _Run:
         if category not in CATEGORIES or event is None:
             gaps = [k for k, ok in (("category", category in CATEGORIES), ("event_date", event is not None)) if not ok]
             self.missing.extend(gaps)
-            self.steps.append(f"缺少确定适用规则所需的基本事实：{'、'.join(gaps)}")
+            said = words.facts_list("", gaps)
+            self.steps.append(Say(f"缺少确定适用规则所需的基本事实：{said.zh}",
+                                  f"The basic facts needed to choose the rules are missing: {said.en}"))
             return self._result(INSUFFICIENT, None)
         assert isinstance(category, str)
         cal = self.calendar
@@ -140,7 +164,7 @@ class _Run:
         if gaps:
             return self._gaps(gaps)
         if basis is None:
-            self.steps.append("责任依据：未发现使供电企业对本项请求承担赔偿责任的规定，请求缺乏法律依据——不予赔偿")
+            self.steps.append(_NO_BASIS)
             return NOT_LIABLE
         ctx.basis = basis
         return None
@@ -190,7 +214,10 @@ class _Run:
         for measure in quantum.measures:
             self._applied(ctx, measure)
             self._record(measure, "applies")
-        self.steps.extend(f"金额：{line}" for line in quantum.lines)
+            lines = quantum.notes.get(str(measure.args.get("method", measure.id))) or quantum.lines
+            if lines:
+                self.findings[measure.result_key] = _sentence(words.join(lines), EMPTY)
+        self.steps.extend(Say(f"金额：{line.zh}", f"Amount: {line.en}") for line in quantum.lines)
         if quantum.missing or quantum.amount is None:
             return self._gaps(list(quantum.missing))
         ctx.amount = quantum.amount
@@ -201,37 +228,47 @@ class _Run:
     def _eval(self, ctx: Ctx, rule: Rule, notes: bool = False) -> Verdict:
         verdict = _PREDICATES[rule.predicate](ctx, rule)
         status = verdict.status
+        detail = verdict.detail
         if status is NO:
             self.results[rule.result_key] = "not_applicable"
-            if verdict.detail and not notes:
-                tail = _NOT_APPLICABLE_ZH.get(rule.role, "不适用")
-                self.steps.append(f"{rule.head}：{verdict.detail}——{tail}")
+            if detail.zh and not notes:
+                tail = _NOT_APPLICABLE.get(rule.role, _DOES_NOT_APPLY)
+                head = rule.head
+                self.steps.append(Say(f"{head.zh}：{detail.zh}——{tail.zh}", f"{head.en}: {detail.en} — {tail.en}"))
+                self.findings[rule.result_key] = _sentence(detail, tail)
             return verdict
         if status is MISSING:
             if not notes:
                 self.results[rule.result_key] = "undetermined"
-                self.steps.append(f"{rule.head}：尚缺事实 {'、'.join(verdict.missing)}——无法判断")
+                head, gaps = rule.head, words.facts_list(ctx.category, verdict.missing)
+                self.steps.append(Say(f"{head.zh}：尚缺{gaps.zh}——无法判断",
+                                      f"{head.en}: still missing {gaps.en} — cannot be decided"))
             return verdict
         self.results[rule.result_key] = "applies"
         self._applied(ctx, rule)
         if verdict.flags:
             self._flag(*verdict.flags)
-        detail = f"：{verdict.detail}" if verdict.detail else ""
-        quote = "" if notes else rule.quote_suffix
-        tail = "依该规定供电企业不承担赔偿责任" if status is ZERO else _CONSEQUENCE_ZH.get(rule.role, "")
-        text = f"{rule.head}{detail}{quote}——{tail}" if tail else f"{rule.head}{detail}{quote}"
+        quote = EMPTY if notes else rule.quote_suffix
+        tail = _ZERO_TAIL if status is ZERO else _CONSEQUENCE.get(rule.role, EMPTY)
+        head = rule.head
+        zh = f"{head.zh}：{detail.zh}{quote.zh}" if detail.zh else f"{head.zh}{quote.zh}"
+        en = f"{head.en}: {detail.en}" if detail.en else head.en
+        if tail.zh:
+            zh, en = f"{zh}——{tail.zh}", f"{en} — {tail.en}"
         if rule.role == "boundary":
-            text += f"。{_redirect(rule, ctx)}"
-        self.steps.append(text)
+            redirect = _redirect(rule, ctx)
+            zh, en = f"{zh}。{redirect.zh}", f"{en}. {redirect.en}"
+        self.steps.append(Say(zh, en))
+        self.findings[rule.result_key] = _sentence(detail, tail) if detail.zh or tail.zh else _applies(rule)
         return verdict
 
     def _applied(self, ctx: Ctx, rule: Rule) -> None:
         if rule.flags:
             self._flag(*rule.flags)
         if rule.confidence == "U":
-            self.unverified.append(rule.unverified_zh)
+            self.unverified.append(rule.unverified_say)
         if ctx.event_date < rule.effective_from:
-            self.unverified.append(rule.stands_in_zh)
+            self.unverified.append(rule.stands_in_say)
         for name in rule.params:
             ctx.param(name)
         if rule.cite:
@@ -239,8 +276,11 @@ class _Run:
 
     # -- bookkeeping --------------------------------------------------------------------
     def _intro(self, ctx: Ctx) -> None:
-        text = f"适用规则表版本 {self.table.version}；案件类别 {ctx.category}；损害发生日 {format_date(ctx.event_date)}"
-        self.steps.append(text + ctx.rules.versions_zh)
+        cat, when, versions = words.word(words.CATEGORY, ctx.category), words.day(ctx.event_date), ctx.rules.versions_say
+        self.steps.append(Say(
+            f"适用规则表第{self.table.version}版；案件类别为{cat.zh}；损害发生于{when.zh}{versions.zh}",
+            f"Rule table version {self.table.version} applies; the claim is for {cat.en}; the damage occurred on "
+            f"{when.en}{versions.en}"))
 
     def _record(self, rule: Rule, result: RuleState) -> None:
         self.results[rule.result_key] = result
@@ -265,14 +305,25 @@ class _Run:
 
     def _flag_unverified(self, ctx: Ctx) -> None:
         for name, (row, out_of_range) in ctx.used_params.items():
-            if not row.verified:
-                self.unverified.append(f"参数 {name}（取值 {row.value}）未经核实，暂用默认值")
-            elif out_of_range:
-                self.unverified.append(f"参数 {name} 在损害发生日无有效取值，暂用最接近的取值 {row.value}")
+            if not row.verified or out_of_range:
+                what, value = words.param_name(name), words.param_value(row.value, row.unit)
+                where = row.source.label() if row.source else ""
+                cited = f"（{where}）" if where else ""
+                if not row.verified:
+                    self.unverified.append(Say(f"{what.zh}{cited}暂按{value.zh}计算，该取值尚未核实",
+                                               f"the {what.en} is taken as {value.en}, a value not yet verified"))
+                else:
+                    self.unverified.append(Say(f"{what.zh}在损害发生日没有有效取值，暂用最接近的取值{value.zh}",
+                                               f"the {what.en} has no value in force on the date of the damage; the "
+                                               f"nearest value, {value.en}, is used"))
         self.unverified.extend(ctx.cache.get("unverified_notes", ()))
         if self.unverified:
             self._flag("unverified_parameter")
-            self.steps.append("须人工核对：" + "；".join(dict.fromkeys(self.unverified)))
+            notes = list(dict.fromkeys(self.unverified))
+            self.to_verify = notes
+            said = words.join(notes)
+            self.steps.append(Say(f"须人工核对：{said.zh}。{_CHECK.zh}", f"To be checked by hand: {said.en}. "
+                                  f"{_CHECK.en[:1].upper()}{_CHECK.en[1:]}"))
 
     def _result(self, outcome: Outcome, ctx: Ctx | None) -> AssessmentResult:
         if outcome == LIABLE and ctx is not None and ctx.amount is not None:
@@ -281,8 +332,9 @@ class _Run:
             amount = None
         else:
             amount = "0.00"
-        self.steps.append(conclusion(outcome, amount, self.missing))
-        return {
+        self.steps.append(_conclusion(outcome, amount, self.missing, ctx.category if ctx else ""))
+        steps = self.steps
+        result: AssessmentResult = {
             "outcome": outcome,
             "amount": amount,
             "items": self.items if outcome == LIABLE else [],
@@ -291,9 +343,14 @@ class _Run:
             "missing_facts": self.missing,
             "deadlines": list(self.deadlines.values()),
             "rule_table_version": self.table.version,
-            "explanation": numbered(self.steps),
+            "explanation": numbered([s.zh for s in steps]),
             "rule_results": self.results,
+            "explanation_en": numbered_en([s.en for s in steps]),
+            "findings": {key: {"zh": s.zh, "en": s.en} for key, s in self.findings.items()},
         }
+        if self.to_verify:
+            result["to_verify"] = [{"zh": s.zh, "en": s.en} for s in self.to_verify]
+        return result
 
 
 #: The stages, in the contract's order of analysis.
@@ -306,11 +363,40 @@ _STAGES: tuple[tuple[str, Callable[[_Run, Ctx], Outcome | None]], ...] = (
 )
 
 
-def _redirect(rule: Rule, ctx: Ctx) -> str:
+def _redirect(rule: Rule, ctx: Ctx) -> Say:
     text = rule.redirect_zh
     if isinstance(text, Mapping):  # keyed by the facility owner, with a default
         text = text.get(str(ctx.top("facility_owner")), text.get("default", ""))
-    return f"请求人应转向：{text}" if text else ""
+    return Say(f"请求人应转向：{text}", f"The claimant should turn to {words.en(str(text))}") if text else EMPTY
+
+
+def _sentence(detail: Say, tail: Say) -> Say:
+    """A finding: "本案……，供电企业不承担赔偿责任。" — a lawyer's sentence about this claim, no number, no citation.
+
+    A rule's general note (the same for every claim) is said as what the provision requires, not as a fact.
+    """
+    if words.is_general(detail):
+        zh, en = f"依此规定，{detail.zh}", f"Under this provision, {detail.en}"
+    else:
+        zh, en = f"本案{detail.zh}" if detail.zh else "本案", f"In this claim, {detail.en}" if detail.en else "In this claim"
+    if tail.zh:
+        zh, en = f"{zh}，{tail.zh}", (f"{en}; accordingly, {tail.en}" if detail.en else f"{en}, {tail.en}")
+    return Say(f"{zh}。", f"{en}.")
+
+
+def _applies(rule: Rule) -> Say:
+    return Say(f"本案适用“{rule.title_zh}”的规定。", f"In this claim, the rule \"{rule.title_en}\" applies.")
+
+
+def _conclusion(outcome: Outcome, amount: str | None, gaps: list[str], category: str) -> Say:
+    """The explanation's last step."""
+    if outcome == LIABLE:
+        owed = words.money(Decimal(amount or "0"))
+        return Say(f"结论：供电企业应赔偿{owed.zh}", f"Conclusion: the utility owes {owed.en}")
+    if outcome == INSUFFICIENT:
+        said = words.facts_list(category, gaps)
+        return Say(f"结论：事实不足，尚需补充{said.zh}", f"Conclusion: the facts are not sufficient; still needed: {said.en}")
+    return _CONCLUSION[outcome]
 
 
 def _dates(values: object) -> list[date]:

@@ -7,9 +7,10 @@ from decimal import Decimal
 from casework.domain.money import round_money
 from casework.domain.rules.context import Ctx, Quantum
 from casework.domain.rules.model import Rule
-from casework.domain.rules.preds_common import zh_money, zh_num
+from casework.domain.rules.preds_common import zh_num
 from casework.domain.rules.rates import RateEntry
 from casework.domain.rules.registry import formula
+from casework.domain.rules.words import Say, en, money
 
 
 def _measure(ctx: Ctx, q: Quantum, method: str | None) -> None:
@@ -40,11 +41,13 @@ def f_stated_amount(ctx: Ctx, rule: Rule) -> Quantum:
     _measure(ctx, q, rule.args.get("measure"))
     values = _need(ctx, q, [(key, "money")])
     label = str(rule.args.get("label_zh", "经证明的实际损失"))
+    label_en = en(label)
     if not values:
-        q.lines.append(f"须提供{label}，规则不推定损失数额")
+        q.lines.append(Say(f"须提供{label}，规则不推定损失数额",
+                           f"{label_en[:1].upper()}{label_en[1:]} must be shown; the rules do not presume the loss"))
         return q
     q.amount = round_money(values[0])
-    q.lines.append(f"按{label}计算：{zh_money(q.amount)}")
+    q.lines.append(Say(f"按{label}计算：{money(q.amount).zh}", f"by {label_en}: {money(q.amount).en}"))
     return q
 
 
@@ -63,16 +66,22 @@ def f_outage_accident(ctx: Ctx, rule: Rule) -> Quantum:
     counted = hours
     if hours < minimum:  # 不足一小时按一小时: "不足" excludes the number itself (2024 第一百零九条)
         counted = Decimal(str(ctx.param("accident_min_hours")))
-        q.lines.append(f"停电{zh_num(hours)}小时，不足{zh_num(minimum)}小时，按{zh_num(counted)}小时计算")
+        q.lines.append(Say(f"停电{zh_num(hours)}小时，不足{zh_num(minimum)}小时，按{zh_num(counted)}小时计算",
+                           f"the outage lasted {zh_num(hours)} hours, less than {zh_num(minimum)} hour, and counts as "
+                           f"{zh_num(counted)} hour"))
     multiplier = ctx.param_dec("accident_multiplier_two_part" if tariff == "two_part" else "accident_multiplier_single_part")
     base = ctx.param("accident_price_base")
     possible = kwh * counted
     q.amount = round_money(possible * price * multiplier)
-    tariff_zh = "两部制电价" if tariff == "two_part" else "单一制电价"
-    q.lines.append(
+    tariff_zh, tariff_en = ("两部制电价", "two-part tariff") if tariff == "two_part" else ("单一制电价", "single-part tariff")
+    total = money(q.amount)
+    q.lines.append(Say(
         f"可能用电量＝每小时平均用电量{zh_num(kwh)}千瓦时×停电{zh_num(counted)}小时＝{zh_num(possible)}千瓦时；"
-        f"赔偿额＝{zh_num(possible)}千瓦时×{base}{zh_num(price)}元/千瓦时×{zh_num(multiplier)}倍（{tariff_zh}）＝{zh_money(q.amount)}"
-    )
+        f"赔偿额＝{zh_num(possible)}千瓦时×{base}{zh_num(price)}元/千瓦时×{zh_num(multiplier)}倍（{tariff_zh}）＝{total.zh}",
+        f"possible consumption = average {zh_num(kwh)} kWh per hour × {zh_num(counted)} hours of outage = "
+        f"{zh_num(possible)} kWh; compensation = {zh_num(possible)} kWh × {en(str(base))} of {zh_num(price)} yuan/kWh × "
+        f"{zh_num(multiplier)} ({tariff_en}) = {total.en}",
+    ))
     return q
 
 
@@ -86,9 +95,12 @@ def f_quality_pct(ctx: Ctx, rule: Rule) -> Quantum:
     kwh, price = values
     rate = ctx.param_dec("quality_comp_rate")
     q.amount = round_money(kwh * price * rate)
-    q.lines.append(
-        f"赔偿额＝不合格累计时间内用电量{zh_num(kwh)}千瓦时×当月平均电价{zh_num(price)}元/千瓦时×{zh_num(rate * 100)}%＝{zh_money(q.amount)}"
-    )
+    total = money(q.amount)
+    q.lines.append(Say(
+        f"赔偿额＝不合格累计时间内用电量{zh_num(kwh)}千瓦时×当月平均电价{zh_num(price)}元/千瓦时×{zh_num(rate * 100)}%＝{total.zh}",
+        f"compensation = {zh_num(kwh)} kWh used during the non-compliant time × the month's average price of "
+        f"{zh_num(price)} yuan/kWh × {zh_num(rate * 100)}% = {total.en}",
+    ))
     return q
 
 
@@ -97,7 +109,8 @@ def _rate(ctx: Ctx, q: Quantum, kind: str, rate_key: str, item_key: str, grade_k
     given = ctx.fact(rate_key, "money")
     _measure(ctx, q, "local_rate")
     if given is not None:
-        q.lines.append(f"采用案件载明的当地补偿标准{zh_money(given)}")
+        q.lines.append(Say(f"采用案件载明的当地补偿标准{money(given).zh}",
+                           f"the local compensation standard stated in the case, {money(given).en}, is used"))
         return given  # type: ignore[no-any-return]
     region, item = ctx.fact("region", "str"), ctx.fact(item_key, "str")
     entry: RateEntry | None = None
@@ -105,13 +118,23 @@ def _rate(ctx: Ctx, q: Quantum, kind: str, rate_key: str, item_key: str, grade_k
         if region and item:
             entry = table.lookup(kind, region, item, ctx.fact(grade_key, "str"), ctx.event_date)
         if entry is not None:
-            q.lines.append(f"当地补偿标准取自{table.label_zh}（{table.id}）：{entry.region} {entry.item} {entry.grade or '各期'} {zh_money(entry.rate)}")
+            rate = money(entry.rate)
+            grade = entry.grade or "各期"
+            q.lines.append(Say(
+                f"当地补偿标准取自{table.label_zh}：行政区划{entry.region}，{entry.item}，{grade}，{rate.zh}",
+                f"the local compensation standard comes from the {en(table.label_zh)}: administrative division "
+                f"{entry.region}, {entry.item}, {entry.grade or 'any stage'}, {rate.en}",
+            ))
             if not table.verified or table.fictional:
-                note = f"补偿标准表 {table.id} 未经核实" + ("，为虚构演示数据" if table.fictional else "")
+                note = Say(f"补偿标准表“{table.label_zh}”未经核实" + ("，为虚构演示数据" if table.fictional else ""),
+                           f"the schedule \"{en(table.label_zh)}\" is not verified"
+                           + (" and holds fictional demonstration figures" if table.fictional else ""))
                 ctx.cache.setdefault("unverified_notes", []).append(note)
             return entry.rate
     q.missing = q.missing + (f"facts.{rate_key}",)
-    q.lines.append("未载明当地补偿标准，补偿标准表中也没有适用的标准，不推定数额")
+    q.lines.append(Say("未载明当地补偿标准，补偿标准表中也没有适用的标准，不推定数额",
+                       "no local compensation standard is stated and the schedules hold none that applies, so no "
+                       "amount is presumed"))
     return None
 
 
@@ -124,7 +147,9 @@ def f_crop_area_rate(ctx: Ctx, rule: Rule) -> Quantum:
     if q.missing or rate is None:
         return q
     q.amount = round_money(values[0] * rate)
-    q.lines.append(f"补偿额＝受损面积{zh_num(values[0])}亩×{zh_money(rate)}/亩＝{zh_money(q.amount)}（一次性补偿）")
+    total, per = money(q.amount), money(rate)
+    q.lines.append(Say(f"补偿额＝受损面积{zh_num(values[0])}亩×{per.zh}/亩＝{total.zh}（一次性补偿）",
+                       f"compensation = {zh_num(values[0])} mu damaged × {per.en} per mu = {total.en} (one-time)"))
     return q
 
 
@@ -137,5 +162,7 @@ def f_trees_count_rate(ctx: Ctx, rule: Rule) -> Quantum:
     if q.missing or rate is None:
         return q
     q.amount = round_money(values[0] * rate)
-    q.lines.append(f"补偿额＝{zh_num(values[0])}株×{zh_money(rate)}/株＝{zh_money(q.amount)}（一次性补偿）")
+    total, per = money(q.amount), money(rate)
+    q.lines.append(Say(f"补偿额＝{zh_num(values[0])}株×{per.zh}/株＝{total.zh}（一次性补偿）",
+                       f"compensation = {zh_num(values[0])} trees × {per.en} per tree = {total.en} (one-time)"))
     return q

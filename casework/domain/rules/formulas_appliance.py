@@ -11,10 +11,8 @@ from casework.domain.contract import parse_date
 from casework.domain.money import MoneyError, parse_money, parse_quantity, round_money
 from casework.domain.rules.context import Ctx, Quantum
 from casework.domain.rules.model import Rule
-from casework.domain.rules.preds_common import zh_date, zh_money, zh_num
 from casework.domain.rules.registry import formula
-
-_CLASS_ZH = {"electronic": "电子类", "motor": "电机类", "resistive_heating": "电阻电热类", "light_source": "电光源类"}
+from casework.domain.rules.words import APPLIANCE_CLASS, Say, day, money
 
 
 def _get(item: Mapping[str, Any], key: str, parse: Any) -> Any:
@@ -58,7 +56,7 @@ class _Item:
             return price * rate
         return price
 
-    def compute(self) -> tuple[Decimal, str, str] | None:
+    def compute(self) -> tuple[Decimal, str, Say] | None:
         """(unrounded amount, method, explanation) or None when facts are missing."""
         repairable = _get(self.item, "repairable", lambda v: v if isinstance(v, bool) else None)
         if repairable is None:
@@ -74,13 +72,17 @@ class _Item:
         months_new = int(self.ctx.param("ha_full_price_months"))
         if event <= add_months(purchased, months_new):
             self.use("full_price")
-            return price, "full_price", f"{zh_date(purchased)}购买，至损坏不超过{months_new}个月，按原价全额赔偿"
-        cls = self.need("class", lambda v: v if v in _CLASS_ZH else None)
+            bought = day(purchased)
+            return price, "full_price", Say(
+                f"购于{bought.zh}，至损坏之日不超过{months_new}个月，按原价全额赔偿",
+                f"bought on {bought.en}, not more than {months_new} months before the damage, so paid at the full "
+                "original price")
+        cls = self.need("class", lambda v: v if v in APPLIANCE_CLASS else None)
         if cls is None:
             return None
         return self._depreciate(price, purchased, str(cls))
 
-    def _repair(self, price: Decimal | None) -> tuple[Decimal, str, str] | None:
+    def _repair(self, price: Decimal | None) -> tuple[Decimal, str, Say] | None:
         cost: Decimal | None = self.need("repair_cost", parse_money)
         self.use("repair")
         if cost is None:
@@ -91,10 +93,14 @@ class _Item:
             return None
         if cap and price is not None and cost > price:
             self.ctx.param("ha_repair_cap_at_price")
-            return price, "repair", f"修复费用{zh_money(cost)}超过原价，以原价{zh_money(price)}为限"
-        return cost, "repair", f"可以修复，赔偿修复费用{zh_money(cost)}"
+            c, p = money(cost), money(price)
+            return price, "repair", Say(f"修复费用{c.zh}超过原价，以原价{p.zh}为限",
+                                        f"the repair cost of {c.en} exceeds the original price, so it is capped at "
+                                        f"the original price of {p.en}")
+        c = money(cost)
+        return cost, "repair", Say(f"可以修复，赔偿修复费用{c.zh}", f"can be repaired, so the repair cost of {c.en} is paid")
 
-    def _depreciate(self, price: Decimal, purchased: Any, cls: str) -> tuple[Decimal, str, str]:
+    def _depreciate(self, price: Decimal, purchased: Any, cls: str) -> tuple[Decimal, str, Say]:
         life = int(self.ctx.param("ha_life_years")[cls])
         unit = self.ctx.param("ha_age_unit")
         months = completed_months(purchased, self.ctx.event_date)
@@ -103,16 +109,25 @@ class _Item:
         life_months = life * 12
         floor = price * self.ctx.param_dec("ha_floor_rate")
         self.use("life")
-        head = f"{_CLASS_ZH[cls]}使用寿命{life}年（{life_months}个月），已使用{age}个月"
+        kind, bought = APPLIANCE_CLASS[cls], day(purchased)
+        head = Say(f"购于{bought.zh}，属{kind.zh}电器，使用寿命{life}年（{life_months}个月），至损坏之日已使用{age}个月",
+                   f"bought on {bought.en}; a {kind.en} appliance, its service life is {life} years ({life_months} "
+                   f"months) and it had been used for {age} months when damaged")
         if age >= life_months:
             self.use("floor_10pct")
-            return floor, "floor_10pct", f"{head}，已超过使用寿命，按原价的10%赔偿"
+            return floor, "floor_10pct", Say(f"{head.zh}，已超过使用寿命，按原价的10%赔偿",
+                                             f"{head.en}, past its service life, so 10% of the original price is paid")
         residual = price * Decimal(life_months - age) / Decimal(life_months)
         if residual < floor:
             self.use("floor_10pct")
-            return floor, "floor_10pct", f"{head}，折旧后余额低于原价10%，按原价的10%赔偿"
+            return floor, "floor_10pct", Say(f"{head.zh}，折旧后余额低于原价10%，按原价的10%赔偿",
+                                             f"{head.en}; its depreciated value is below 10% of the original price, "
+                                             "so 10% of the original price is paid")
         self.use("depreciated")
-        return residual, "depreciated", f"{head}，按直线折旧：{zh_money(price)}×（1－{age}/{life_months}）"
+        p = money(price)
+        return residual, "depreciated", Say(
+            f"{head.zh}，未满使用寿命，按折旧后余额赔偿：{p.zh}×（1－{age}/{life_months}）",
+            f"{head.en}, within its service life, so its depreciated value is paid: {p.en} × (1 − {age}/{life_months})")
 
 
 @formula("appliance_ha")
@@ -139,12 +154,17 @@ def f_appliance_ha(ctx: Ctx, rule: Rule) -> Quantum:
         amount = round_money(value)  # rounded once, at the end of the item
         name = str(item.get("name") or f"第{i + 1}件电器")
         q.items.append({"name": name, "amount": f"{amount:.2f}", "method": method})
-        q.lines.append(f"{name}：{why}，计{zh_money(amount)}")
+        owed = money(amount)
+        q.lines.append(Say(f"{name}：{why.zh}，计{owed.zh}", f"{name}: {why.en}; {owed.en}"))
+        note = Say(f"{name}{why.zh}，应赔偿{owed.zh}", f"{name}: {why.en}; {owed.en} is owed")
+        q.notes.setdefault(method, []).append(note)
+        if method in ("depreciated", "floor_10pct"):
+            q.notes.setdefault("life", []).append(note)
         total += amount
     if gaps:
         q.missing = tuple(dict.fromkeys(gaps))
         return q
     q.amount = total
     if len(q.items) > 1:
-        q.lines.append(f"合计{zh_num(total)}元")
+        q.lines.append(Say(f"合计{money(total).zh}", f"total {money(total).en}"))
     return q

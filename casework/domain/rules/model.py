@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import Any
 
 from casework.domain.rules.result import Citation
+from casework.domain.rules.words import Say, citation, day, rule_title_en
 
 #: The order of analysis of the contract, then notes (informative rules that decide nothing).
 STAGES = ("boundary", "merits", "time", "reduction", "quantum", "note")
@@ -22,7 +23,9 @@ ROLES = {
     "note": ("note",),
 }
 CONFIDENCE = ("V", "PV", "U")
-_STAGE_ZH = {"boundary": "服务边界", "merits": "责任依据", "time": "时限", "reduction": "减责", "quantum": "金额"}
+_STAGE = {"boundary": Say("服务边界", "Service boundary"), "merits": Say("责任依据", "Basis of liability"),
+          "time": Say("时限", "Time limits"), "reduction": Say("减责", "Reduction"), "quantum": Say("金额", "Amount")}
+_NOTE = Say("说明", "Note")
 
 
 @dataclass(frozen=True)
@@ -105,25 +108,44 @@ class Rule:
         return {(c["instrument"], c["article"], c.get("version", "")): c for c in self.citations}
 
     @cached_property
-    def head(self) -> str:
+    def title_en(self) -> str:
+        """The rule's title in English."""
+        return rule_title_en(self.id, self.variant, self.title_zh)
+
+    @cached_property
+    def title(self) -> Say:
+        """The rule's title in both languages."""
+        return Say(self.title_zh, self.title_en)
+
+    @cached_property
+    def head(self) -> Say:
         """"时限：七日内投诉索赔（《居民用户家用电器损坏处理办法》第七条）" — an explanation line's start."""
-        label = self.label
-        return f"{_STAGE_ZH.get(self.stage, '说明')}：{self.title_zh}" + (f"（{label}）" if label else "")
+        stage = _STAGE.get(self.stage, _NOTE)
+        cited = self.cited
+        return Say(f"{stage.zh}：{self.title_zh}" + (f"（{cited.zh}）" if cited.zh else ""),
+                   f"{stage.en}: {self.title_en}" + (f" ({cited.en})" if cited.en else ""))
 
     @cached_property
-    def quote_suffix(self) -> str:
-        """The quoted original text, appended to the explanation of a rule that applies."""
-        return f"。原文：「{self.quote}」" if self.quote else ""
+    def quote_suffix(self) -> Say:
+        """The quoted original text, appended to the explanation of a rule that applies (Chinese only: the
+        official text has no English version, and the English line names the provision instead)."""
+        return Say(f"。原文：「{self.quote}」", "") if self.quote else Say("", "")
 
     @cached_property
-    def unverified_zh(self) -> str:
+    def unverified_say(self) -> Say:
         """The note for the officer when this rule applies with its article unverified (confidence U)."""
-        return f"规则 {self.id} 的条文或条号未经核实"
+        cited = self.cited
+        where = Say(f"“{self.title_zh}”所依据的{cited.zh}" if cited.zh else f"“{self.title_zh}”",
+                    f"{cited.en}, on which \"{self.title_en}\" rests" if cited.en else f"\"{self.title_en}\"")
+        return Say(f"{where.zh}的条文或条号尚未核实", f"the text or article number of {where.en} is not yet verified")
 
     @cached_property
-    def stands_in_zh(self) -> str:
+    def stands_in_say(self) -> Say:
         """The note for the officer when this rule applies to an event before it took effect."""
-        return f"规则 {self.id} 自{self.effective_from.isoformat()}起施行，本案事件在此之前，暂以其替代当时的法律"
+        since = day(self.effective_from)
+        return Say(f"“{self.title_zh}”自{since.zh}起施行，本案事件发生在此之前，暂以其替代当时的法律",
+                   f"\"{self.title_en}\" took effect on {since.en}, after this event; it stands in for the law of the "
+                   "time")
 
     @cached_property
     def result_key(self) -> str:
@@ -133,15 +155,22 @@ class Rule:
     @cached_property
     def label(self) -> str:
         """The rule's sources for an explanation line, articles grouped under their instrument."""
+        return self.cited.zh
+
+    @cached_property
+    def label_en(self) -> str:
+        """The rule's sources in English: Civil Code of the PRC, Art. 1240."""
+        return self.cited.en
+
+    @cached_property
+    def cited(self) -> Say:
+        """The rule's sources in both languages, articles grouped under their instrument."""
         groups: dict[tuple[str, str | None], list[str]] = {}
         for source in self.sources:
             if source.article:
                 groups.setdefault((source.instrument, source.version), []).append(source.article)
-        parts = []
-        for (instrument, version), articles in groups.items():
-            ver = f"（{version}年版）" if version else ""
-            parts.append(f"《{instrument}》{ver}{'、'.join(articles)}")
-        return "；".join(parts)
+        parts = [citation(instrument, version, articles) for (instrument, version), articles in groups.items()]
+        return Say("；".join(p.zh for p in parts), "; ".join(p.en for p in parts))
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data in the shape `parse_rule` reads."""
@@ -271,12 +300,14 @@ class StagedRules:
     params: dict[str, tuple[Parameter, bool]] = field(default_factory=dict)
 
     @cached_property
-    def versions_zh(self) -> str:
+    def versions_say(self) -> Say:
         """The explanation's note on the instrument versions applied (built once per segment, not per case)."""
-        return "".join(
-            f"；按损害发生日适用《{instrument}》{version}年版（{since.isoformat()}起施行的版本）"
-            for instrument, (version, since) in self.versions.items()
-        )
+        zh, en = "", ""
+        for instrument, (version, since) in self.versions.items():
+            when, name = day(since), citation(instrument, None, []).en
+            zh += f"；按损害发生日适用《{instrument}》{version}年版（{when.zh}起施行的版本）"
+            en += f"; by the date of the damage, the {version} version of the {name} applies (in force from {when.en})"
+        return Say(zh, en)
 
     @classmethod
     def build(cls, rules: Iterable[Rule]) -> StagedRules:

@@ -8,13 +8,9 @@ from datetime import timedelta
 from casework.domain.calendar import period_end_days
 from casework.domain.rules.context import NOT_APPLICABLE, Ctx, Verdict, missing, no, yes
 from casework.domain.rules.model import Rule
-from casework.domain.rules.preds_common import CAUSE_ZH, gate, ha_scope, zh_date
+from casework.domain.rules.preds_common import gate, ha_scope
 from casework.domain.rules.registry import predicate
-
-_FAULT_ZH = {
-    "phase_neutral_swapped": "相线与零线接错或三相相序接反", "neutral_broken": "零线断线",
-    "phase_neutral_contact": "相线与零线互碰", "hv_onto_lv": "高压线路导线掉落或放电到220/380伏线路",
-}
+from casework.domain.rules.words import CAUSE, EMPTY, FAULT, Say, day, join, money, word
 
 
 @predicate("ha_scope")
@@ -24,19 +20,23 @@ def p_ha_scope(ctx: Ctx, rule: Rule) -> Verdict:
     if state is None:
         return missing(*gaps)
     if state:
-        fault = _FAULT_ZH.get(str(ctx.fact("fault_type")), "")
+        fault = word(FAULT, ctx.fact("fault_type"))
         volts = ctx.fact("supply_voltage_v")
-        return yes(f"居民用户，{volts}伏供电，在供电企业运行维护的线路上发生{fault}，适用家电办法")
+        return yes(Say(f"请求人为居民用户，{volts}伏供电，在供电企业运行维护的线路上发生{fault.zh}，适用家电办法",
+                       f"the claimant is a residential customer supplied at {volts} V, and {fault.en} occurred on a line "
+                       "the utility runs and maintains, so the Appliance Measures apply"))
     reasons = []
     if ctx.fact("customer_type") not in rule.args["customer_types"]:
-        reasons.append("非居民用户")
+        reasons.append(Say("请求人不是居民用户", "the claimant is not a residential customer"))
     if ctx.fact("supply_voltage_v") not in rule.args["voltages"]:
-        reasons.append("供电电压不是220/380伏")
+        reasons.append(Say("供电电压不是220/380伏", "the supply voltage is not 220/380 V"))
     if ctx.fact("fault_type") not in rule.args["fault_types"]:
-        reasons.append("故障不属于家电办法第三条所列事件")
+        reasons.append(Say("故障不属于家电办法第三条所列事件", "the fault is not one of the events listed in Article 3"))
     if not reasons:
-        reasons.append("故障不在供电企业运行维护的线路上")
-    return no("、".join(reasons) + "，不适用家电办法，按民法典一般规定处理")
+        reasons.append(Say("故障不在供电企业运行维护的线路上", "the fault was not on a line the utility runs and maintains"))
+    said = join(reasons, "、", ", ")
+    return no(Say(said.zh + "，不适用家电办法，按民法典一般规定处理",
+                  said.en + ", so the Appliance Measures do not apply and the general rules of the Civil Code do"))
 
 
 @predicate("ha_exemption")
@@ -51,12 +51,15 @@ def p_ha_exemption(ctx: Ctx, rule: Rule) -> Verdict:
     if state is None:
         return missing(*gaps)
     confirmed = ctx.top("cause_confirmed_by_authority", "bool")
-    cause_zh = CAUSE_ZH.get(str(cause), str(cause))
+    said = word(CAUSE, cause)
     if confirmed is None:
         return missing("cause_confirmed_by_authority")
     if confirmed:
-        return yes(f"损坏由{cause_zh}引起，并经县级以上电力管理部门核实")
-    return no(f"供电企业主张{cause_zh}，但未经县级以上电力管理部门核实，不能免责")
+        return yes(Say(f"损坏由{said.zh}引起，并经县级以上电力管理部门核实",
+                       f"the damage was caused by {said.en}, as confirmed by a power authority at county level or above"))
+    return no(Say(f"供电企业主张损坏由{said.zh}引起，但未经县级以上电力管理部门核实，不能免责",
+                  f"the utility says the damage was caused by {said.en}, but no power authority at county level or "
+                  "above has confirmed it, so the utility is not exempt"))
 
 
 def _ha_possible(ctx: Ctx) -> bool | None:
@@ -79,13 +82,17 @@ def p_ha_report_late(ctx: Ctx, rule: Rule) -> Verdict:
     ctx.cache["periods_counted"] = True
     report = ctx.report_date
     if report is None:
-        return Verdict("missing", "", ("report_date",), due)
+        return Verdict("missing", EMPTY, ("report_date",), due)
     if state is None:
         _, gaps = ha_scope(ctx)
-        return Verdict("missing", "", gaps, due)
+        return Verdict("missing", EMPTY, gaps, due)
+    ev, dd, rp = day(ctx.event_date), day(due), day(report)
     if report > due:
-        return yes(f"损坏之日{zh_date(ctx.event_date)}起{days}日的最后一日为{zh_date(due)}，{zh_date(report)}才投诉索赔", due)
-    return no(f"{zh_date(report)}投诉索赔，在{days}日期限（至{zh_date(due)}）内", due)
+        return yes(Say(f"损坏发生于{ev.zh}，{days}日期限的最后一日为{dd.zh}，请求人{rp.zh}才投诉索赔",
+                       f"the damage occurred on {ev.en}; the {days}-day period ended on {dd.en}, and the claimant "
+                       f"complained and claimed only on {rp.en}"), due)
+    return no(Say(f"请求人{rp.zh}投诉索赔，在{days}日期限（至{dd.zh}）内",
+                  f"the claimant complained and claimed on {rp.en}, within the {days}-day period (ending {dd.en})"), due)
 
 
 @predicate("ha_investigation_due")
@@ -99,7 +106,10 @@ def p_ha_investigation_due(ctx: Ctx, rule: Rule) -> Verdict:
     hours = int(ctx.param("ha_investigation_hours"))
     # The contract gives dates only; 24 hours after a report on day D end on day D+1.
     due = report + timedelta(days=-(-hours // 24))
-    return yes(f"供电企业应在接到投诉后{hours}小时内（至迟{zh_date(due)}）派员赴现场调查、核实", due)
+    dd = day(due)
+    return yes(Say(f"供电企业应在接到投诉后{hours}小时内（至迟{dd.zh}）派员赴现场调查、核实",
+                   f"the utility must send staff to investigate and verify on site within {hours} hours of the "
+                   f"complaint (by {dd.en} at the latest)"), due)
 
 
 def _appliances(ctx: Ctx) -> list[Mapping[str, object]]:
@@ -113,7 +123,9 @@ def _appliances(ctx: Ctx) -> list[Mapping[str, object]]:
 def p_ha_covered(ctx: Ctx, rule: Rule) -> Verdict:
     """居民用户家用电器损坏处理办法 第五条: joint registration of the damaged appliances."""
     if ha_scope(ctx)[0] is True and ctx.outcome != "outside_service_boundary":
-        return yes("供电企业应会同居委会（村委会）登记取证，登记笔录由受害居民用户签字确认")
+        return yes(Say("供电企业应会同居委会（村委会）登记取证，登记笔录由受害居民用户签字确认",
+                       "the utility must register the evidence together with the residents' (villagers') committee, "
+                       "and the injured customer signs the record"))
     return NOT_APPLICABLE
 
 
@@ -125,7 +137,9 @@ def p_ha_no_invoice(ctx: Ctx, rule: Rule) -> Verdict:
     names = [str(a.get("name") or "") for a in _appliances(ctx) if a.get("invoice") is False]
     if not names:
         return NOT_APPLICABLE
-    return yes(f"{'、'.join(names)}无购货发票，价格以受害居民用户举证并经核查的购置日价格为准")
+    return yes(Say(f"{'、'.join(names)}无购货发票，价格以受害居民用户举证并经核查的购置日价格为准",
+                   f"there is no purchase invoice for {', '.join(names)}; the price is the price on the purchase date "
+                   "proven by the customer and checked"))
 
 
 @predicate("ha_paid_irreparable")
@@ -134,7 +148,8 @@ def p_ha_paid_irreparable(ctx: Ctx, rule: Rule) -> Verdict:
     if ctx.outcome != "liable" or ctx.basis is None or ctx.basis.formula != "appliance_ha":
         return NOT_APPLICABLE
     if any(a.get("repairable") is False for a in _appliances(ctx)):
-        return yes("清偿后，不可修复的损坏电器归供电企业所有")
+        return yes(Say("清偿后，不可修复的损坏电器归供电企业所有",
+                       "once paid, the damaged appliances that cannot be repaired belong to the utility"))
     return NOT_APPLICABLE
 
 
@@ -143,7 +158,8 @@ def p_ha_third_party(ctx: Ctx, rule: Rule) -> Verdict:
     """居民用户家用电器损坏处理办法 (third-party article, number unverified): the utility assists."""
     confirmed = ctx.top("cause_confirmed_by_authority", "bool") is True
     if ctx.top("cause") == "third_party" and confirmed and ha_scope(ctx)[0] is True:
-        return yes("损坏由第三人责任引起，供电企业应协助受害居民用户向第三人索赔")
+        return yes(Say("损坏由第三人责任引起，供电企业应协助受害居民用户向第三人索赔",
+                       "the damage was caused by a third party, and the utility must help the customer claim against it"))
     return NOT_APPLICABLE
 
 
@@ -155,4 +171,7 @@ def p_claim_differs(ctx: Ctx, rule: Rule) -> Verdict:
     claimed = ctx.top("claimed_amount", "money")
     if claimed is None or claimed == ctx.amount:
         return NOT_APPLICABLE
-    return yes(f"请求金额{claimed}元与核定金额{ctx.amount}元不一致；协商不成的，可请县级以上电力管理部门调解，或向法院起诉")
+    asked, owed = money(claimed), money(ctx.amount)
+    return yes(Say(f"请求金额{asked.zh}与核定金额{owed.zh}不一致；协商不成的，可请县级以上电力管理部门调解，或向法院起诉",
+                   f"the amount claimed, {asked.en}, differs from the amount assessed, {owed.en}; if negotiation fails, "
+                   "the parties may ask a power authority at county level or above to mediate, or sue"))

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from casework.domain.rules.context import NOT_APPLICABLE, Ctx, Verdict, missing, no, yes
 from casework.domain.rules.model import Rule
-from casework.domain.rules.preds_common import OWNER_ZH
 from casework.domain.rules.registry import predicate
+from casework.domain.rules.words import OWNER, Say, word
 
 
 @predicate("outside_supply_area")
 def p_outside_supply_area(ctx: Ctx, rule: Rule) -> Verdict:
     """中华人民共和国电力法 第二十五条: a utility supplies only inside its approved business area."""
     if ctx.top("in_supply_area", "bool") is False:
-        return yes("损害地点不在本供电企业批准的供电营业区内")
+        return yes(Say("损害地点不在本供电企业批准的供电营业区内",
+                       "the place of the damage is outside this utility's approved power supply business area"))
     return NOT_APPLICABLE
 
 
@@ -27,17 +28,20 @@ def p_facility_not_utility(ctx: Ctx, rule: Rule) -> Verdict:
     owner = ctx.top("facility_owner")
     maintains = ctx.top("utility_maintains", "bool")
     if owner == "utility":
-        return no("故障设施产权属于供电企业")
+        return no(Say("故障设施产权属于供电企业", "the faulty facility is owned by the utility"))
     if owner is None:
         if ctx.category in rule.args.get("required_for", ()):
             return missing("facility_owner")
         return NOT_APPLICABLE
-    owner_zh = OWNER_ZH.get(str(owner), str(owner))
+    who = word(OWNER, owner)
     if maintains is True:
-        return no(f"故障设施产权属于{owner_zh}，但由供电企业运行维护，仍属供电企业的业务")
+        return no(Say(f"故障设施产权属于{who.zh}，但由供电企业运行维护，仍属供电企业的业务",
+                      f"the faulty facility is owned by {who.en} but run and maintained by the utility, so the "
+                      "matter is still the utility's business"))
     if maintains is None:
         return missing("utility_maintains")
-    return yes(f"故障设施产权属于{owner_zh}，且不由供电企业运行维护")
+    return yes(Say(f"故障设施产权属于{who.zh}，且不由供电企业运行维护",
+                   f"the faulty facility is owned by {who.en} and not run or maintained by the utility"))
 
 
 @predicate("employee_off_duty")
@@ -52,8 +56,9 @@ def p_employee_off_duty(ctx: Ctx, rule: Rule) -> Verdict:
     if on_duty is None:
         return missing("facts.employee_on_duty")
     if on_duty:
-        return no("员工在执行工作任务时造成损害")
-    return yes("损害由员工在执行工作任务以外的个人行为造成，不是用人单位的侵权")
+        return no(Say("员工在执行工作任务时造成损害", "the employee caused the harm while performing a work task"))
+    return yes(Say("损害由员工在执行工作任务以外的个人行为造成，不是用人单位的侵权",
+                   "the harm was caused by the employee's private act outside any work task, not by the employer"))
 
 
 @predicate("employee_on_duty")
@@ -67,12 +72,16 @@ def p_employee_on_duty(ctx: Ctx, rule: Rule) -> Verdict:
     on_duty = ctx.fact("employee_on_duty", "bool")
     if on_duty is None:
         return missing("facts.employee_on_duty")
-    return yes("员工因执行工作任务造成他人损害，由用人单位承担侵权责任") if on_duty else no()
+    said = Say("员工因执行工作任务造成他人损害，由用人单位承担侵权责任",
+               "the employee caused the harm in performing a work task, so the employer is liable in tort")
+    return yes(said) if on_duty else no()
 
 
 @predicate("land_expropriated")
 def p_land_expropriated(ctx: Ctx, rule: Rule) -> Verdict:
     """中华人民共和国土地管理法 第四十八条: expropriation compensation is paid through the expropriation."""
     if ctx.fact("land_expropriated", "bool") is True:
-        return yes("杆塔、线路用地已依法征收，补偿属征收补偿程序")
+        return yes(Say("杆塔、线路用地已依法征收，补偿属征收补偿程序",
+                       "the land of the tower or line was lawfully expropriated, so compensation belongs to the "
+                       "expropriation procedure"))
     return NOT_APPLICABLE

@@ -3,31 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 
-from casework.domain.contract import DATE_CACHE_SIZE
 from casework.domain.money import format_money, format_number
 from casework.domain.rules.context import NOT_APPLICABLE, Ctx, Verdict, missing, no, yes
 from casework.domain.rules.model import Rule
 from casework.domain.rules.registry import predicate
+from casework.domain.rules.words import CAUSE, EMPTY, Say, en, word
+from casework.domain.rules.words import zh_date as zh_date
 
 Tri = tuple[bool | None, tuple[str, ...]]
-
-CAUSE_ZH = {
-    "utility_fault": "供电企业责任", "force_majeure": "不可抗力", "third_party": "第三人原因",
-    "victim_fault": "受害人过错", "victim_intent": "受害人故意", "product_quality": "产品质量问题",
-    "unknown": "原因不明",
-}
-OWNER_ZH = {"utility": "供电企业", "customer": "用户", "third_party": "第三方", "village_collective": "村集体"}
-
-
-@lru_cache(maxsize=DATE_CACHE_SIZE)
-def zh_date(day: date) -> str:
-    """2025年7月17日 (cached, sized like the date parser's cache: the same dates recur across a batch)."""
-    return f"{day.year}年{day.month}月{day.day}日"
-
 
 def zh_money(amount: Decimal) -> str:
     """4800.00元."""
@@ -122,10 +107,19 @@ def gate(ctx: Ctx, name: str) -> Tri:
     raise ValueError(f"unknown gate {name!r}")
 
 
+def arg_detail(rule: Rule) -> Say:
+    """A rule row's own `detail` text (Chinese in the table) with its English twin."""
+    text = str(rule.args.get("detail", ""))
+    if not text:
+        return EMPTY
+    english = en(text)
+    return Say(text, english[:1].lower() + english[1:])
+
+
 @predicate("always")
 def p_always(ctx: Ctx, rule: Rule) -> Verdict:
     """Holds for every case of the rule's categories (used by measures and version notes)."""
-    return yes(str(rule.args.get("detail", "")))
+    return yes(arg_detail(rule))
 
 
 @predicate("enum_in")
@@ -136,14 +130,14 @@ def p_enum_in(ctx: Ctx, rule: Rule) -> Verdict:
     if value is None:
         return missing(f"facts.{key}")
     if value in rule.args["values"]:
-        return yes(str(rule.args.get("detail", "")))
+        return yes(arg_detail(rule))
     return NOT_APPLICABLE
 
 
 @predicate("fact_true")
 def p_fact_true(ctx: Ctx, rule: Rule) -> Verdict:
     """An optional boolean fact is explicitly true; absent means the point was not raised."""
-    return yes(str(rule.args.get("detail", ""))) if ctx.fact(rule.args["fact"], "bool") is True else no()
+    return yes(arg_detail(rule)) if ctx.fact(rule.args["fact"], "bool") is True else no()
 
 
 @predicate("cause_in")
@@ -160,7 +154,8 @@ def p_cause_in(ctx: Ctx, rule: Rule) -> Verdict:
         return NOT_APPLICABLE
     if state is None:
         return missing(*gaps)
-    return yes(f"损害原因为{CAUSE_ZH.get(cause, cause)}")
+    said = word(CAUSE, cause)
+    return yes(Say(f"损害原因为{said.zh}", f"the damage was caused by {said.en}"))
 
 
 @predicate("fault_basis")
@@ -175,5 +170,8 @@ def p_fault_basis(ctx: Ctx, rule: Rule) -> Verdict:
     if cause is None:
         return missing("cause")
     if cause == "utility_fault":
-        return yes("损害由供电企业过错造成，依过错责任承担赔偿责任")
-    return no(f"损害原因为{CAUSE_ZH.get(cause, cause)}，不能认定供电企业有过错")
+        return yes(Say("损害由供电企业过错造成，依过错责任承担赔偿责任",
+                       "the damage was caused by the utility's fault, so it is liable under fault liability"))
+    said = word(CAUSE, cause)
+    return no(Say(f"损害原因为{said.zh}，不能认定供电企业有过错",
+                  f"the damage was caused by {said.en}, so no fault of the utility can be found"))

@@ -8,14 +8,10 @@ from casework.domain.rules.context import NOT_APPLICABLE, Ctx, Verdict, missing,
 from casework.domain.rules.model import Rule
 from casework.domain.rules.preds_common import voltage_level, zh_num
 from casework.domain.rules.registry import predicate
-
-_CONDUCT_ZH = {
-    "none": "无过错", "gross_negligence": "重大过失", "intent": "故意",
-    "unauthorised_entry": "未经许可进入高度危险区域",
-}
+from casework.domain.rules.words import CONDUCT, EMPTY, Say, word
 
 
-def _hv(ctx: Ctx) -> tuple[bool | None, tuple[str, ...], str]:
+def _hv(ctx: Ctx) -> tuple[bool | None, tuple[str, ...], Say]:
     """(high voltage?, missing paths, wording) — computed once per case, read by every injury rule."""
     cached = ctx.cache.get("hv")
     if cached is not None:
@@ -23,11 +19,12 @@ def _hv(ctx: Ctx) -> tuple[bool | None, tuple[str, ...], str]:
     high, gaps = voltage_level(ctx)
     kv: Decimal | None = ctx.fact("voltage_kv", "qty")
     if high is None or kv is None:
-        result: tuple[bool | None, tuple[str, ...], str] = (None, gaps, "")
+        result: tuple[bool | None, tuple[str, ...], Say] = (None, gaps, EMPTY)
     else:
         threshold = ctx.param_dec("hv_threshold_kv")
-        word = "不低于" if high else "低于"
-        result = (high, (), f"设施电压{zh_num(kv)}千伏，{word}{zh_num(threshold)}千伏")
+        cmp = Say("不低于", "not below") if high else Say("低于", "below")
+        result = (high, (), Say(f"设施电压{zh_num(kv)}千伏，{cmp.zh}{zh_num(threshold)}千伏",
+                                f"the facility's voltage of {zh_num(kv)} kV is {cmp.en} {zh_num(threshold)} kV"))
     ctx.cache["hv"] = result
     return result
 
@@ -44,8 +41,9 @@ def p_hv_exempt(ctx: Ctx, rule: Rule) -> Verdict:
     if hit and high is None:
         return missing(*gaps)
     if hit:
-        why = "不可抗力" if cause == "force_majeure" else "受害人故意"
-        return yes(f"{volts}，属高压；损害由{why}造成")
+        why = Say("不可抗力", "force majeure") if cause == "force_majeure" else Say("受害人故意", "the victim's intent")
+        return yes(Say(f"{volts.zh}，属高压；损害由{why.zh}造成",
+                       f"{volts.en}, which is high voltage; the harm was caused by {why.en}"))
     if conduct is None:
         return missing(*gaps, "facts.victim_conduct")
     return NOT_APPLICABLE
@@ -61,7 +59,7 @@ def p_victim_intent_lv(ctx: Ctx, rule: Rule) -> Verdict:
         return NOT_APPLICABLE
     if high is None:
         return missing(*gaps)
-    return yes("损害由受害人故意造成")
+    return yes(Say("损害由受害人故意造成", "the harm was caused by the victim's intent"))
 
 
 @predicate("high_voltage")
@@ -71,8 +69,10 @@ def p_high_voltage(ctx: Ctx, rule: Rule) -> Verdict:
     if high is None:
         return missing(*gaps)
     if high:
-        return yes(f"{volts}，属高压作业，经营者承担无过错责任")
-    return no(f"{volts}，不适用高度危险责任，按过错责任处理")
+        return yes(Say(f"{volts.zh}，属高压作业，经营者承担无过错责任",
+                       f"{volts.en}, a high-voltage operation, so the operator is liable without fault"))
+    return no(Say(f"{volts.zh}，不适用高度危险责任，按过错责任处理",
+                  f"{volts.en}, so liability for highly dangerous activities does not apply and fault liability does"))
 
 
 @predicate("hv_conduct")
@@ -88,7 +88,8 @@ def p_hv_conduct(ctx: Ctx, rule: Rule) -> Verdict:
         return NOT_APPLICABLE
     if high is None:
         return missing(*gaps)
-    return yes("受害人有重大过失（如擅自攀登杆塔、在线路附近放风筝）")
+    return yes(Say("受害人有重大过失（如擅自攀登杆塔、在线路附近放风筝）",
+                   "the victim was grossly negligent (such as climbing a tower or flying a kite near a line)"))
 
 
 @predicate("hv_unauthorised_entry")
@@ -103,8 +104,12 @@ def p_hv_unauthorised_entry(ctx: Ctx, rule: Rule) -> Verdict:
     if warned is None:
         return missing("facts.warnings_adequate")
     if warned:
-        return yes("受害人未经许可进入高度危险区域，管理人已采取足够安全措施并尽到充分警示义务")
-    return no("受害人未经许可进入，但管理人未尽到充分警示义务，不能据此减免责任")
+        return yes(Say("受害人未经许可进入高度危险区域，管理人已采取足够安全措施并尽到充分警示义务",
+                       "the victim entered a high-danger area without permission, and the manager had taken adequate "
+                       "safety measures and given full warning"))
+    return no(Say("受害人未经许可进入，但管理人未尽到充分警示义务，不能据此减免责任",
+                  "the victim entered without permission, but the manager had not given full warning, so liability "
+                  "is not reduced or excluded on that ground"))
 
 
 @predicate("lv_contributory")
@@ -120,4 +125,5 @@ def p_lv_contributory(ctx: Ctx, rule: Rule) -> Verdict:
         return NOT_APPLICABLE
     if high is None:
         return missing(*gaps)
-    return yes(f"受害人有过错（{_CONDUCT_ZH[conduct]}）")
+    said = word(CONDUCT, conduct)
+    return yes(Say(f"受害人有过错（{said.zh}）", f"the victim was at fault ({said.en})"))

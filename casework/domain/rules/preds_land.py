@@ -6,8 +6,8 @@ from datetime import date
 
 from casework.domain.rules.context import NOT_APPLICABLE, Ctx, Verdict, missing, no, yes
 from casework.domain.rules.model import Rule
-from casework.domain.rules.preds_common import zh_date
 from casework.domain.rules.registry import predicate
+from casework.domain.rules.words import Say, day
 
 _ZONE = "protection_zone_clearance"
 _ONE_TIME_CLAIMS = ("unpaid_one_time", "removal")
@@ -38,9 +38,14 @@ def p_trees_new_in_zone(ctx: Ctx, rule: Rule) -> Verdict:
     if after is None:
         return missing(*gaps)
     planted, zone = ctx.fact("planted_date", "date"), ctx.fact("zone_designated_date", "date")
+    pl, zn = day(planted), day(zone)
     if after:
-        return yes(f"树木于{zh_date(planted)}种植，晚于保护区划定公告日{zh_date(zone)}，属保护区内新种植")
-    return no(f"树木于{zh_date(planted)}种植，早于保护区划定公告日{zh_date(zone)}")
+        return yes(Say(f"树木于{pl.zh}种植，不早于保护区划定公告日{zn.zh}，属保护区内新种植",
+                       f"the trees were planted on {pl.en}, not before the protection zone was designated and "
+                       f"announced on {zn.en}, so they are new planting inside the zone"))
+    return no(Say(f"树木于{pl.zh}种植，早于保护区划定公告日{zn.zh}",
+                  f"the trees were planted on {pl.en}, before the protection zone was designated and announced on "
+                  f"{zn.en}"))
 
 
 @predicate("trees_pruned")
@@ -53,7 +58,9 @@ def p_trees_pruned(ctx: Ctx, rule: Rule) -> Verdict:
         return missing(*gaps)
     if after:
         return NOT_APPLICABLE  # new trees already fall under 第十八条
-    return yes("对保护区内不符合安全距离的原有树木进行修剪，修剪费用由树木所有者负担，不予补偿")
+    return yes(Say("对保护区内不符合安全距离的原有树木进行修剪，修剪费用由树木所有者负担，不予补偿",
+                   "existing trees in the protection zone too close to the line were pruned; the owner of the trees "
+                   "bears the cost and no compensation is paid"))
 
 
 @predicate("trees_preexisting")
@@ -63,13 +70,17 @@ def p_trees_preexisting(ctx: Ctx, rule: Rule) -> Verdict:
     if reason is None:
         return missing("facts.reason")
     if reason == "new_line_corridor":
-        return yes("新建架空电力线路穿过林区需砍伐通道，应付给树木所有者一次性补偿")
+        return yes(Say("新建架空电力线路穿过林区需砍伐通道，应付给树木所有者一次性补偿",
+                       "a new overhead line crossing woodland needed a corridor felled, so the owner of the trees is "
+                       "paid one-time compensation"))
     after, gaps = _planted_after_zone(ctx)
     if after is None:
         return missing(*gaps)
     if after:
         return NOT_APPLICABLE
-    return yes("保护区划定前已种植的树木妨碍电力设施安全须砍伐，给予一次性补偿")
+    return yes(Say("保护区划定前已种植的树木妨碍电力设施安全须砍伐，给予一次性补偿",
+                   "trees planted before the protection zone was designated endangered the facility and had to be "
+                   "felled, so one-time compensation is paid"))
 
 
 def _one_time_claim(ctx: Ctx) -> tuple[str | None, Verdict | None]:
@@ -105,7 +116,9 @@ def p_tower_recurring(ctx: Ctx, rule: Rule) -> Verdict:
     if kind is None:
         return missing("facts.claim_kind")
     if kind == "recurring_fee":
-        return yes("杆塔、线路走廊不实行征地，国家和地方规定只给予一次性补偿，逐年占地费没有法律依据")
+        return yes(Say("杆塔、线路走廊不实行征地，国家和地方规定只给予一次性补偿，逐年占地费没有法律依据",
+                       "land under towers and line corridors is not expropriated; national and local rules give only "
+                       "one-time compensation, and an annual occupation fee has no legal basis"))
     return NOT_APPLICABLE
 
 
@@ -118,7 +131,9 @@ def p_tower_paid(ctx: Ctx, rule: Rule) -> Verdict:
     paid = _paid(ctx)
     if paid is None:
         return missing("facts.one_time_compensation_paid")
-    return yes("一次性补偿已经支付") if paid else no("未查到一次性补偿已支付")
+    if paid:
+        return yes(Say("一次性补偿已经支付", "the one-time compensation has been paid"))
+    return no(Say("未查到一次性补偿已支付", "no record shows the one-time compensation was paid"))
 
 
 @predicate("tower_later_acquirer")
@@ -133,7 +148,9 @@ def p_tower_later_acquirer(ctx: Ctx, rule: Rule) -> Verdict:
     if later is None:
         return missing(*gaps)
     if later:
-        return yes("请求人在杆塔建成后才取得土地权利，一次性补偿请求权属于建设时的权利人")
+        return yes(Say("请求人在杆塔建成后才取得土地权利，一次性补偿请求权属于建设时的权利人",
+                       "the claimant acquired the land right only after the tower was built; the one-time "
+                       "compensation belongs to whoever held the right at construction"))
     return NOT_APPLICABLE
 
 
@@ -153,5 +170,11 @@ def p_tower_unpaid(ctx: Ctx, rule: Rule) -> Verdict:
         return missing(*gaps)
     if later:
         return NOT_APPLICABLE
-    extra = "；迁移请求本身不适用诉讼时效，但国家只规定一次性补偿，迁移须另行协商" if kind == "removal" else ""
-    return yes("杆塔建设时应给予的一次性补偿未支付，请求人为当时的土地权利人" + extra)
+    said = Say("杆塔建设时应给予的一次性补偿未支付，请求人为当时的土地权利人",
+               "the one-time compensation due when the tower was built was not paid, and the claimant held the land "
+               "right at that time")
+    if kind == "removal":
+        said = Say(said.zh + "；迁移请求本身不适用诉讼时效，但国家只规定一次性补偿，迁移须另行协商",
+                   said.en + "; the claim to move it is not subject to limitation, but the law provides only one-time "
+                   "compensation, so moving it must be negotiated separately")
+    return yes(said)

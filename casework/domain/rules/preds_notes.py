@@ -6,8 +6,9 @@ from decimal import Decimal
 
 from casework.domain.rules.context import NOT_APPLICABLE, Ctx, Verdict, no, yes
 from casework.domain.rules.model import Rule
-from casework.domain.rules.preds_common import zh_num
+from casework.domain.rules.preds_common import arg_detail, zh_num
 from casework.domain.rules.registry import predicate
+from casework.domain.rules.words import Say
 
 
 @predicate("facility_owner_known")
@@ -15,7 +16,7 @@ def p_facility_owner_known(ctx: Ctx, rule: Rule) -> Verdict:
     """民法典 第六百五十条; 条例 第二十六条; 供电营业规则 1996 第四十七条: where the boundary lies."""
     if ctx.top("facility_owner") is None:
         return NOT_APPLICABLE
-    return yes(str(rule.args.get("detail", "")))
+    return yes(arg_detail(rule))
 
 
 @predicate("basis_formula")
@@ -24,7 +25,7 @@ def p_basis_formula(ctx: Ctx, rule: Rule) -> Verdict:
     basis = ctx.basis
     if basis is None or basis.formula != rule.args["formula"] or ctx.outcome == "not_liable":
         return NOT_APPLICABLE
-    return yes(str(rule.args.get("detail", "")))
+    return yes(arg_detail(rule))
 
 
 @predicate("basis_established")
@@ -32,13 +33,13 @@ def p_basis_established(ctx: Ctx, rule: Rule) -> Verdict:
     """A liability basis holds and the case did not end as exempt or barred."""
     if ctx.basis is None or ctx.outcome in ("not_liable", "time_barred", "outside_service_boundary"):
         return NOT_APPLICABLE
-    return yes(str(rule.args.get("detail", "")))
+    return yes(arg_detail(rule))
 
 
 @predicate("outcome_liable")
 def p_outcome_liable(ctx: Ctx, rule: Rule) -> Verdict:
     """The utility owes an amount."""
-    return yes(str(rule.args.get("detail", ""))) if ctx.outcome == "liable" else no()
+    return yes(arg_detail(rule)) if ctx.outcome == "liable" else no()
 
 
 @predicate("zone_width")
@@ -49,5 +50,8 @@ def p_zone_width(ctx: Ctx, rule: Rule) -> Verdict:
         return NOT_APPLICABLE
     for band in ctx.param("zone_half_width_m"):
         if Decimal(str(band["min_kv"])) <= kv <= Decimal(str(band["max_kv"])):
-            return yes(f"{zh_num(kv)}千伏架空线路保护区为导线边线向外侧延伸{band['metres']}米（一般地区）")
-    return no(f"{zh_num(kv)}千伏不在第十条所列电压等级内")
+            return yes(Say(f"{zh_num(kv)}千伏架空线路保护区为导线边线向外侧延伸{band['metres']}米（一般地区）",
+                           f"the protection zone of a {zh_num(kv)} kV overhead line extends {band['metres']} m "
+                           "outward from the outer conductors (ordinary areas)"))
+    return no(Say(f"{zh_num(kv)}千伏不在第十条所列电压等级内",
+                  f"{zh_num(kv)} kV is not one of the voltage levels listed in Article 10"))

@@ -8,12 +8,7 @@ from casework.domain.rules.context import NOT_APPLICABLE, Ctx, Verdict, missing,
 from casework.domain.rules.model import Rule
 from casework.domain.rules.preds_common import zh_num
 from casework.domain.rules.registry import predicate
-
-_OUTAGE_ZH = {
-    "utility_accident": "供电企业电力运行事故", "planned_maintenance": "计划检修",
-    "temporary_maintenance": "临时检修", "grid_fault_or_rationing": "电网故障或限电",
-    "natural_disaster": "自然灾害", "customer_fault": "用户责任",
-}
+from casework.domain.rules.words import OUTAGE_CAUSE, Say, word
 
 
 @predicate("outage_force_majeure")
@@ -26,9 +21,12 @@ def p_outage_force_majeure(ctx: Ctx, rule: Rule) -> Verdict:
             if delayed is None:
                 return missing("facts.repair_delayed")
             if delayed:
-                return no("虽因自然灾害停电，但供电企业未及时抢修，不能以不可抗力免责")
-            return yes("停电因自然灾害造成，供电企业已及时抢修")
-        return yes("停电由不可抗力造成")
+                return no(Say("虽因自然灾害停电，但供电企业未及时抢修，不能以不可抗力免责",
+                              "the outage came from a natural disaster, but the utility did not repair in time, so it "
+                              "cannot rely on force majeure"))
+            return yes(Say("停电因自然灾害造成，供电企业已及时抢修",
+                           "the outage was caused by a natural disaster and the utility repaired in time"))
+        return yes(Say("停电由不可抗力造成", "the outage was caused by force majeure"))
     if cause is None:
         return missing("facts.outage_cause")
     return NOT_APPLICABLE
@@ -58,10 +56,14 @@ def p_notice_sufficient(ctx: Ctx, rule: Rule) -> Verdict:
         return missing("facts.notice_given_hours")
     need = ctx.param_dec(rule.args["param"])
     if hours is None:
-        return no("停电前未通知用户也未公告")
+        return no(Say("停电前未通知用户也未公告", "the customer was neither notified nor was the outage announced"))
     if hours >= need:
-        return yes(f"{_OUTAGE_ZH[cause]}停电已提前{zh_num(hours)}小时通知或公告，不少于{zh_num(need)}小时")
-    return no(f"仅提前{zh_num(hours)}小时通知，少于规定的{zh_num(need)}小时")
+        what = word(OUTAGE_CAUSE, cause)
+        return yes(Say(f"{what.zh}停电已提前{zh_num(hours)}小时通知或公告，不少于{zh_num(need)}小时",
+                       f"the outage for {what.en} was notified or announced {zh_num(hours)} hours ahead, not less "
+                       f"than {zh_num(need)} hours"))
+    return no(Say(f"仅提前{zh_num(hours)}小时通知，少于规定的{zh_num(need)}小时",
+                  f"notice was given only {zh_num(hours)} hours ahead, less than the {zh_num(need)} hours required"))
 
 
 @predicate("notice_insufficient")
@@ -77,10 +79,14 @@ def p_notice_insufficient(ctx: Ctx, rule: Rule) -> Verdict:
     if not present:
         return missing("facts.notice_given_hours")
     need = ctx.param_dec(thresholds[cause])
+    what = word(OUTAGE_CAUSE, cause)
     if hours is None:
-        return yes(f"{_OUTAGE_ZH[cause]}停电前未通知用户也未公告")
+        return yes(Say(f"{what.zh}停电前未通知用户也未公告",
+                       f"before the outage for {what.en} the customer was neither notified nor was it announced"))
     if hours < need:
-        return yes(f"{_OUTAGE_ZH[cause]}停电仅提前{zh_num(hours)}小时通知，少于{zh_num(need)}小时")
+        return yes(Say(f"{what.zh}停电仅提前{zh_num(hours)}小时通知，少于{zh_num(need)}小时",
+                       f"the outage for {what.en} was notified only {zh_num(hours)} hours ahead, less than "
+                       f"{zh_num(need)} hours"))
     return NOT_APPLICABLE
 
 
@@ -98,8 +104,12 @@ def p_accident_outage(ctx: Ctx, rule: Rule) -> Verdict:
     if clause != rule.args["clause"]:
         return NOT_APPLICABLE
     if clause:
-        return yes("停电由供电企业电力运行事故造成，且供用电合同订有电力运行事故责任条款")
-    return yes("停电由供电企业电力运行事故造成；合同未订事故责任条款，按实际损失赔偿")
+        return yes(Say("停电由供电企业电力运行事故造成，且供用电合同订有电力运行事故责任条款",
+                       "the outage was caused by an accident in the utility's power operation, and the supply "
+                       "contract has a power accident liability clause"))
+    return yes(Say("停电由供电企业电力运行事故造成；合同未订事故责任条款，按实际损失赔偿",
+                   "the outage was caused by an accident in the utility's power operation; the contract has no "
+                   "accident liability clause, so the actual loss is compensated"))
 
 
 @predicate("disaster_delay")
@@ -113,7 +123,10 @@ def p_disaster_delay(ctx: Ctx, rule: Rule) -> Verdict:
     delayed = ctx.fact("repair_delayed", "bool")
     if delayed is None:
         return missing("facts.repair_delayed")
-    return yes("自然灾害断电后未及时抢修，对因此扩大的损失承担赔偿责任") if delayed else no()
+    said = Say("自然灾害断电后未及时抢修，对因此扩大的损失承担赔偿责任",
+               "after the natural disaster cut the supply the utility did not repair in time, so it is liable for "
+               "the loss this added")
+    return yes(said) if delayed else no()
 
 
 def _quality(ctx: Ctx) -> tuple[object, object, list[str]]:
@@ -148,9 +161,14 @@ def p_quality_clause(ctx: Ctx, rule: Rule) -> Verdict:
         if excluded is None:
             return missing(*more)
         if excluded:
-            return zero("用户功率因数未达到规定标准或由其他用户原因引起电压质量不合格")
-        return yes("合同订有电压质量责任条款，用户功率因数达标，电压超出允许偏差")
-    return yes("合同订有频率质量责任条款，供电频率超出允许偏差")
+            return zero(Say("用户功率因数未达到规定标准或由其他用户原因引起电压质量不合格",
+                            "the customer's power factor is below the standard, or another customer caused the "
+                            "poor voltage quality"))
+        return yes(Say("合同订有电压质量责任条款，用户功率因数达标，电压超出允许偏差",
+                       "the contract has a voltage quality clause, the customer's power factor meets the standard, "
+                       "and the voltage was outside the permitted deviation"))
+    return yes(Say("合同订有频率质量责任条款，供电频率超出允许偏差",
+                   "the contract has a frequency quality clause, and the frequency was outside the permitted deviation"))
 
 
 @predicate("quality_no_clause")
@@ -167,7 +185,9 @@ def p_quality_no_clause(ctx: Ctx, rule: Rule) -> Verdict:
             return missing(*more)
         if excluded:
             return NOT_APPLICABLE
-    return yes("合同未订质量责任条款，供电质量不符合国家标准，按实际损失赔偿")
+    return yes(Say("合同未订质量责任条款，供电质量不符合国家标准，按实际损失赔偿",
+                   "the contract has no quality clause and the supply did not meet the national standard, so the "
+                   "actual loss is compensated"))
 
 
 @predicate("voltage_pf_low")
@@ -183,7 +203,9 @@ def p_voltage_pf_low(ctx: Ctx, rule: Rule) -> Verdict:
         return missing("facts.power_factor_meets_standard")
     if pf:
         return NOT_APPLICABLE
-    return yes("用户功率因数未达到规定标准，其受电端电压偏差不受允许偏差的限制，不构成供电质量违约")
+    return yes(Say("用户功率因数未达到规定标准，其受电端电压偏差不受允许偏差的限制，不构成供电质量违约",
+                   "the customer's power factor is below the standard, so the voltage deviation at its receiving end "
+                   "is not bound by the permitted deviation and there is no breach of supply quality"))
 
 
 @predicate("other_user_no_clause")
@@ -197,4 +219,6 @@ def p_other_user_no_clause(ctx: Ctx, rule: Rule) -> Verdict:
     other = ctx.fact("caused_by_other_user", "bool")
     if other is None:
         return missing("facts.caused_by_other_user")
-    return yes("电压质量不合格由其他用户原因引起，应由该用户承担赔偿责任") if other else no()
+    said = Say("电压质量不合格由其他用户原因引起，应由该用户承担赔偿责任",
+               "the poor voltage quality was caused by another customer, who is liable for it")
+    return yes(said) if other else no()

@@ -64,24 +64,9 @@ class AssessmentResult(TypedDict):
     #: applying that rule to this claim's facts ({"zh": …, "en": …}), for letters a lawyer would sign.
     explanation_en: NotRequired[list[str]]
     findings: NotRequired[dict[str, dict[str, str]]]
-
-
-#: The closing line of outcomes whose wording has nothing to fill in.
-_CONCLUSION_ZH: dict[Outcome, str] = {
-    NOT_LIABLE: "结论：供电企业不承担赔偿责任",
-    REDUCED: "结论：供电企业应承担责任，但法院可酌情减轻，金额待定",
-    TIME_BARRED: "结论：请求已超过期限",
-    OUTSIDE: "结论：不属于供电企业的业务范围，请求人应向上述主体主张",
-}
-
-
-def conclusion(outcome: Outcome, amount: str | None, gaps: list[str]) -> str:
-    """The explanation's last step."""
-    if outcome == LIABLE:
-        return f"结论：供电企业应赔偿 {amount} 元"
-    if outcome == INSUFFICIENT:
-        return "结论：事实不足，尚需补充 " + "、".join(gaps)
-    return _CONCLUSION_ZH[outcome]
+    #: Extension: what the officer must check against the official text before deciding ({"zh": …, "en": …}
+    #: each), present only when the `unverified_parameter` flag is raised.
+    to_verify: NotRequired[list[dict[str, str]]]
 
 
 #: "第1步：" … prefixes of explanation lines, built once rather than formatted for every line of every case.
@@ -93,3 +78,13 @@ def numbered(steps: list[str]) -> list[str]:
     if len(steps) > len(_STEP_PREFIXES):
         return [f"第{i}步：{text}" for i, text in enumerate(steps, 1)]
     return [prefix + text for prefix, text in zip(_STEP_PREFIXES, steps, strict=False)]
+
+
+_STEP_PREFIXES_EN = tuple(f"Step {i}: " for i in range(1, 101))
+
+
+def numbered_en(steps: list[str]) -> list[str]:
+    """The English lines, numbered from 1 like the Chinese ones."""
+    if len(steps) > len(_STEP_PREFIXES_EN):
+        return [f"Step {i}: {text}" for i, text in enumerate(steps, 1)]
+    return [prefix + text for prefix, text in zip(_STEP_PREFIXES_EN, steps, strict=False)]

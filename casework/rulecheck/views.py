@@ -16,7 +16,7 @@ from casework.cases.service import lock_case
 from casework.domain.access import Perm
 from casework.infra.db import db, unit_of_work, utcnow
 from casework.infra.settings import deadline_targets
-from casework.rulecheck.present import applied_rules
+from casework.rulecheck.present import applied_rules, deadline_lines, explanation, to_verify
 from casework.rulecheck.service import assessment_count, latest_assessment, run_rule_check, table_of
 from casework.ruletable.store import calendar, current_table
 from casework.ui.filters import fact_label
@@ -32,8 +32,12 @@ def show(case: Case) -> Any:
     english = str(get_locale()) == "en"
     rules = applied_rules(table_of(db.session(), snapshot.rule_table_version), snapshot.result) if snapshot else []
     missing = [fact_label(case.category, p, english) for p in snapshot.result["missing_facts"]] if snapshot else []
+    steps, steps_in_language = explanation(snapshot.result, english) if snapshot else ([], True)
     return render_template(
-        "rulecheck/show.html", case=case, snapshot=snapshot, rules=rules, missing=missing,
+        "rulecheck/show.html", case=case, snapshot=snapshot, rules=rules, missing=missing, english=english,
+        steps=steps, steps_in_language=steps_in_language,
+        deadlines=deadline_lines(snapshot.result, english) if snapshot else [],
+        to_verify=to_verify(snapshot.result, english) if snapshot else [],
         runs=assessment_count(db.session(), case.id), can_run=current_actor().can(Perm.CASE_CHECK),
         form=ConfirmForm(),
     )

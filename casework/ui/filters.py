@@ -16,8 +16,8 @@ from flask_babel import force_locale, get_locale
 from markupsafe import Markup, escape
 
 from casework.cases.submissions import key_input
-from casework.domain.contract import FACT_FIELDS, TOP_FIELDS, FieldSpec
 from casework.domain.money import format_yuan
+from casework.domain.rules.words import fact_label as domain_fact_label
 from casework.ui import labels
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -127,22 +127,11 @@ def param_text(value: Any) -> str:
 
 
 def fact_label(category: str, path: str, english: bool = False) -> str:
-    """'facts.appliances[0].purchase_date' → '损坏电器清单 第1项 购置日期' (or its English labels)."""
-    parts = path.split(".")
-    specs: dict[str, FieldSpec] | None = TOP_FIELDS
-    words = []
-    for part in parts:
-        match = _STEP.match(part)
-        name, index = (match.group(1), match.group(2)) if match else (part, None)
-        spec = (specs or {}).get(name)
-        if name == "facts":
-            specs = FACT_FIELDS.get(category, {})
-            continue
-        words.append((spec.label_en if english else spec.label_zh) if spec else name)
-        if index is not None:
-            words.append(f"#{int(index) + 1}" if english else f"第{int(index) + 1}项")
-        specs = dict(spec.items) if spec and spec.items else None
-    return " ".join(words)
+    """'facts.appliances[0].purchase_date' → '损坏电器清单 第1项 购置日期' (or its English labels).
+
+    The domain owns the wording (the engine's explanation names missing facts the same way)."""
+    said = domain_fact_label(category, path)
+    return said.en if english else said.zh
 
 
 def register(app: Flask) -> None:

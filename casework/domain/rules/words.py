@@ -369,7 +369,7 @@ def param_value(value: Any, unit: str | None) -> Say:
 
 
 # -- facts ----------------------------------------------------------------------------------
-_STEP = re.compile(r"^(\w+)\[(\d+)\]$")
+_STEP = re.compile(r"^\[?(\w+)\]?(?:\[(\d+)\])?$")
 
 
 @lru_cache(maxsize=1024)

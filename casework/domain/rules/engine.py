@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from casework.domain.calendar import HolidayCalendar
@@ -370,6 +371,7 @@ def _redirect(rule: Rule, ctx: Ctx) -> Say:
     return Say(f"请求人应转向：{text}", f"The claimant should turn to {words.en(str(text))}") if text else EMPTY
 
 
+@lru_cache(maxsize=8192)  # most findings recur word for word across a batch (the notes, the fixed sentences)
 def _sentence(detail: Say, tail: Say) -> Say:
     """A finding: "本案……，供电企业不承担赔偿责任。" — a lawyer's sentence about this claim, no number, no citation.
 

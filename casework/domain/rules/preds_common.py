@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import lru_cache
 
 from casework.domain.money import format_money, format_number
 from casework.domain.rules.context import NOT_APPLICABLE, Ctx, Verdict, missing, no, yes
@@ -109,7 +110,11 @@ def gate(ctx: Ctx, name: str) -> Tri:
 
 def arg_detail(rule: Rule) -> Say:
     """A rule row's own `detail` text (Chinese in the table) with its English twin."""
-    text = str(rule.args.get("detail", ""))
+    return _arg_detail(str(rule.args.get("detail", "")))
+
+
+@lru_cache(maxsize=512)
+def _arg_detail(text: str) -> Say:
     if not text:
         return EMPTY
     english = en(text)

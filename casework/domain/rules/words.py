@@ -51,6 +51,7 @@ def en_date(day: date) -> str:
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
+@lru_cache(maxsize=DATE_CACHE_SIZE)
 def day(d: date) -> Say:
     """A date in both languages."""
     return Say(zh_date(d), en_date(d))

@@ -42,11 +42,17 @@ def language() -> str:
     return found
 
 
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
 def day(value: date | None, lang: str | None = None) -> str:
     """`lang` saves the lookup where a view formats many values (the list's rows)."""
     if value is None:
         return "—"
-    return f"{value.year}年{value.month}月{value.day}日" if (lang or language()) == "zh" else value.isoformat()
+    if (lang or language()) == "zh":
+        return f"{value.year}年{value.month}月{value.day}日"
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"  # 20 July 2025, as English letters write it
 
 
 def isoday(value: str | None) -> str:

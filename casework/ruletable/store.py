@@ -73,7 +73,7 @@ def load_bundled(session: Session, actor: Actor, now: datetime) -> RuleTableVers
     if previous is not None:
         previous.status = SUPERSEDED
     row = RuleTableVersion(version=data["version"], status=PUBLISHED, data=data, created_at=now, published_at=now,
-                           summary="随软件发布的内置规则表（依据 legal/REFERENCE.md）")
+                           summary="随系统发布的规则表（依据已核实的法规原文整理）")
     session.add(row)
     session.flush()
     record(session, actor, "rules.publish", now=now, object_type="rule_table", object_id=row.version,

@@ -82,7 +82,29 @@ def test_rule_table_pages_browse_by_category_and_instrument(app: Flask, office: 
     assert "居民用户家用电器损坏处理办法" in page and "「" in page
     only_civil = client.get(f"/rules/{office['version']}?instrument=中华人民共和国民法典").text
     assert "第一千一百九十一条" in only_civil or "第一百八十八条" in only_civil
-    assert "ha_floor_rate" in page and "未核实" in page
+    assert "未核实" in page
+
+
+def _visible(html: str) -> str:
+    """The text a person reads: tags and hidden form values gone."""
+    html = re.sub(r"<(script|style)\b.*?</\1>|<input[^>]*>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_the_rule_table_page_speaks_words_and_quotes_each_article_in_full(app: Flask, office: dict) -> None:  # type: ignore[type-arg]
+    from casework.domain.rules.loader import load_bundled_table
+
+    table = load_bundled_table()
+    client = app.test_client()
+    login(client, "legal1")
+    text = _visible(client.get(f"/rules/{office['version']}").text)
+    codes = {r.id for r in table.rules} | {p.name for p in table.parameters}
+    assert [c for c in codes if re.search(rf"(?<![A-Za-z_]){c}(?![A-Za-z_])", text)] == []
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text)  # 施行 1996年9月1日, never 1996-09-01
+    assert "1996年9月1日" in text and "全额赔偿" in text  # a date and a parameter in words
+    # the whole of 家电办法第十条, not only the rule's fragment
+    assert "以外币购置的家用电器，按购置时国家外汇牌价折人民币计算其购置价" in text
+    assert "legal/REFERENCE.md" not in text
 
 
 def test_draft_edit_impact_and_publication_through_the_pages(app: Flask, office: dict) -> None:  # type: ignore[type-arg]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-from collections import Counter
 from datetime import datetime
 from typing import Any
 
@@ -28,7 +27,7 @@ from casework.rulecheck.present import applied_rules
 from casework.rulecheck.service import latest_assessment, table_of
 from casework.ui.facts import Table, claim_facts
 from casework.ui.filters import SHANGHAI, day, filesize, label, moment
-from casework.ui.history import Line, worded
+from casework.ui.history import History, Line, worded
 
 ZH = "zh"
 
@@ -62,11 +61,10 @@ def _timeline(lines: tuple[Line, ...]) -> list[dict[str, str]]:
     return out
 
 
-def _access_log(reads: tuple[Line, ...]) -> dict[str, Any]:
+def _access_log(history: History) -> dict[str, Any]:
     """The reads, counted by kind and by person (who looked at what, how often), with the first and last."""
-    return {"total": len(reads),
-            "by_kind": Counter(r.action for r in reads).most_common(),
-            "by_person": Counter(r.who for r in reads).most_common(),
+    reads = history.reads
+    return {"total": len(reads), "by_kind": history.reads_by_action(), "by_person": history.reads_by_person(),
             "first": reads[0].when if reads else "", "last": reads[-1].when if reads else ""}
 
 
@@ -219,7 +217,7 @@ def dossier_values(session: Session, case: Case, store: Store, *, sealed_at: dat
                         "amount": yuan(e.amount) if e.amount is not None else ""}
                        for e in litigation(session, case.id)],
         "timeline": _timeline(history.lines),
-        "access": _access_log(history.reads),
+        "access": _access_log(history),
         "chain_seq": chain[0], "chain_head": chain[1],
     }
 

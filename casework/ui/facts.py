@@ -57,7 +57,7 @@ class Facts:
 
 def say(text: Any, lang: str) -> str:
     """A catalogue label in `lang`, whatever the page's language (the dossier is Chinese from an English page)."""
-    if not has_app_context():
+    if not has_app_context() or lang == language():  # the page's own language: no switch (a history has hundreds)
         return str(text)
     with force_locale(lang):
         return str(text)

@@ -286,9 +286,6 @@ class History:
     lines: tuple[Line, ...]
     reads: tuple[Line, ...]
 
-    def __iter__(self) -> Any:  # the timeline, as the case page's old `history` was iterated
-        return iter(self.lines)
-
     def reads_by_action(self) -> list[tuple[str, int]]:
         return Counter(r.action for r in self.reads).most_common()
 

@@ -156,7 +156,7 @@ _RETENTION: Keys = {
     "fields": (_l("清除的内容"), _field_names), "payees": (_l("匿名化的收款人"), TEXT),
     "accounts": (_l("清除的账号"), TEXT), "files": (_l("删除的文件"), TEXT),
     "kept_shared": (_l("保留的共用文件"), TEXT), "evidence": (_l("证据"), TEXT),
-    "thumbnails": (_l("缩略图"), TEXT), "documents": (_l("文书"), TEXT), "dossiers": (_l("案卷"), TEXT),
+    "letters": (_l("文书"), TEXT), "dossiers": (_l("案卷"), TEXT),
     "ended_at": (_l("保存期届满日"), DATE), "period_days": (_l("保存期限（天）"), TEXT),
 }
 _FILE: Keys = {"problem": (_l("问题"), _enum("FILE_PROBLEM")), "found_sha256": None, "found_size": None,

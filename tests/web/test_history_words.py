@@ -18,6 +18,7 @@ from casework.cases.models import Case
 from casework.domain.access import Role
 from casework.domain.evidence import checklist
 from casework.evidence.service import waive
+from casework.export.retention import APPLY, HOLDERS
 from casework.infra.db import db, unit_of_work, utcnow
 from casework.ui import history, labels
 from casework.ui.facts import claim_facts
@@ -198,8 +199,13 @@ def test_every_action_and_key_recorded_with_a_case_has_words(app: Flask) -> None
             continue  # its keys are the case's columns and contract paths: the next test
         assert action in history.ACTIONS, action
         assert keys <= set(history.ACTIONS[action]), (action, keys - set(history.ACTIONS[action]))
-    for prefix in ("identifiers", "bank_accounts", "evidence"):  # recorded as f"retention.{data_class}"
-        assert f"retention.{prefix}" in history.ACTIONS and f"retention.{prefix}" in labels.ACTION
+    # keys built at run time: the retention classes (f"retention.{data_class}") with their counts per holder,
+    # a transition's values, a stored file's damage
+    for data_class in APPLY:
+        assert f"retention.{data_class}" in history.ACTIONS and f"retention.{data_class}" in labels.ACTION
+    assert {name for _, name in HOLDERS} <= set(history.ACTIONS["retention.evidence"])
+    assert {"state", "event", "reason"} <= set(history.ACTIONS["case.transition"])
+    assert {"problem", "found_sha256", "found_size", "owner", "name"} <= set(history.ACTIONS["file.damaged"])
 
 
 def test_every_field_a_case_edit_can_record_has_a_label(app: Flask) -> None:

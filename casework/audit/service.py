@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
@@ -14,6 +14,9 @@ from casework.audit.models import AuditEvent
 from casework.domain.access import Actor
 from casework.domain.audit_chain import GENESIS, ChainEntry, ChainReport, entry_hash, verify_chain
 from casework.infra.db import lock_for_append
+
+if TYPE_CHECKING:
+    from casework.ui.history import History
 
 _CHAIN_LOCK = 0x617564  # pg advisory lock key for the chain head ("aud")
 
@@ -116,5 +119,15 @@ def count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(AuditEvent)) or 0
 
 
-def case_history(session: Session, case_id: int) -> list[AuditEvent]:
+def case_entries(session: Session, case_id: int) -> list[AuditEvent]:
+    """Every entry recorded with a case, in the chain's order."""
     return list(session.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.seq)))
+
+
+def case_history(session: Session, case_id: int, lang: str | None = None) -> History:
+    """A case's entries as a person reads them (ui.history): changes and decisions, and the reads apart."""
+    from casework.cases.models import Case  # the case layer records through this module: imported when read
+    from casework.ui.history import worded
+
+    category = session.scalar(select(Case.category).where(Case.id == case_id)) or ""
+    return worded(session, case_entries(session, case_id), category, lang)

@@ -22,10 +22,13 @@ from casework.dossier.service import keep, render, versions
 from casework.infra.db import db, unit_of_work, utcnow
 from casework.infra.pdf_isolate import RenderFailed
 from casework.infra.settings import file_store, render_limits
+from casework.ui.facts import claim_facts
 from casework.ui.files import send_stored
 
 bp = Blueprint("dossier", __name__)
 log = logging.getLogger("casework")
+# The case page and the decision page show the claim's facts as the dossier prints them (templates/cases/_facts.html).
+bp.add_app_template_global(claim_facts, "claim_facts")
 
 
 

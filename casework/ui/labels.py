@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 CATEGORY = {
     "appliance": _l("家电损坏"),
@@ -338,3 +339,76 @@ DECISION_PROBLEM = {
     "no_settlement": _l("没有已批准的和解"),
     "not_in_litigation": _l("案件不在诉讼中"),
 }
+
+# The claim's facts (domain/contract.py enums), by fact name: the case page, the history and the dossier word
+# them through here, so English mode has English. Values as the contract stores them (voltages as numbers).
+FACT_CHOICE: dict[str, dict[object, object]] = {
+    "facility_owner": {"utility": _l("供电企业"), "customer": lazy_pgettext("facility owner", "用户"), "third_party": _l("第三方"),
+                       "village_collective": _l("村集体")},
+    "cause": {"utility_fault": _l("供电企业责任"), "force_majeure": _l("不可抗力"), "third_party": _l("第三人原因"),
+              "victim_fault": _l("受害人过错"), "victim_intent": _l("受害人故意"),
+              "product_quality": _l("产品质量问题"), "unknown": _l("原因不明")},
+    "customer_type": {"residential": _l("居民用户"), "non_residential": _l("非居民用户")},
+    "supply_voltage_v": {220: _l("220伏"), 380: _l("380伏")},
+    "fault_type": {"phase_neutral_swapped": _l("相线与零线接错或三相相序接反"), "neutral_broken": _l("零线断线"),
+                   "phase_neutral_contact": _l("相线与零线互碰"),
+                   "hv_onto_lv": _l("高压线路掉落或放电到220/380伏线路"), "other": _l("其他")},
+    "class": {"electronic": _l("电子类（10年）"), "motor": _l("电机类（12年）"),
+              "resistive_heating": _l("电阻电热类（5年）"), "light_source": _l("电光源类（2年）")},
+    "outage_cause": {"utility_accident": _l("供电企业电力运行事故"), "planned_maintenance": _l("计划检修"),
+                     "temporary_maintenance": _l("临时检修"), "grid_fault_or_rationing": _l("电网故障或限电"),
+                     "natural_disaster": _l("自然灾害"), "customer_fault": _l("用户责任")},
+    "tariff": {"two_part": _l("两部制"), "single_part": _l("单一制及其他")},
+    "quality_kind": {"voltage": _l("电压"), "frequency": _l("频率")},
+    "work_kind": {"construction": _l("新建、改建、扩建"), "maintenance": _l("运行维护")},
+    "reason": {"new_line_corridor": _l("新建线路通道"), "protection_zone_clearance": _l("保护区内清障")},
+    "action": {"fell": _l("砍伐"), "prune": _l("修剪")},
+    "claim_kind": {"recurring_fee": _l("逐年占地费"), "unpaid_one_time": _l("未付一次性补偿"),
+                   "removal": _l("迁移杆塔线路")},
+    "victim_conduct": {"none": _l("无过错"), "gross_negligence": _l("重大过失（如攀爬杆塔、线下放风筝）"),
+                       "intent": _l("故意"), "unauthorised_entry": _l("未经许可进入围栏或警示区域")},
+}
+
+NOT_FILLED = _l("未填写")
+OTHER = _l("其他")
+SYSTEM_ACTOR = _l("系统")
+
+# The letters a case can have (decision/letters.py KINDS).
+LETTER_KIND = {
+    "settlement_agreement": _l("和解协议"),
+    "rejection_letter": _l("不予赔偿告知书"),
+    "referral_memo": _l("诉讼移交函"),
+}
+
+# What a damaged or restored stored file's entry says went wrong (evidence/fixity.py).
+FILE_PROBLEM = {
+    "changed": _l("内容与校验值不符"),
+    "missing": _l("文件缺失"),
+}
+
+# Retention actions (export/retention.py APPLY), by data class.
+RETENTION_CLASS = {
+    "identifiers": _l("删除身份信息"),
+    "bank_accounts": _l("删除银行账号"),
+    "evidence": _l("删除证据文件"),
+}
+
+# Actions recorded on a case that the catalogue above does not name yet (kept apart to keep merges simple).
+ACTION.update({
+    "retention.hold": _l("设置保全（暂停到期删除）"),
+    "retention.release": _l("解除保全"),
+    "retention.identifiers": _l("到期删除身份信息"),
+    "retention.bank_accounts": _l("到期删除银行账号"),
+    "retention.evidence": _l("到期删除证据文件"),
+    "export.batch.request": _l("申请批量导出"),
+    "export.batch.run": _l("执行批量导出"),
+    "export.batch.finish": _l("批量导出完成"),
+    "export.batch.fail": _l("批量导出失败"),
+    "export.batch.download": _l("下载批量导出"),
+    "pii.rotate": _l("更换个人信息密钥"),
+    "bench.seed": _l("生成演示数据"),
+})
+
+NOT_APPLICABLE = _l("不适用")
+UNASSIGNED = _l("未分派")
+GPS = _l("GPS 位置")

@@ -77,7 +77,7 @@ def test_edit_is_audited_with_before_and_after_and_masked_identifiers(app: Flask
         assert entry.after["claimant_id_number"] == "110***********0012"
         assert entry.actor_name == "legal1"
     history = client.get(f"/cases/{number}").text
-    assert "5200.00" in history and "修改案件" in history
+    assert "¥4,800.00</del> → ¥5,200.00" in history and "修改案件" in history  # the history in words
 
 
 def test_identifiers_are_masked_for_field_and_auditor_and_full_for_legal(app: Flask, setup: dict) -> None:  # type: ignore[type-arg]

@@ -30,7 +30,8 @@ from tests.factories import ctx, load, make_user
 from tests.uploads import upload
 from tests.web.test_decision import SETTLE, _client, _post, ready, world  # noqa: F401 - the shared fixture
 
-SECTIONS = ("一、案件事实", "二、法律依据审查", "三、证据目录", "四、处理决定", "五、办理过程", "六、审计链")
+SECTIONS = ("卷内目录", "一、案件事实", "二、法律依据审查", "三、证据目录", "四、处理决定", "五、办理过程", "六、访问记录",
+            "七、审计链", "备考表")
 
 
 def _versions(number: str) -> list[DossierVersion]:
@@ -95,7 +96,8 @@ def test_closing_seals_a_dossier_with_every_section(app: Flask, world: dict[str,
         case = db.session.scalar(select(Case).where(Case.number == number))
         snapshot = latest_assessment(db.session, case.id)
         rules = applied_rules(table_of(db.session, snapshot.rule_table_version), snapshot.result)
-    assert rules and all(_flat(rule.quote) in text for rule in rules)  # every applied provision, quoted in full
+    # every provision of every applied rule, quoted in full (the rule's fragment only where no full text is on file)
+    assert rules and all(_flat(p.text) in text for rule in rules for p in rule.provisions)
     assert "冰箱正面.jpg" in text and "拍的是邻居家" in text and "PZ-0042" in text and "Legal2" in text
     assert sealed[0].chain_head in text
     with ctx():

@@ -338,3 +338,15 @@ DECISION_PROBLEM = {
     "no_settlement": _l("没有已批准的和解"),
     "not_in_litigation": _l("案件不在诉讼中"),
 }
+
+# i14-c2: the on-site investigation as a recorded action, and its history entry.
+ACTION.update({"case.site_visit": _l("记录现场调查")})
+FIELD.update({
+    "visited_at": _l("调查时间"),
+    "visitors": _l("调查人员"),
+    "place": _l("调查地点"),
+    "attendees": _l("在场人员"),
+    "notes": _l("调查情况"),
+    "gps": _l("现场定位"),
+    "duty_due_on": _l("下一期限"),
+})

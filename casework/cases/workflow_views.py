@@ -15,7 +15,7 @@ from casework.cases import work
 from casework.cases.assignment import AssignError, assign, workload
 from casework.cases.forms import without_controls
 from casework.cases.models import Case
-from casework.cases.pages import case_page
+from casework.cases.pages import case_or_404, case_page
 from casework.cases.site_visit import REFUSALS, SiteVisitForm, display_name, may_record, record_visit, visits
 from casework.cases.workflow import TransitionRefused, fire
 from casework.domain.access import Actor, Perm, Role
@@ -120,31 +120,39 @@ def _waiting() -> dict[str, Any]:
     return {"waiting": waiting}
 
 
-@bp.route("/cases/<number>/site-visit", methods=["GET", "POST"])
+@bp.route("/cases/<number>/site-visit")
 @case_page(Perm.CASE_READ)
 def site_visit(case: Case) -> Any:
     """The on-site investigation: its record, and the form for those who may record it."""
     actor = current_actor()
+    form = SiteVisitForm(formdata=None, visitors=display_name(db.session(), actor), place=case.address)
+    return _visit_page(case, form, 200)
+
+
+@bp.route("/cases/<number>/site-visit", methods=["POST"])
+@case_page(Perm.CASE_EDIT)
+def record_site_visit(case: Case) -> Any:
+    """Record a visit; bad input re-renders the form with what was typed and the reason, nothing stored."""
+    actor = current_actor()
+    if not may_record(actor, case):
+        abort(403)
     form = SiteVisitForm()
-    if request.method == "POST":
-        if not may_record(actor, case):
-            abort(403)
-        if form.validate_on_submit():
-            number, case_id = case.number, case.id
-            with unit_of_work() as session:
-                row = session.get(Case, case_id)
-                assert row is not None
-                outcome = record_visit(session, actor, row, form, now=site_visit_clock.now(), targets=deadline_targets())
-            if not isinstance(outcome, str):
-                flash(_("现场调查已记录。"), "success")
-                return redirect(url_for("cases.show", number=number) + "#site-visit"), 303
-            form.visited_at.errors = [*form.visited_at.errors, str(REFUSALS[outcome])]
-        status = 422
-    else:
-        status = 200
-        form.visitors.data = display_name(db.session(), actor)
-        form.place.data = case.address
-    return render_template("cases/site_visit.html", case=case, form=form, may=may_record(actor, case),
+    if form.validate_on_submit():
+        number, case_id = case.number, case.id
+        with unit_of_work() as session:
+            row = session.get(Case, case_id)
+            assert row is not None
+            outcome = record_visit(session, actor, row, form, now=site_visit_clock.now(), targets=deadline_targets())
+        if not isinstance(outcome, str):
+            flash(_("现场调查已记录。"), "success")
+            return redirect(url_for("cases.show", number=number) + "#site-visit"), 303
+        form.visited_at.errors = [*form.visited_at.errors, str(REFUSALS[outcome])]
+        case = case_or_404(number)
+    return _visit_page(case, form, 422)
+
+
+def _visit_page(case: Case, form: SiteVisitForm, status: int) -> Any:
+    return render_template("cases/site_visit.html", case=case, form=form, may=may_record(current_actor(), case),
                            visits=visits(db.session(), case.id)), status
 
 

@@ -83,6 +83,12 @@ def visited(session: Session, case_id: int) -> bool:
     return bool(session.scalar(select(exists().where(SiteVisit.case_id == case_id))))
 
 
+def visited_among(session: Session, case_ids: list[int]) -> dict[int, frozenset[str]]:
+    """For bulk work (a re-check of every open case): the recorded duties of each of these cases."""
+    found = session.scalars(select(SiteVisit.case_id).where(SiteVisit.case_id.in_(case_ids)).distinct())
+    return {case_id: frozenset({KIND}) for case_id in found}
+
+
 def record_visit(session: Session, actor: Actor, case: Case, form: SiteVisitForm, *, now: datetime,
                  targets: Any) -> SiteVisit | str:
     """Record the visit, or return the refusal code (nothing stored). Audited; the case's next duty moves."""

@@ -3,6 +3,7 @@ overdue after its day; recorded (with or without the phone's position) it is aud
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -20,7 +21,7 @@ from casework.cases.site_visit import SiteVisit
 from casework.domain.access import Role
 from casework.domain.lifecycle import State
 from casework.infra.db import db, unit_of_work
-from casework.rulecheck.service import run_rule_check
+from casework.rulecheck.service import recheck_open_cases, run_rule_check
 from casework.ruletable.store import calendar, current_table
 from tests.conftest import csrf_from
 from tests.factories import FRIDGE, UTILITY, ctx, load_rule_table, login, make_case, make_units, make_user
@@ -164,3 +165,16 @@ def test_another_unit_cannot_see_it_and_the_auditor_only_reads(app: Flask, world
     assert refused.status_code == 403
     with ctx():
         assert db.session.scalars(select(SiteVisit)).all() == []
+
+
+def test_a_recheck_of_every_open_case_keeps_a_recorded_visit_met(app: Flask, world: dict[str, Any]) -> None:
+    world["clock"].now = datetime(2026, 12, 3, 8, 0, tzinfo=UTC)
+    assert _post(_client(app, "field1"), world["number"], **GOOD).status_code == 303
+    after_visit = _case(world).duty_due_on
+    assert after_visit != _due(world)
+    with ctx(), unit_of_work() as session:
+        table = dataclasses.replace(current_table(session), version="2026.test")  # every case counts as changed
+        recheck_open_cases(session, world["legal"].actor(), table=table, calendar=calendar(session),
+                           now=world["clock"].now)
+    assert _case(world).assessment_version == "2026.test"
+    assert _case(world).duty_due_on == after_visit  # not back to the visit's due day

@@ -172,3 +172,13 @@ def test_each_demo_role_lands_on_its_own_work(app: Flask) -> None:
     assert "内部时限" in seen["demo.legal"][1]
     assert seen["demo.auditor"][0].endswith("/cases/")
     assert seen["demo.admin"][0].endswith("/admin/users")
+
+
+def test_in_english_the_work_queue_is_english(app: Flask, world: dict[str, Any]) -> None:
+    ours = _checked(world)
+    field = _client(app, "field1")
+    token = csrf_from(field.get("/work/").text)
+    field.post("/language", data={"csrf_token": token, "lang": "en"})
+    shown = text(field.get("/work/").text)
+    assert ours.number in shown and "days overdue" in shown
+    assert not re.search(r"待现场调查|现场调查期限|逾期|还剩|我的待办", shown)

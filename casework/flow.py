@@ -9,7 +9,7 @@ them. This file says what the later stages do when that happens, and what they t
                 every sealing anchors the audit chain head (time-stamped when TSA_URL is set)
     guards    → evidence: the required items still missing; decision: the open proposal (kind, proposer,
                 whether the head of legal must approve), a payment recorded, a judgment recorded
-    case page → the panels of decision, dossier and evidence, in that order
+    case page → the panels of site visit, decision, dossier and evidence, in that order
     fixity    → letters and sealed dossiers keep files in the evidence store too (evidence.fixity owners)
 
 A decision is made on the decision page (decision/views.py → decision/service.py), which fires PROPOSE,
@@ -30,6 +30,7 @@ from casework.audit.anchors import configured_stamper
 from casework.cases import pages, workflow
 from casework.cases.assignment import assign_on_submit
 from casework.cases.models import Case
+from casework.cases.site_visit import case_panel as site_visit_panel
 from casework.decision import service as decision
 from casework.decision.stored import LETTERS
 from casework.decision.views import case_panel as decision_panel
@@ -58,7 +59,7 @@ REACTIONS = workflow.Reactions(
     on_change=(recheck_on_change,),
     view_parts=(evidence.guard_view, decision.guard_view),
 )
-PANELS = (decision_panel, dossier_panel, evidence_panel)
+PANELS = (site_visit_panel, decision_panel, dossier_panel, evidence_panel)
 
 
 def install() -> None:

@@ -5,6 +5,7 @@ from casework.auth.factor_models import AccountRequest, RecoveryCode, SecondFact
 from casework.auth.models import ApiToken, LoginFailure, Unit, User, UserSession
 from casework.cases.models import Case, CaseDeadline, CaseNumberCounter, CaseSearch
 from casework.cases.retention import LegalHold, RetentionAction, RetiredFile
+from casework.cases.site_visit import SiteVisit
 from casework.cases.submissions import FormSubmission
 from casework.decision.models import CaseDocument, LitigationEntry, Payment, Proposal
 from casework.dossier.models import DossierVersion
@@ -17,6 +18,6 @@ from casework.ruletable.models import CalendarDay, RuleTableVersion
 __all__ = [
     "ApiToken", "Assessment", "AuditAnchor", "DamageMark", "CaseDocument", "LitigationEntry", "Payment", "Proposal", "AuditEvent", "CalendarDay", "Case", "CaseDeadline", "CaseNumberCounter", "CaseSearch", "DossierVersion", "Evidence",
     "EvidenceWaiver", "ExportJob", "FormSubmission", "LegalHold", "LoginFailure", "RetentionAction", "RetiredFile",
-    "RuleTableVersion", "Unit", "User", "UserSession",
+    "RuleTableVersion", "SiteVisit", "Unit", "User", "UserSession",
     "AccountRequest", "RecoveryCode", "SecondFactor",
 ]

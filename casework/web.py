@@ -29,7 +29,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from casework import ROOT
 from casework.auth.guard import current_actor, enforce, login_required, public
 from casework.auth.loader import init_login
-from casework.domain.access import Perm
+from casework.domain.access import Perm, Role
 from casework.extensions import babel, bootstrap, csrf, file_store, migrate, talisman
 from casework.infra.bounds import IdConverter
 from casework.infra.db import ROOT_MIGRATIONS, db
@@ -163,7 +163,12 @@ main_bp = Blueprint("main", __name__)
 @main_bp.route("/")
 @login_required
 def index() -> Any:
-    if current_user.actor().can(Perm.CASE_READ):
+    """Each role opens on its work: the people who handle claims on 待办, the auditor on the case list
+    (what an auditor does is read cases and their history), the administrator on the users."""
+    actor = current_user.actor()
+    if actor.role in (Role.FIELD, Role.LEGAL, Role.LEGAL_HEAD):
+        return redirect(url_for("work.lists"))
+    if actor.can(Perm.CASE_READ):
         return redirect(url_for("cases.index"))
     return redirect(url_for("admin.users"))
 

@@ -28,8 +28,15 @@ def refresh(session: Session, case: Case, *, targets: Mapping[str, int],
         session.execute(delete(CaseDeadline).where(CaseDeadline.case_id == case.id))
         session.add_all(CaseDeadline(case_id=case.id, kind=d.kind, due_on=d.due, source=d.source,
                                      citation=dict(d.citation) if d.citation else None) for d in wanted)
-    case.duty_due_on = next_duty(wanted, case.state)
+    case.duty_due_on = next_duty(wanted, case.state, done=done(session, case))
     return wanted
+
+
+def done(session: Session, case: Case) -> frozenset[str]:
+    """The recorded duties whose action is on the case (today: the site visit)."""
+    from casework.cases.site_visit import KIND, visited  # the visit module builds on this one
+
+    return frozenset({KIND}) if case.id is not None and visited(session, case.id) else frozenset()
 
 
 def of_case(session: Session, case: Case) -> list[Deadline]:

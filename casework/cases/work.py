@@ -1,17 +1,24 @@
-"""Work lists: my open cases by next deadline, what is due today, what is overdue — within the viewer's scope."""
+"""Work lists: what each role must do now (approvals, site visits, named deadlines), my open cases by next
+deadline, what is due today, what is overdue — always within the viewer's scope."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, exists, false, func, select
+from sqlalchemy.orm import Session, aliased, joinedload
 
-from casework.cases.models import Case
+from casework.cases.models import Case, CaseDeadline
 from casework.cases.service import scoped
-from casework.domain.access import Actor
-from casework.domain.lifecycle import OPEN_STATES
+from casework.cases.site_visit import KIND as VISIT
+from casework.cases.site_visit import SiteVisit
+from casework.decision.models import Proposal
+from casework.domain.access import Actor, Role
+from casework.domain.deadlines import Deadline, DutyStatus, duty_status, open_duties
+from casework.domain.lifecycle import OPEN_STATES, State
+from casework.ruletable.models import RuleTableVersion
 
 LIMIT = 200
 _OPEN = sorted(OPEN_STATES)  # a list in a fixed order: the same SQL parameters every time
@@ -37,3 +44,116 @@ def overdue(session: Session, actor: Actor, today: date) -> list[Case]:
     query = (select(Case).where(Case.duty_due_on < today, Case.state.in_(_OPEN))
              .order_by(Case.duty_due_on, Case.id))
     return _run(session, actor, query)
+
+
+# ---- The 待办 page: what this role must do now (issue 14) -------------------------------------------------
+
+@dataclass(frozen=True)
+class CaseDuties:
+    """A case with its open duties, each named and with its standing today (DutyStatus)."""
+
+    case: Case
+    duties: list[DutyStatus]
+
+
+def _proposal_filter(actor: Actor) -> Any:
+    """Open proposals this actor may approve: the head every one, an officer those an officer may approve —
+    never their own (domain.decision.may_approve)."""
+    if actor.role is Role.LEGAL_HEAD:
+        return Proposal.proposed_by_id != actor.user_id
+    if actor.role is Role.LEGAL:
+        return and_(Proposal.needs_role == Role.LEGAL.value, Proposal.proposed_by_id != actor.user_id)
+    return false()
+
+
+def _approvals_query(actor: Actor, what: Any) -> Any:
+    query = (select(what).join(Case, Case.id == Proposal.case_id)
+             .where(Proposal.status == "open", Case.state == State.DECISION_PENDING, _proposal_filter(actor)))
+    return scoped(actor, query)
+
+
+def approvals(session: Session, actor: Actor) -> list[Proposal]:
+    """Proposals awaiting the actor's approval, oldest first, with their case and proposer loaded."""
+    query = _approvals_query(actor, Proposal).order_by(Proposal.proposed_at, Proposal.id).limit(LIMIT)
+    rows = list(session.scalars(query.options(joinedload(Proposal.proposed_by))))
+    cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_([p.case_id for p in rows])))}
+    for p in rows:
+        p.case = cases[p.case_id]  # type: ignore[attr-defined]  # for the template
+    return rows
+
+
+def returned(session: Session, actor: Actor) -> list[Proposal]:
+    """The actor's proposals sent back and not yet replaced by a new one, newest first."""
+    newer = aliased(Proposal)
+    query = (select(Proposal).join(Case, Case.id == Proposal.case_id)
+             .where(Proposal.status == "returned", Proposal.proposed_by_id == actor.user_id,
+                    Case.state.in_(_OPEN),
+                    ~exists().where(newer.case_id == Proposal.case_id, newer.id > Proposal.id))
+             .order_by(Proposal.decided_at.desc(), Proposal.id.desc()).limit(LIMIT))
+    rows = list(session.scalars(scoped(actor, query)))
+    cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_([p.case_id for p in rows])))}
+    for p in rows:
+        p.case = cases[p.case_id]  # type: ignore[attr-defined]
+    return rows
+
+
+def submitted_tables(session: Session, actor: Actor) -> list[RuleTableVersion]:
+    """Rule-table versions waiting for the head of legal's approval."""
+    if actor.role is not Role.LEGAL_HEAD:
+        return []
+    return list(session.scalars(select(RuleTableVersion).where(RuleTableVersion.status == "submitted")
+                                .order_by(RuleTableVersion.submitted_at)))
+
+
+def _visit_due_query(actor: Actor, what: Any) -> Any:
+    visit = select(SiteVisit.id).where(SiteVisit.case_id == Case.id)
+    query = (select(what).join(CaseDeadline, CaseDeadline.case_id == Case.id)
+             .where(CaseDeadline.kind == VISIT, Case.state.in_(_OPEN), ~visit.exists()))
+    return scoped(actor, query)
+
+
+def visits_due(session: Session, actor: Actor, today: date) -> list[CaseDuties]:
+    """Cases in the actor's scope whose on-site investigation is not yet recorded, the most urgent first."""
+    query = _visit_due_query(actor, Case).order_by(CaseDeadline.due_on, Case.id).limit(LIMIT)
+    return _with_duties(session, list(session.scalars(query)), today, only=VISIT)
+
+
+def drafts(session: Session, actor: Actor) -> list[Case]:
+    """Claims the actor started and has not yet submitted."""
+    query = select(Case).where(Case.created_by_id == actor.user_id, Case.state == State.DRAFT).order_by(Case.id)
+    return _run(session, actor, query)
+
+
+def mine_with_duties(session: Session, actor: Actor, today: date) -> list[CaseDuties]:
+    return _with_duties(session, mine(session, actor), today)
+
+
+def _with_duties(session: Session, cases: list[Case], today: date, *, only: str | None = None) -> list[CaseDuties]:
+    """Each case with its open duties named (one query for the deadlines, one for the visits)."""
+    ids = [c.id for c in cases]
+    rows: dict[int, list[Deadline]] = {}
+    for r in session.scalars(select(CaseDeadline).where(CaseDeadline.case_id.in_(ids))):
+        rows.setdefault(r.case_id, []).append(Deadline(r.kind, r.due_on, r.citation, r.source))
+    seen = set(session.scalars(select(SiteVisit.case_id).where(SiteVisit.case_id.in_(ids))))
+    out = []
+    for case in cases:
+        done = frozenset({VISIT}) if case.id in seen else frozenset()
+        duties = [duty_status(d, case.state, today, done=done)
+                  for d in open_duties(rows.get(case.id, []), case.state, done=done) if only in (None, d.kind)]
+        out.append(CaseDuties(case, duties))
+    return out
+
+
+def waiting(session: Session, actor: Actor, today: date) -> int:
+    """How many things wait for the actor, for the menu badge: COUNT queries only, never a list load.
+
+    Approvals (legal roles), unrecorded site visits (field staff), and the actor's own cases with a duty due
+    today or overdue (legal officers)."""
+    total = 0
+    if actor.role in (Role.LEGAL, Role.LEGAL_HEAD):
+        total += session.scalar(_approvals_query(actor, func.count(Proposal.id))) or 0
+        total += session.scalar(scoped(actor, select(func.count(Case.id)).where(
+            Case.assignee_id == actor.user_id, Case.state.in_(_OPEN), Case.duty_due_on <= today))) or 0
+    elif actor.role is Role.FIELD:
+        total += session.scalar(_visit_due_query(actor, func.count(func.distinct(Case.id)))) or 0
+    return total

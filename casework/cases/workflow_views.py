@@ -10,18 +10,20 @@ from flask_wtf import FlaskForm
 
 from casework.auth.guard import current_actor, requires
 from casework.auth.models import User
+from casework.cases import site_visit as site_visit_clock
 from casework.cases import work
 from casework.cases.assignment import AssignError, assign, workload
 from casework.cases.forms import without_controls
 from casework.cases.models import Case
-from casework.cases.pages import case_page
+from casework.cases.pages import case_or_404, case_page
+from casework.cases.site_visit import REFUSALS, SiteVisitForm, display_name, may_record, record_visit, visits
 from casework.cases.workflow import TransitionRefused, fire
-from casework.domain.access import Perm
+from casework.domain.access import Actor, Perm, Role
 from casework.domain.lifecycle import Event
 from casework.infra.bounds import form_id
 from casework.infra.db import db, unit_of_work, utcnow
 from casework.infra.settings import deadline_targets
-from casework.ui.filters import SHANGHAI, refusal
+from casework.ui.filters import refusal
 from casework.ui.labels import EVENT
 
 bp = Blueprint("work", __name__)
@@ -29,7 +31,7 @@ bp = Blueprint("work", __name__)
 
 
 def _today() -> Any:
-    return utcnow().astimezone(SHANGHAI).date()
+    return site_visit_clock.today()
 
 
 @bp.route("/cases/<number>/events/<event>", methods=["POST"])
@@ -88,14 +90,70 @@ LISTS = {"mine": "我的待办", "today": "今日到期", "overdue": "已逾期"
 def lists(which: str) -> Any:
     actor, session, today = current_actor(), db.session(), _today()
     if which == "mine":
-        cases = work.mine(session, actor)
-    elif which == "today":
+        return _todo(actor, session, today)
+    if which == "today":
         cases = work.due_on(session, actor, today)
     elif which == "overdue":
         cases = work.overdue(session, actor, today)
     else:
         abort(404)
     return render_template("cases/work.html", which=which, cases=cases, today=today, limit=work.LIMIT)
+
+
+def _todo(actor: Actor, session: Any, today: Any) -> Any:
+    """The landing page: what this role must do now, in the order it should be done."""
+    return render_template(
+        "cases/work.html", which="mine", today=today, limit=work.LIMIT, cases=None,
+        approvals=work.approvals(session, actor), tables=work.submitted_tables(session, actor),
+        returned=work.returned(session, actor),
+        visits=work.visits_due(session, actor, today) if actor.role is Role.FIELD else [],
+        drafts=work.drafts(session, actor) if actor.role is Role.FIELD else [],
+        mine=work.mine_with_duties(session, actor, today) if actor.role in (Role.LEGAL, Role.LEGAL_HEAD) else [])
+
+
+@bp.app_context_processor
+def _waiting() -> dict[str, Any]:
+    """`waiting()` for the menu badge: computed only when the menu is drawn (COUNT queries, see work.waiting)."""
+    def waiting() -> int:
+        actor = current_actor()
+        return work.waiting(db.session(), actor, _today()) if actor.can(Perm.CASE_READ) else 0
+    return {"waiting": waiting}
+
+
+@bp.route("/cases/<number>/site-visit")
+@case_page(Perm.CASE_READ)
+def site_visit(case: Case) -> Any:
+    """The on-site investigation: its record, and the form for those who may record it."""
+    actor = current_actor()
+    form = SiteVisitForm(formdata=None, visitors=display_name(db.session(), actor), place=case.address)
+    return _visit_page(case, form, 200)
+
+
+@bp.route("/cases/<number>/site-visit", methods=["POST"])
+@case_page(Perm.CASE_EDIT)
+def record_site_visit(case: Case) -> Any:
+    """Record a visit; bad input re-renders the form with what was typed and the reason, nothing stored."""
+    actor = current_actor()
+    if not may_record(actor, case):
+        abort(403)
+    form = SiteVisitForm()
+    if form.validate_on_submit():
+        number, case_id = case.number, case.id
+        with unit_of_work() as session:
+            row = session.get(Case, case_id)
+            assert row is not None
+            outcome = record_visit(session, actor, row, form, now=site_visit_clock.now(), targets=deadline_targets())
+        if not isinstance(outcome, str):
+            flash(_("现场调查已记录。"), "success")
+            return redirect(url_for("cases.show", number=number) + "#site-visit"), 303
+        form.visited_at.errors = [*form.visited_at.errors, str(REFUSALS[outcome])]
+        case = case_or_404(number)
+    return _visit_page(case, form, 422)
+
+
+def _visit_page(case: Case, form: SiteVisitForm, status: int) -> Any:
+    return render_template("cases/site_visit.html", case=case, form=form, may=may_record(current_actor(), case),
+                           visits=visits(db.session(), case.id)), status
 
 
 @bp.route("/work/workload")

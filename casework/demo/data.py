@@ -13,10 +13,12 @@ from sqlalchemy import select
 from casework.auth.models import Unit
 from casework.auth.service import create_unit, create_user, temporary_password
 from casework.cases.service import open_case
+from casework.demo.work import add_demo_work
 from casework.domain.access import SYSTEM, Role
 from casework.domain.lifecycle import State
 from casework.domain.personal import id_check_digit
 from casework.infra.db import db, unit_of_work, utcnow
+from casework.infra.settings import setting
 from casework.rulecheck.service import run_rule_check
 from casework.ruletable.store import calendar, current_table
 
@@ -184,6 +186,8 @@ def load_demo(say: Callable[[str], None]) -> None:
                 if case.unit_path.startswith(users[Role.LEGAL].unit.path):
                     case.assignee = users[Role.LEGAL]
         _ready_to_decide(session, users, units["DEMO-JC-QS-01"], table, days, now)
+        add_demo_work(session, field=users[Role.FIELD], legal=users[Role.LEGAL], now=now,
+                      threshold=Decimal(str(setting("SETTLEMENT_APPROVAL_THRESHOLD"))))
     say("demo data loaded: 10 units, 5 users, 29 cases. Demo logins (shown once, keep them):")
     for username, role_name, unit_code, secret in credentials:
         say(f"  {username:14} {role_name:11} {unit_code:15} password: {secret}")

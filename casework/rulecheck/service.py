@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from casework.audit.service import record, record_many
 from casework.cases import deadlines
 from casework.cases.models import CONTRACT_COLUMNS, Case, CaseDeadline, contract_case
+from casework.cases.site_visit import visited_among
 from casework.domain.access import Actor
 from casework.domain.calendar import HolidayCalendar
 from casework.domain.deadlines import DEFAULT_TARGETS, from_assessment, internal_targets, next_duty
@@ -122,6 +123,8 @@ def _recheck_batch(session: Session, actor: Actor, rows: Any, table: RuleTable, 
                    now: datetime, targets: Mapping[str, int], report: RecheckReport,
                    on_change: Callable[[Change], None]) -> None:
     snapshots, updates, new_deadlines, audits = [], [], [], []
+    rows = list(rows)
+    visited = visited_among(session, [row.id for row in rows])  # a recorded visit stays met (issue 14)
     for row in rows:
         facts = contract_case(row.category, row.circumstances, row.facts, row.event_on, row.reported_on,
                               row.claimed_amount)
@@ -136,7 +139,8 @@ def _recheck_batch(session: Session, actor: Actor, rows: Any, table: RuleTable, 
         found = from_assessment(result) + internal_targets(reported_on=row.reported_on, complete_on=row.complete_on,
                                                            targets=targets)
         updates.append({"b_id": row.id, "b_outcome": result["outcome"], "b_amount": amount,
-                        "b_version": result["rule_table_version"], "b_duty": next_duty(found, State(row.state))})
+                        "b_version": result["rule_table_version"], "b_duty": next_duty(found, State(row.state),
+                                                                         done=visited.get(row.id, ()))})
         new_deadlines += [{"case_id": row.id, "kind": d.kind, "due_on": d.due, "source": d.source,
                            "citation": dict(d.citation) if d.citation else None} for d in found]
         if (result["outcome"], amount) != (row.assessment_outcome, row.assessment_amount):

@@ -412,3 +412,15 @@ ACTION.update({
 NOT_APPLICABLE = _l("不适用")
 UNASSIGNED = _l("未分派")
 GPS = _l("GPS 位置")
+
+# i14-c2: the on-site investigation as a recorded action, and its history entry.
+ACTION.update({"case.site_visit": _l("记录现场调查")})
+FIELD.update({
+    "visited_at": _l("调查时间"),
+    "visitors": _l("调查人员"),
+    "place": _l("调查地点"),
+    "attendees": _l("在场人员"),
+    "notes": _l("调查情况"),
+    "gps": _l("现场定位"),
+    "duty_due_on": _l("下一期限"),
+})

@@ -101,6 +101,7 @@ ACTION = {
     "account.approve": _l("批准账号申请"),
     "account.reject": _l("拒绝账号申请"),
     "unit.create": _l("创建单位"),
+    "unit.update": _l("修改单位法人信息"),
     "case.rule_check": _l("法律依据审查"),
     "case.transition": _l("状态变更"),
     "case.assign": _l("分派承办人"),
@@ -337,4 +338,11 @@ DECISION_PROBLEM = {
     "reason_too_short": _l("须写明理由：至少两句、50 字以上，说明为何在法定依据之外支付或与类似案件处理不同"),
     "no_settlement": _l("没有已批准的和解"),
     "not_in_litigation": _l("案件不在诉讼中"),
+}
+
+# The letters of a decision (casework/decision/letters.py), as flash messages and lists name them.
+LETTER_KIND = {
+    "settlement_agreement": _l("和解协议"),
+    "rejection_letter": _l("不予赔偿告知书"),
+    "referral_memo": _l("诉讼移交函"),
 }

@@ -90,23 +90,42 @@ def _yuan_words(amount: Decimal | None) -> str:
     return "未明确的金额" if amount is None else f"{amount:,.2f}元"
 
 
-def _fallback_finding(case: Case, title: str, outcome: str) -> str:
-    """One sentence applying a rule to this claim, from the case's own facts, where the engine wrote none."""
+def _claim_sentence(case: Case, claimant: str) -> str:
+    """The claim in words, from the case's own facts: what happened, when, where, what was asked."""
     category = str(label(case.category, "category", "zh"))
-    said = f"您于{day(case.reported_on, 'zh')}提出" if case.reported_on else "您提出"
+    said = f"{claimant}于{day(case.reported_on, 'zh')}提出" if case.reported_on else f"{claimant}提出"
     where = f"在{case.address}" if case.address else ""
+    return (f"本案中，{day(case.event_on, 'zh')}{where}发生{category}事件，{said}赔偿"
+            f"{_yuan_words(case.claimed_amount)}的请求")
+
+
+def _fallback_finding(case: Case, title: str, outcome: str, *, first: bool, claimant: str) -> str:
+    """One sentence applying a rule to this claim where the engine wrote none: the claim's facts once (in the
+    first reason), then the rule's point and the conclusion."""
     rule = f"依上述规定（{title}）" if title else "依上述规定"
-    return (f"本案中，{day(case.event_on, 'zh')}{where}发生{category}事件，{said}赔偿{_yuan_words(case.claimed_amount)}"
-            f"的请求；{rule}，{outcome}。")
+    head = _claim_sentence(case, claimant) + "；" if first else ""
+    return f"{head}{rule}，本案审查结论为{outcome}。"
 
 
 def _quoted(rule: AppliedRule) -> list[dict[str, str]]:
     """Each provision the rule rests on, with its full text; the rule's own quote where none is catalogued.
-    A provision without any text is cited without a quotation (never an empty “”)."""
-    out = [{"citation": p.citation, "text": p.text.strip()} for p in rule.provisions if p.text.strip()]
-    if not out:
-        out = [{"citation": rule.citation, "text": rule.quote.strip()}]
+    Articles sharing one text (a quote covering several) are cited together and quoted once; a provision
+    without any text is cited without a quotation (never an empty “”)."""
+    pairs = [(p.citation, p.text.strip()) for p in rule.provisions if p.text.strip()] or [
+        (rule.citation, rule.quote.strip())]
+    out: list[dict[str, str]] = []
+    for citation, text in pairs:
+        if out and out[-1]["text"] == text:
+            out[-1]["citation"] += "、" + _article_only(citation, out[-1]["citation"])
+        else:
+            out.append({"citation": citation, "text": text})
     return out
+
+
+def _article_only(citation: str, previous: str) -> str:
+    """《民法典》第二百零二条 after 《民法典》第二百零一条 reads 第二百零二条."""
+    book, _, article = citation.rpartition("》")
+    return article if book and previous.startswith(book + "》") and article else citation
 
 
 def _relied_on(session: Session, proposal: Proposal, snapshot: Any) -> list[AppliedRule]:
@@ -119,10 +138,11 @@ def _relied_on(session: Session, proposal: Proposal, snapshot: Any) -> list[Appl
     return chosen or rules
 
 
-def _reasons(case: Case, rules: list[AppliedRule], outcome: str) -> list[dict[str, Any]]:
+def _reasons(case: Case, rules: list[AppliedRule], outcome: str, *, claimant: str) -> list[dict[str, Any]]:
     return [{"title": r.title, "provisions": _quoted(r),
-             "finding": (r.finding.get("zh") or "").strip() or _fallback_finding(case, r.title, outcome)}
-            for r in rules]
+             "finding": (r.finding.get("zh") or "").strip()
+             or _fallback_finding(case, r.title, outcome, first=i == 0, claimant=claimant)}
+            for i, r in enumerate(rules)]
 
 
 def _proposal_grounds(proposal: Proposal) -> list[dict[str, Any]]:
@@ -183,13 +203,15 @@ def values_for(session: Session, case: Case, proposal: Proposal, *, now: datetim
         outcome = str(label(proposal.assessment_outcome, "outcome", "zh"))
         rules = _relied_on(session, proposal, snapshot)
         values.update(claimant_id_masked=masked, outcome_label=outcome,
-                      reasons=_reasons(case, rules, outcome) if rules else _proposal_grounds(proposal),
+                      reasons=_reasons(case, rules, outcome, claimant="您") if rules else _proposal_grounds(proposal),
                       extra=proposal.note or "", remedies=REMEDIES)
     else:
         evidence = session.scalars(select(Evidence).where(Evidence.case_id == case.id).order_by(Evidence.id))
         outcome = str(label(snapshot.outcome if snapshot else None, "outcome", "zh"))
         rules = _relied_on(session, proposal, snapshot)
-        reasons = _reasons(case, rules, f"审查结论为{outcome}") if rules else _proposal_grounds(proposal)
+        # To counsel: the claim once in words, then each rule's finding where the engine wrote one; the
+        # provisions under 依据 are quoted without repeating those sentences.
+        findings = [(r.finding.get("zh") or "").strip() for r in rules]
         values.update(
             claimant_id_masked=masked,
             counsel=proposal.counsel or "", court=proposal.court or "",
@@ -198,8 +220,10 @@ def values_for(session: Session, case: Case, proposal: Proposal, *, now: datetim
             facts=[("事发日期", day(case.event_on, "zh")), ("报案日期", day(case.reported_on, "zh")),
                    ("事发地点", case.address or "—"), ("情况说明", case.description or "—")],
             # The analysis in words: the finding of each rule relied on, never the engine's step list.
-            analysis=[f"审查结论：{outcome}。"] + [r["finding"] for r in reasons if r["finding"]],
-            grounds=reasons, risk=proposal.risk or "",
+            analysis=[_claim_sentence(case, "对方当事人") + "。", f"法律依据审查结论：{outcome}。",
+                      *[f for f in findings if f]],
+            grounds=[{"title": r.title, "provisions": _quoted(r), "finding": ""} for r in rules]
+            or _proposal_grounds(proposal), risk=proposal.risk or "",
             evidence=[{"kind": str(label(e.kind, "evidence_kind", "zh")), "name": e.original_name,
                        "sha256": e.sha256, "withdrawn": e.withdrawn_at is not None} for e in evidence],
             waived=_waived(session, case),

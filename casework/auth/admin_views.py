@@ -11,11 +11,12 @@ from sqlalchemy import select
 
 from casework.auth.approvals import change_account, pending, request_new_account, request_reset
 from casework.auth.factor import has_factor, reset_factor
-from casework.auth.forms import ConfirmForm, UnitForm, UserForm
+from casework.auth.forms import ConfirmForm, LegalEntityForm, UnitForm, UserForm
 from casework.auth.guard import current_actor, requires
 from casework.auth.messages import ACCOUNT_ERRORS
 from casework.auth.models import Unit, User
 from casework.auth.service import AccountError, create_unit, end_sessions
+from casework.auth.units import SigningRefused, set_legal_entity, signing_entity
 from casework.domain.access import Perm, Role
 from casework.infra.db import db, unit_of_work, utcnow
 
@@ -169,4 +170,28 @@ def units() -> Any:
         else:
             flash(_("已新建单位。"), "success")
             return redirect(url_for("admin.units"))
-    return render_template("admin/units.html", form=form, units=units)
+    return render_template("admin/units.html", form=form, units=units, signer=signing_entity)
+
+
+@bp.route("/units/<int:unit_id>", methods=["GET", "POST"])
+@requires(Perm.UNITS_MANAGE)
+def edit_unit(unit_id: int) -> Any:
+    """The unit's legal entity: its registered name and which unit signs and seals its letters."""
+    unit = db.session.get(Unit, unit_id) or abort(404)
+    companies = [u for u in _units() if u.legal_name and u.id != unit.id]
+    form = LegalEntityForm(legal_name=unit.legal_name, signing_unit_id=unit.signing_unit_id or 0)
+    form.signing_unit_id.choices = [(0, _("（默认：本单位或最近的有法人名称的上级）")),
+                                    *[(u.id, u.legal_name or u.name) for u in companies]]
+    if form.validate_on_submit():
+        try:
+            with unit_of_work() as session:
+                target = session.get(Unit, unit_id) or abort(404)
+                signer = session.get(Unit, form.signing_unit_id.data) if form.signing_unit_id.data else None
+                changed = set_legal_entity(session, current_actor(), target, legal_name=form.legal_name.data,
+                                           signer=signer, now=utcnow())
+        except SigningRefused:
+            form.signing_unit_id.errors = [*form.signing_unit_id.errors, _("所选单位没有法人名称，不能签章")]
+        else:
+            flash(_("已保存法人信息。") if changed else _("没有改动。"), "success" if changed else "info")
+            return redirect(url_for("admin.edit_unit", unit_id=unit_id))
+    return render_template("admin/unit.html", form=form, unit=unit, signer=signing_entity(unit))

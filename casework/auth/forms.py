@@ -56,6 +56,16 @@ class UnitForm(FlaskForm):
     submit = SubmitField(_l("新建单位"))
 
 
+class LegalEntityForm(FlaskForm):
+    """A unit's legal entity: the registered name (companies) and which unit's entity signs for it."""
+
+    legal_name = StringField(_l("法人名称"), validators=[Length(max=100)],
+                             description=_l("登记的法人全称，如“国网××县供电公司”；供电所不是法人，留空"))
+    signing_unit_id = SelectField(_l("签章单位"), coerce=int, validate_choice=True,
+                                  description=_l("文书中由哪个单位的法人签字盖章；默认为最近的有法人名称的上级公司"))
+    submit = SubmitField(_l("保存法人信息"))
+
+
 class ConfirmForm(FlaskForm):
     """A bare form for buttons that change state: it carries only the CSRF token."""
 

@@ -23,8 +23,14 @@ class Unit(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     # Materialised path "/1/4/9/": a subtree is one indexed prefix match, however deep the tree.
     path: Mapped[str] = mapped_column(String(255), index=True, default="")
+    # A 供电所 is not a legal person: letters name the legal entity that signs and seals for a unit
+    # (casework/auth/units.py signing_entity). legal_name is the registered name, for companies only.
+    legal_name: Mapped[str | None] = mapped_column(String(100))
+    # Which unit's legal entity signs for this one; None: the nearest ancestor (or itself) with a legal name.
+    signing_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
 
-    parent: Mapped[Unit | None] = relationship(remote_side=[id])
+    parent: Mapped[Unit | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
+    signing_unit: Mapped[Unit | None] = relationship(remote_side=[id], foreign_keys=[signing_unit_id])
 
     def __repr__(self) -> str:
         return f"<Unit {self.code}>"

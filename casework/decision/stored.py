@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casework.cases.models import Case
+from casework.decision.letters import TITLES
 from casework.decision.models import CaseDocument
 from casework.evidence.fixity import Holder, Owner
 
@@ -19,7 +20,8 @@ def _files(session: Session) -> Iterable[tuple[str, int]]:
 def _holders(session: Session, sha256: str) -> Iterable[Holder]:
     rows = session.execute(select(Case.id, Case.number, CaseDocument.kind, CaseDocument.version)
                            .join(Case, Case.id == CaseDocument.case_id).where(CaseDocument.sha256 == sha256))
-    return [Holder("letter", case_id, number, f"{kind} v{version}") for case_id, number, kind, version in rows]
+    return [Holder("letter", case_id, number, f"{TITLES.get(kind, kind)} 第{version}版")
+            for case_id, number, kind, version in rows]
 
 
 LETTERS = Owner("letter", CaseDocument.__tablename__, _files, _holders)

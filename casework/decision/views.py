@@ -50,7 +50,7 @@ from casework.decision.service import (
     record_payment,
     similar_cases,
 )
-from casework.domain.access import Actor, Perm
+from casework.domain.access import Actor, Perm, Role
 from casework.domain.decision import KINDS
 from casework.domain.evidence import status as checklist_status
 from casework.evidence.service import items as evidence_items
@@ -58,7 +58,7 @@ from casework.evidence.service import present, waivers
 from casework.infra.db import db, unit_of_work, utcnow
 from casework.infra.settings import deadline_targets, file_store, render_limits, setting
 from casework.ui.files import send_stored
-from casework.ui.filters import SHANGHAI, refusal
+from casework.ui.filters import SHANGHAI, label, refusal
 from casework.ui.labels import DECISION_PROBLEM
 
 bp = Blueprint("decision", __name__)
@@ -207,12 +207,12 @@ def letter(case: Case) -> Any:
             now = utcnow()
             once = claim(work, current_actor(), form.key(), "letter", now=now)  # a double click: one version
             document = generate(work, current_actor(), case, proposal, file_store(), now=now, limits=render_limits())
-            label_text = f"{document.kind} v{document.version}"
+            kind, version = document.kind, document.version
             work.flush()
             settle(work, once, document.id)
     except Resubmitted:
         return _again(case)
-    return _done(case, _("已生成：%(doc)s。", doc=label_text))
+    return _done(case, _("已生成：%(doc)s 第%(version)s版。", doc=label(kind, "letter_kind"), version=version))
 
 
 @bp.route("/cases/<number>/documents/<int:document_id>")
@@ -226,12 +226,23 @@ def download_letter(case: Case, document_id: int) -> Any:
         abort(404)
     if document is None:
         abort(404)
+    if document.kind in PERSONAL_LETTERS and current_actor().role not in LETTER_ROLES:
+        # The agreement to be signed prints the full ID number and account: legal roles only.
+        with unit_of_work() as session:
+            record(session, current_actor(), "document.denied", now=utcnow(), object_type="document",
+                   object_id=document_id, case_id=case.id,
+                   after={"case": case.number, "kind": document.kind, "version": document.version})
+        abort(403)
     with unit_of_work() as session:
         record(session, current_actor(), "document.download", now=utcnow(), object_type="case", object_id=case.number,
                case_id=case.id, after={"kind": document.kind, "version": document.version, "sha256": document.sha256})
     return send_stored(document.sha256, "application/pdf",
                        f"{case.number}-{TITLES[document.kind]}-v{document.version}.pdf", size=document.size)
 
+
+# Letters that print personal data unmasked, and the roles that may download them.
+PERSONAL_LETTERS = frozenset({"settlement_agreement"})
+LETTER_ROLES = frozenset({Role.LEGAL, Role.LEGAL_HEAD})
 
 REPORT_LIMIT = 200  # the most rows a report lists; it says when there are more
 

@@ -35,6 +35,12 @@ UNITS = (
     ("DEMO-JC-BS-01", "白水供电所", "station", "DEMO-JC-BS"),
     ("DEMO-HK-LL-01", "柳林供电所", "station", "DEMO-HK-LL"),
 )
+# The registered legal entity of each company; stations sign through their county company.
+LEGAL_NAMES = {
+    "DEMO-PROV": "国网示范省电力有限公司", "DEMO-JC": "国网示范省电力有限公司江城市供电公司",
+    "DEMO-HK": "国网示范省电力有限公司河口市供电公司", "DEMO-JC-QS": "国网江城市青山县供电公司",
+    "DEMO-JC-BS": "国网江城市白水县供电公司", "DEMO-HK-LL": "国网河口市柳林县供电公司",
+}
 
 # (username, display name, role, unit code)
 USERS = (
@@ -151,6 +157,7 @@ def load_demo(say: Callable[[str], None]) -> None:
         for code, name, kind, parent in UNITS:
             units[code] = create_unit(session, SYSTEM, code=code, name=name, kind=kind,
                                       parent=units.get(parent) if parent else None, now=now)
+            units[code].legal_name = LEGAL_NAMES.get(code)
         credentials = []
         users = {}
         for username, display, role, unit_code in USERS:

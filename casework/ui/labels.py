@@ -102,6 +102,7 @@ ACTION = {
     "account.approve": _l("批准账号申请"),
     "account.reject": _l("拒绝账号申请"),
     "unit.create": _l("创建单位"),
+    "unit.update": _l("修改单位法人信息"),
     "case.rule_check": _l("法律依据审查"),
     "case.transition": _l("状态变更"),
     "case.assign": _l("分派承办人"),

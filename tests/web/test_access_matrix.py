@@ -44,6 +44,7 @@ MATRIX: dict[str, set[str] | str] = {
     "admin.end_user_sessions": {"admin"},
     "admin.reset_user_factor": {"admin"},
     "admin.units": {"admin"},
+    "admin.edit_unit": {"admin"},
     "account.code": "public",  # the half-way state after the password is checked by the view itself
     "account.enrol_at_login": "public",
     "account.second_factor": ALL,
@@ -140,6 +141,7 @@ def _url(endpoint: str, world: dict) -> str:  # type: ignore[type-arg]
     return {
         "main.index": "/", "auth.logout": "/logout", "auth.change_password": "/password",
         "admin.users": "/admin/users", "admin.units": "/admin/units",
+        "admin.edit_unit": f"/admin/units/{world['units']['S1'].id}",
         "admin.edit_user": f"/admin/users/{world['users']['field'].id}",
         "admin.reset_user_password": f"/admin/users/{world['users']['field'].id}/reset-password",
         "admin.end_user_sessions": f"/admin/users/{world['users']['field'].id}/end-sessions",

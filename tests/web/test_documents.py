@@ -22,6 +22,9 @@ GROUNDS = [
     {"instrument": "《供电营业规则》", "article": "第五十一条", "title": "",
      "quote": "在供电设施上发生事故引起的法律责任，按供电设施产权归属确定。产权归属于谁，谁就承担其拥有的供电设施上发生事故引起的法律责任。"},
 ]
+# The letters' shape of a reason: the provisions quoted in full, then the sentence applying them.
+REASONS = [{"title": g["title"], "provisions": [{"citation": g["instrument"] + g["article"], "text": g["quote"]}],
+            "finding": f"本案中，用户于2025年8月5日首次报告，已超过七日（{g['title'] or '产权'}）。"} for g in GROUNDS]
 HOSTILE_NAME = '<img src="file:///etc/passwd">'
 HOSTILE_PLACE = '<link rel=stylesheet href="http://169.254.169.254/x.css">'
 
@@ -29,32 +32,36 @@ HOSTILE_PLACE = '<link rel=stylesheet href="http://169.254.169.254/x.css">'
 def values(kind: str, **override: Any) -> dict[str, Any]:
     common: dict[str, Any] = {
         "case_number": "PC-2026-000123", "category_label": "家电损坏", "company": "江城市供电公司",
-        "claimant_name": "王小明", "claimant_id_masked": "110105********002X", "claimant_address": "江城市东湖区春晖路18号",
+        "handling_unit": "东湖供电所",
+        "claimant_name": "王小明", "claimant_address": "江城市东湖区春晖路18号",
         "event_date": "2025年7月20日", "place": "江城市东湖区春晖路18号3单元", "issued_at": "2026年11月27日",
         "officer": "李法务", "approver": "赵主任",
     }
     specific: dict[str, dict[str, Any]] = {
         "settlement_agreement": {
+            "claimant_id": "110105********002X",  # masked here only so the common assertions hold for all three
             "amount": Decimal("1800"), "amount_words": "壹仟捌佰元整", "payee": "王小明",
-            "bank_account_masked": "6222 **** **** 1234", "payment_method": "银行转账",
+            "bank_account": "6222 **** **** 1234", "payment_method": "银行转账",
             "terms": ["甲方于本协议生效之日起十五个工作日内向乙方支付上述款项。",
                       "乙方收到款项后，受损电器（电冰箱一台）的所有权归甲方所有，乙方应配合甲方取回。",
                       "乙方确认本协议履行完毕后，就本次事件不再向甲方提出任何其他请求。"],
+            "standard_terms": ["本协议一式两份，甲乙双方各执一份，自双方签字（盖章）之日起生效。"], "appliances": [],
             "goodwill": False, "note": "",
         },
         "rejection_letter": {
-            "outcome_label": "不承担赔偿责任", "grounds": GROUNDS,
-            "explanation": ["事件发生日为2025年7月20日。", "首次报告日为2025年8月5日，已超过七日。", "故不予赔偿。"],
+            "claimant_id_masked": "110105********002X", "outcome_label": "不承担赔偿责任", "reasons": REASONS,
             "extra": "", "remedies": "如对本处理结果有异议，可自收到本告知书之日起向当地电力管理部门申请调解，或依法向人民法院提起诉讼。",
         },
         "referral_memo": {
-            "counsel": "江城明理律师事务所 陈律师", "court": "江城市东湖区人民法院", "role_label": "被告",
+            "claimant_id_masked": "110105********002X", "counsel": "江城明理律师事务所 陈律师", "court": "江城市东湖区人民法院", "role_label": "被告",
             "cause": "财产损害赔偿纠纷", "demand": "判令被告赔偿家电损失人民币5,000元。", "amount_claimed": Decimal("5000.00"),
             "facts": [("事件日期", "2025年7月20日"), ("报告日期", "2025年8月5日")],
-            "analysis": ["原告超过七日方提出索赔。", "产权分界点位于用户侧。"], "grounds": GROUNDS,
+            "analysis": ["原告超过七日方提出索赔。", "产权分界点位于用户侧。"], "grounds": REASONS,
             "risk": "败诉风险较低。",
             "evidence": [{"kind": "照片", "name": "现场照片.jpg", "sha256": "a" * 64, "withdrawn": False},
                          {"kind": "票据", "name": "发票.pdf", "sha256": "b" * 64, "withdrawn": True}],
+            "waived": [{"kind": "损坏登记笔录", "reason": "用户当场未签字，已有录像为证。", "by": "李法务",
+                        "at": "2025年7月25日"}],
         },
     }
     return {**common, **specific[kind], **override}
@@ -100,6 +107,7 @@ def test_settlement_shows_amount_in_figures_and_capitals_and_signature_lines() -
     assert "所有权归甲方所有" in text  # the caller's clauses, numbered
     assert "第一条" in text and "第三条" in text and "第四条本协议一式两份" in text
     assert text.count("签字（盖章）") >= 2 and "甲方：江城市供电公司" in text and "乙方：王小明" in text
+    assert "经办单位：东湖供电所" in text
     assert text.count("日期：年月日") == 2
     assert text.index("（以下无正文）") < text.index("签字（盖章）：")
     assert "善意补偿" not in text
@@ -116,15 +124,16 @@ def test_goodwill_settlement_says_so() -> None:
 def test_every_ground_cited_with_its_full_text(kind: str) -> None:
     text = flat("\n".join(texts(letter_pdf(kind, values(kind)))))
     for ground in GROUNDS:
-        assert flat(ground["instrument"] + ground["article"]) in text
-        assert flat(ground["quote"]) in text
-    assert "（索赔时限）" in text
+        assert flat(ground["instrument"] + ground["article"] + "规定：“" + ground["quote"] + "”") in text
+    for reason in REASONS:
+        assert flat(reason["finding"]) in text
+    assert "“”" not in text
 
 
 def test_rejection_letter_has_outcome_explanation_and_remedies() -> None:
     text = flat("\n".join(texts(letter_pdf("rejection_letter", values("rejection_letter", extra="已电话告知。")))))
     assert "不承担赔偿责任" in text
-    assert "首次报告日为2025年8月5日，已超过七日。" in text
+    assert "本案中，用户于2025年8月5日首次报告，已超过七日" in text
     assert "补充说明：已电话告知。" in text
     assert "向人民法院提起诉讼" in text
 
@@ -132,7 +141,8 @@ def test_rejection_letter_has_outcome_explanation_and_remedies() -> None:
 def test_referral_memo_has_court_demand_and_evidence() -> None:
     text = flat("\n".join(texts(letter_pdf("referral_memo", values("referral_memo")))))
     for expected in ("江城明理律师事务所", "江城市东湖区人民法院", "被告", "财产损害赔偿纠纷", "¥5,000.00", "报告日期2025年8月5日",
-                     "产权分界点位于用户侧。", "败诉风险较低。", "现场照片.jpg", "发票.pdf", "已撤回"):
+                     "产权分界点位于用户侧。", "败诉风险较低。", "现场照片.jpg", "发票.pdf", "已撤回",
+                     "损坏登记笔录用户当场未签字，已有录像为证。李法务2025年7月25日"):
         assert expected in text, expected
     assert "a" * 64 in text
     unknown = flat("\n".join(texts(letter_pdf("referral_memo", values("referral_memo", amount_claimed=None)))))
@@ -140,8 +150,10 @@ def test_referral_memo_has_court_demand_and_evidence() -> None:
 
 
 def test_every_page_has_the_case_number_and_page_x_of_y() -> None:
-    lines = [f"第{i}步：核对事实与规则，本行用于把告知书撑到多页，检验页眉页脚。" * 2 for i in range(1, 41)]
-    pdf = letter_pdf("rejection_letter", values("rejection_letter", explanation=lines))
+    lines = [f"本案第{i}项理由：核对事实与规则，本行用于把告知书撑到多页，检验页眉页脚。" * 2 for i in range(1, 41)]
+    reasons = [{"title": "", "provisions": [{"citation": "《供电营业规则》第五十一条", "text": "条文。"}], "finding": line}
+               for line in lines]
+    pdf = letter_pdf("rejection_letter", values("rejection_letter", reasons=reasons))
     pages = texts(pdf)
     n = len(pages)
     assert n >= 2

@@ -118,7 +118,7 @@ def test_a_flipped_byte_is_reported_with_its_owner_marked_damaged_and_its_downlo
     result = app.test_cli_runner().invoke(args=["evidence", "verify"])
     assert result.exit_code == 1, result.output
     [line] = [line for line in result.output.splitlines() if line.startswith("CHANGED")]
-    name = {"dossier": "v1", "letter": "settlement_agreement v1", "evidence": "冰箱正面.jpg"}[kind]
+    name = {"dossier": "v1", "letter": "和解协议 第1版", "evidence": "冰箱正面.jpg"}[kind]
     assert line.split()[1:3] == [kind, filed["number"]] and f"  {name}  recorded {sha}" in line
     assert "marked 1 file(s) damaged" in result.output
     with ctx():

@@ -90,6 +90,9 @@ def test_two_appliances_on_a_phone_without_losing_the_place_or_the_data(server: 
     assert case is not None and [a["name"] for a in case.facts["appliances"]] == ["液晶电视机", "电冰箱"]
     page.goto(f"{server}/cases/{number}")
     assert _short_targets(page) == []
+    page.goto(f"{server}/cases/")  # "更多筛选" and the 只看已逾期 checkbox with its label
+    page.locator("summary").first.click()
+    assert _short_targets(page) == []
     assert problems == []
 
 

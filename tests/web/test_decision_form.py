@@ -91,6 +91,9 @@ def test_an_escalation_is_checked_on_its_own_fields_only(app: Flask, world: dict
     assert _checked_kind(refused.text) == ["escalate"]  # back on the section that was being filled in
     problems = re.findall(r'id="d-(\w+)"[^>]*>(?:</textarea>)?<div class="invalid-feedback', refused.text)
     assert set(problems) == {"court", "cause", "risk"}  # nothing about the settlement's empty amount
+    banner = refused.text.split('id="form-problems"')[1].split("</div>")[0]
+    assert 'href="#d-court">受理法院</a>' in banner and 'href="#d-risk">风险评估</a>' in banner
+    assert "d-amount" not in banner
     sent = _post(legal, number, "propose", kind="settle", amount="1,800元", court="某法院", risk="高", **{
         k: v for k, v in SETTLE.items() if k != "kind"})
     assert sent.status_code == 303

@@ -27,6 +27,8 @@ from casework.ui.filters import refusal
 from casework.ui.labels import EVENT
 
 bp = Blueprint("work", __name__)
+# Events that cannot be undone: the form's confirmation box must be ticked (templates/cases/show.html).
+CONFIRMED = frozenset({Event.CLOSE, Event.WITHDRAW})
 
 
 
@@ -44,6 +46,9 @@ def fire_event(case: Case, event: str) -> Any:
     number = case.number
     if not FlaskForm().validate_on_submit():
         abort(400)
+    if which in CONFIRMED and request.form.get("confirm") != "1":
+        flash(_("未执行：请先勾选确认框，再点“%(event)s”。", event=_label(which)), "danger")
+        return redirect(url_for("cases.show", number=number)), 303
     reason = without_controls(request.form.get("reason", "")[:2000])
     try:
         with unit_of_work() as session:

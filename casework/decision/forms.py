@@ -16,6 +16,22 @@ from wtforms.validators import Length
 from casework.cases.forms import iso_day, without_controls
 from casework.cases.submissions import key_field, posted
 from casework.decision.service import Draft
+from casework.domain.typed_numbers import TypedNumberError, plain_number
+
+# Each kind's own section; note and reason belong to every kind.
+OWN_FIELDS = {"settle": ("amount", "payee", "bank_account", "payment_method", "terms"),
+              "escalate": ("litigation_role", "court", "cause", "demand", "counsel", "risk"),
+              "reject": ()}
+ALL_OWN = frozenset(name for names in OWN_FIELDS.values() for name in names)
+
+
+def amount_text(text: str) -> str:
+    """An amount as typed ("2,164.55元", "¥2164.55") in the plain digits the service reads; left as typed
+    when it is not one, for the service to refuse."""
+    try:
+        return plain_number(text) if text.strip() else text
+    except TypedNumberError:
+        return text
 
 
 def _text(max_len: int | None = None, **kw: Any) -> StringField:
@@ -50,11 +66,19 @@ class ProposalForm(DecisionForm):
     reason = _text(5000)
 
     def draft(self) -> Draft:
-        return Draft(kind=self.kind.data, amount=self.amount.data, payee=self.payee.data,
-                     bank_account=self.bank_account.data, payment_method=self.payment_method.data,
-                     terms=self.terms.data.splitlines(), litigation_role=self.litigation_role.data,
-                     court=self.court.data, cause=self.cause.data, demand=self.demand.data,
-                     counsel=self.counsel.data, risk=self.risk.data, note=self.note.data, reason=self.reason.data)
+        """The proposal of the chosen kind only: the other kinds' sections are on the page (hidden) and are sent
+        too, pre-filled amount and account included; a rejection must not carry a payee's account."""
+        own = OWN_FIELDS.get(self.kind.data, ())
+
+        def mine(name: str) -> str:
+            value: str = getattr(self, name).data
+            return value if name in own or name not in ALL_OWN else ""
+
+        return Draft(kind=self.kind.data, amount=amount_text(mine("amount")), payee=mine("payee"),
+                     bank_account=mine("bank_account"), payment_method=mine("payment_method"),
+                     terms=mine("terms").splitlines(), litigation_role=mine("litigation_role"),
+                     court=mine("court"), cause=mine("cause"), demand=mine("demand"),
+                     counsel=mine("counsel"), risk=mine("risk"), note=self.note.data, reason=self.reason.data)
 
 
 class DecideForm(DecisionForm):
@@ -74,6 +98,10 @@ class PaymentForm(DecisionForm):
     @property
     def day(self) -> date | None:
         return iso_day(self.paid_on.data)
+
+    @property
+    def typed_amount(self) -> str:
+        return amount_text(self.amount.data)
 
 
 class OnceForm(DecisionForm):

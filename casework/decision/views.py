@@ -7,7 +7,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
@@ -37,6 +37,7 @@ from casework.decision.service import (
     LITIGATION_ROLES,
     LITIGATION_STEPS,
     PAYMENT_METHODS,
+    Allowed,
     DecisionError,
     allowed_actions,
     approved_proposal,
@@ -51,12 +52,13 @@ from casework.decision.service import (
     similar_cases,
 )
 from casework.domain.access import Actor, Perm, Role
-from casework.domain.decision import KINDS
+from casework.domain.decision import KINDS, NOTHING_OWED
 from casework.domain.evidence import status as checklist_status
 from casework.evidence.service import items as evidence_items
 from casework.evidence.service import present, waivers
 from casework.infra.db import db, unit_of_work, utcnow
 from casework.infra.settings import deadline_targets, file_store, render_limits, setting
+from casework.rulecheck.service import latest_assessment
 from casework.ui.files import send_stored
 from casework.ui.filters import SHANGHAI, label, refusal
 from casework.ui.labels import DECISION_PROBLEM
@@ -69,11 +71,47 @@ def _threshold() -> Decimal:
     return Decimal(str(setting("SETTLEMENT_APPROVAL_THRESHOLD")))
 
 
+def _chosen_kind(case: Case, typed: dict[str, Any]) -> str:
+    """The kind whose section the form opens with: what was sent, else ?kind=, else what the check suggests
+    (nothing owed by law: a rejection; otherwise a settlement)."""
+    for asked in (typed.get("kind"), request.args.get("kind")):
+        if asked in KINDS:
+            return str(asked)
+    return "reject" if case.assessment_outcome in NOTHING_OWED else "settle"
+
+
+def _prefill(session: Session, actor: Actor, case: Case, allowed: Allowed, typed: dict[str, Any]) -> dict[str, str]:
+    """What the proposal and payment forms start with, so nobody retypes what the file already says: the
+    assessed amount, the claimant's name and account (legal roles only: they read it on the case page anyway,
+    and each showing is on record as there); the payment from the approved settlement."""
+    if typed:  # a refused form comes back exactly as it was sent, blanks included
+        return {name: str(typed.get(name) or "") for name in PREFILLED}
+    values: dict[str, str] = {}
+    if allowed.propose:
+        snapshot = latest_assessment(session, case.id)
+        assessed = snapshot.amount if snapshot else case.assessment_amount
+        account = case.claimant_bank_account if actor.can(Perm.CASE_PII_FULL) else None
+        values.update(amount=f"{assessed:.2f}" if assessed else "", payee=case.claimant_name,
+                      bank_account=account or "", payment_method="bank_transfer" if account else "")
+        if account:
+            with unit_of_work() as work:  # every showing of a full identifier is on record (cases.views.show)
+                record(work, actor, "case.view_identifiers", now=utcnow(), object_type="case",
+                       object_id=case.number, case_id=case.id)
+    if allowed.pay and (settled := approved_proposal(session, case.id)) is not None and settled.amount:
+        values.update(pay_amount=f"{settled.amount:.2f}", paid_on=utcnow().astimezone(SHANGHAI).date().isoformat())
+    return values
+
+
+PREFILLED = ("amount", "payee", "bank_account", "payment_method", "pay_amount", "paid_on")
+
+
 def _page(case: Case, *, status: int = 200, problems: dict[str, str] | None = None,
           typed: dict[str, Any] | None = None) -> Any:
     session, actor = db.session(), current_actor()
     current, history = open_proposal(session, case.id), proposals(session, case.id)
     named = [number for p in history for number in p.similar or ()]
+    allowed = allowed_actions(actor, case.state, current)
+    prefill = _prefill(session, actor, case, allowed, typed or {})
     return render_template(
         "decision/page.html", case=case, proposal=current, history=history,
         visible_similar=reports.visible_numbers(session, actor, named),
@@ -82,8 +120,8 @@ def _page(case: Case, *, status: int = 200, problems: dict[str, str] | None = No
         documents=documents(session, case.id), titles=TITLES, evidence=evidence_items(session, case),
         checklist=checklist_status(case.category, present(session, case.id), waivers(session, case.id)),
         letter_for=current or approved_proposal(session, case.id), letters=LETTERS,
-        allowed=allowed_actions(actor, case.state, current),
-        methods=PAYMENT_METHODS, roles=LITIGATION_ROLES, steps=LITIGATION_STEPS, threshold=_threshold(),
+        allowed=allowed, prefill=prefill, chosen=_chosen_kind(case, typed or {}),
+        settled=approved_proposal(session, case.id), methods=PAYMENT_METHODS, roles=LITIGATION_ROLES, steps=LITIGATION_STEPS, threshold=_threshold(),
         problems={k: str(DECISION_PROBLEM.get(v, v)) for k, v in (problems or {}).items()}, typed=typed or {},
         form=FlaskForm(), today=utcnow().astimezone(SHANGHAI).date(),
     ), status
@@ -173,7 +211,7 @@ def decide_view(case: Case) -> Any:
 def payment_view(case: Case) -> Any:
     form = _posted(PaymentForm)
     return _submit(case, form, lambda session: record_payment(
-        session, current_actor(), case, amount=form.amount.data, paid_on=form.day, voucher=form.voucher.data,
+        session, current_actor(), case, amount=form.typed_amount, paid_on=form.day, voucher=form.voucher.data,
         now=utcnow(), targets=deadline_targets()), _("付款已登记。"))
 
 

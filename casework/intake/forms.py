@@ -20,6 +20,8 @@ from casework.cases.models import CONTRACT_COLUMNS_BY_FIELD, Case, column_value
 from casework.cases.submissions import key_field, posted
 from casework.domain.contract import FACT_FIELDS, TOP_FIELDS, FieldSpec, parse_date
 from casework.domain.money import MoneyError, parse_money, parse_quantity
+from casework.domain.plausibility import implausible_dates
+from casework.domain.typed_numbers import TypedNumberError, plain_number
 from casework.intake.service import Intake
 from casework.ui.labels import FIELD
 
@@ -31,6 +33,15 @@ NULL_MEANS = {"notice_given_hours": _l("停电前未通知也未公告")}
 # Facts that are the case's own field of the same name (a service dispute's description): one box, stored in both.
 SHARED = ("description",)
 MAX_MONEY = Decimal("9999999999.99")  # Numeric(12, 2)
+# domain.plausibility's codes in words; the dates named as everywhere else (事发日期, 报案日期).
+IMPLAUSIBLE = {"report_before_event": _l("报案日期不能早于事发日期"),
+               "knew_before_event": _l("知道损害之日不能早于事发日期"),
+               "bought_after_event": _l("购置日期晚于事发日期，请核对购置年份")}
+# What a claim cannot be submitted without (the lifecycle's missing_intake and the contract's required dates).
+REQUIRED = frozenset({"claimant_name", "event_date", "report_date"})
+# The controls above the facts, as the page shows them (the banner lists what to fix in this order).
+PAGE_ORDER = ("claimant_name", "claimant_id_number", "claimant_phone", "claimant_address", "claimant_bank_account",
+              "unit_id", "address", "gps_lat", "gps_lng")
 
 
 def english() -> bool:
@@ -108,12 +119,14 @@ def read_value(spec: FieldSpec, text: str) -> Any:
         return text
     if spec.kind not in _KEYBOARD:
         return text
-    text = text.replace(",", "").replace("，", "")
-    try:
+    try:  # as a person types it: "4500元", "4,500", "¥1,800.00", "１８００"
+        text = plain_number(text, currency=spec.kind == "money")
         number = parse_money(text) if spec.kind == "money" else parse_quantity(text)
-    except MoneyError as exc:
-        if "negative" in str(exc):
+    except TypedNumberError as exc:
+        if exc.code == "negative":
             raise ValueError(_l("不能为负数")) from None
+        raise ValueError(_l("请输入数字，例如 1800.00")) from None
+    except MoneyError as exc:
         if "decimals" in str(exc):
             raise ValueError(_l("金额最多保留两位小数")) from None
         raise ValueError(_l("请输入数字，例如 1800.00")) from None
@@ -186,6 +199,30 @@ class IntakeForm(FlaskForm):
     top_names: tuple[str, ...] = ()  # the generated top-level fact controls, in contract order
     contract_names: tuple[str, ...] = ()  # the same and claimed_amount: every top-level contract control
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in REQUIRED:  # rendered `required` and marked "*"; the form is novalidate so drafts still save
+            self[name].flags.required = True
+
+    def problems(self) -> list[tuple[str, str, str]]:
+        """Each field to fix, in page order, for the banner: (its id, what it is called, its first error)."""
+        out = []
+        for name in (*PAGE_ORDER, *self.top_names):
+            field = self[name]
+            if field.errors:  # the position is two hidden inputs: the link goes to its button and status
+                where = ("gps", str(_l("手机定位位置"))) if name.startswith("gps_") else (field.id, str(field.label.text))
+                out.append((*where, str(field.errors[0])))
+        for field in self.facts.form:  # type: ignore[attr-defined]
+            if isinstance(field, FieldList):
+                for n, entry in enumerate(field.entries, start=1):
+                    out.extend((f.id, f"{_l('第 %(n)s 件', n=n)} {f.label.text}", str(f.errors[0]))
+                               for f in entry.form if f.errors)
+            elif field.errors:
+                out.append((field.id, str(field.label.text), str(field.errors[0])))
+        out.extend((self[name].id, str(self[name].label.text), str(self[name].errors[0]))
+                   for name in ("claimed_amount", "description") if self[name].errors)
+        return out
+
     @property
     def rows(self) -> FieldList | None:
         """The appliance list (or any other list of objects the category's facts hold)."""
@@ -239,15 +276,19 @@ class IntakeForm(FlaskForm):
         return Intake(self.category, int(unit or 0), fields, top, facts)
 
     def _check_order(self) -> None:
-        event = self["event_date"]
-        if not _filled(event):
-            return
-        for name, message in (("report_date", _l("首次索赔日不能早于损害发生日")),
-                              ("knew_date", _l("知道损害之日不能早于损害发生日"))):
-            other = self[name]
-            if _filled(other) and other.value < event.value:
-                add_error(other, message)
-                other.value = _UNSET
+        """Dates that contradict the event date (domain.plausibility), each refused next to its field."""
+        def day(field: Any) -> date | None:
+            return parse_date(field.value) if _filled(field) else None
+
+        rows = [entry.form for entry in self.rows.entries] if self.rows is not None else []
+        bought = [getattr(row, "purchase_date", None) for row in rows]
+        for found in implausible_dates(day(self["event_date"]), report=day(self["report_date"]),
+                                       knew=day(self["knew_date"]),
+                                       purchases=[day(f) if f is not None else None for f in bought]):
+            field = bought[found.row] if found.row is not None else self[found.field]
+            assert field is not None  # a purchase found implausible has its control
+            add_error(field, IMPLAUSIBLE[found.code])
+            field.value = _UNSET
 
     def posted_key(self) -> str | None:
         """The one-time key this form was submitted with; None when none was sent; ValueError when malformed."""

@@ -75,7 +75,7 @@ def _missing(form: IntakeForm) -> list[str]:
 
 
 def _page(form: IntakeForm, case: Case | None, *, status: int = 200, refusals: list[str] | None = None,
-          conflict: Conflict | None = None) -> Any:
+          conflict: Conflict | None = None, focus: int | None = None) -> Any:
     # The panel reads a second copy of the form, so that reading it adds no errors to the page.
     cls = form_class(form.category)
     copy = cls(formdata=request.form) if request.method == "POST" else cls(data=form_data(case) if case else None)
@@ -89,19 +89,22 @@ def _page(form: IntakeForm, case: Case | None, *, status: int = 200, refusals: l
             if value := getattr(case, name):
                 stored[name] = mask(value)
     return render_template("intake/form.html", form=form, case=case, category_name=CATEGORY_NAMES[form.category],
-                           missing=missing, refusals=refusals or [], conflict=conflict, stored=stored), status
+                           missing=missing, refusals=refusals or [], conflict=conflict, stored=stored,
+                           problems=form.problems(), focus=focus), status
 
 
 def _save(form: IntakeForm, case: Case | None) -> Any:
-    """Row buttons re-render with one row more or less; 保存草稿 saves; 提交 saves and submits."""
+    """保存草稿 saves; 提交 saves and submits; "添加一件电器" saves the draft too and comes back at the new row
+    (a phone form is 4,000 px tall: the top of the page is not where the user was); 删除 re-renders."""
     actor = current_actor()
-    if _change_rows(form):
+    added = _add_row(form)
+    if added is None and _change_rows(form):
         return _page(form, case)
     submit = request.form.get("action") == "submit"
     valid = form.validate()
     intake = form.read(_today(), submitting=submit)
     if not valid or intake is None:
-        return _page(form, case, status=422)
+        return _page(form, case, status=422, focus=added)
     loaded = int(form.version.data) if (form.version.data or "").isdigit() else -1
     try:
         key = form.posted_key() if case is None else None
@@ -133,6 +136,9 @@ def _save(form: IntakeForm, case: Case | None) -> Any:
     if submit:
         flash(_("已提交登记，法律依据审查已完成。"), "success")
         return redirect(url_for("rulecheck.show", number=number))
+    if added is not None:
+        flash(_("草稿已保存，请填写第 %(n)s 件。", n=added), "success")
+        return redirect(url_for("intake.edit", number=number, rows=added, _anchor=f"appliance-{added}"))
     flash(_("草稿已保存。"), "success")
     return redirect(url_for("intake.edit", number=number))
 
@@ -148,14 +154,22 @@ def _first_case(number: str | None) -> Any:
     return redirect(url_for("rulecheck.show", number=case.number), 303)
 
 
+def _add_row(form: IntakeForm) -> int | None:
+    """The "添加一件电器" button: one row more; the new row's number (1-based), None when not pressed."""
+    rows = form.rows
+    if rows is None or request.form.get("action") != "add":
+        return None
+    if len(rows.entries) < (rows.max_entries or 50):
+        rows.append_entry()
+    return len(rows.entries)
+
+
 def _change_rows(form: IntakeForm) -> bool:
     """Apply the "添加一件电器" / "删除" buttons (plain submits, no JavaScript); False when neither was pressed."""
     rows = form.rows
     if rows is None:
         return False
-    if request.form.get("action") == "add":
-        if len(rows.entries) < (rows.max_entries or 50):
-            rows.append_entry()
+    if _add_row(form) is not None:
         return True
     remove = request.form.get("remove", "")
     if not remove.isdigit():
@@ -165,6 +179,18 @@ def _change_rows(form: IntakeForm) -> bool:
     if not rows.entries:
         rows.append_entry()
     return True
+
+
+def _rows_asked(form: IntakeForm) -> int | None:
+    """?rows=N after "添加一件电器": the saved draft shown with N rows, blank ones at the end, the last focused.
+    A reload keeps the blank row the user asked for; anything not a small number is ignored."""
+    asked, rows = request.args.get("rows", ""), form.rows
+    if rows is None or not (asked.isascii() and asked.isdigit() and len(asked) <= 2):
+        return None
+    wanted = min(int(asked), rows.max_entries or 50)
+    while len(rows.entries) < wanted:
+        rows.append_entry()
+    return wanted if wanted >= 1 else None
 
 
 def _refusals(form: IntakeForm, reasons: tuple[str, ...]) -> list[str]:
@@ -214,7 +240,7 @@ def edit(number: str) -> Any:
     if not can_edit_case(actor, case.unit_path, case.state):
         abort(403)
     form = _build(case.category, actor, case)
-    return _save(form, case) if request.method == "POST" else _page(form, case)
+    return _save(form, case) if request.method == "POST" else _page(form, case, focus=_rows_asked(form))
 
 
 @bp.route("/missing/<category>", methods=["POST"])

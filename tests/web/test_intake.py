@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -146,7 +147,7 @@ def test_half_filled_draft_is_saved_and_completed_later(app: Flask, world: dict[
     assert _input_value(page, "facts-appliances-0-name") == "液晶电视机"
     assert _input_value(page, "claimant_phone") == ""  # identifiers are never echoed into a form …
     assert "138****5678" in page  # … only shown masked as "on file"
-    assert "首次索赔日" in page.split('id="missing-facts"')[1]  # the panel is rendered on every save
+    assert "报案日期" in page.split('id="missing-facts"')[1]  # the panel is rendered on every save
 
     response = post(client, f"/intake/{draft.number}", {**CLAIMANT, **typed(case)}, action="submit")
     assert response.status_code == 302, response.text
@@ -209,12 +210,18 @@ def test_form_errors_re_render_in_chinese_keeping_what_was_typed(app: Flask, wor
 
 
 IMPOSSIBLE = [
-    ("report_before_event", {"event_date": "2025-08-03", "report_date": "2025-08-01"}, "draft", "首次索赔日不能早于损害发生日"),
+    ("report_before_event", {"event_date": "2025-08-03", "report_date": "2025-08-01"}, "draft", "报案日期不能早于事发日期"),
     ("negative_amount", {"claimed_amount": "-100"}, "draft", "不能为负数"),
     ("negative_price", {"facts-appliances-0-name": "冰箱", "facts-appliances-0-price": "-1"}, "draft", "不能为负数"),
     ("non_numeric_amount", {"claimed_amount": "1,2,x"}, "draft", "请输入数字"),
     ("three_decimals", {"claimed_amount": "10.123"}, "draft", "金额最多保留两位小数"),
     ("future_date", {"event_date": "2999-01-01"}, "draft", "日期不能晚于今天"),
+    ("knew_before_event", {"knew_date": "2025-07-30"}, "draft", "知道损害之日不能早于事发日期"),
+    ("bought_after_event", {"facts-appliances-0-name": "冰箱", "facts-appliances-0-purchase_date": "2025-08-02"},
+     "draft", "购置日期晚于事发日期"),
+    ("bought_after_event_on_submit", {"facts-appliances-0-name": "冰箱", "facts-appliances-0-class": "motor",
+                                      "facts-appliances-0-price": "3600", "facts-appliances-0-purchase_date":
+                                      "2025-08-02"}, "submit", "购置日期晚于事发日期"),
     ("appliance_without_class", {"facts-appliances-0-name": "冰箱", "facts-appliances-0-price": "100"}, "submit",
      "请选择电器类别"),
     ("repairable_without_cost", {"facts-appliances-0-name": "冰箱", "facts-appliances-0-class": "motor",
@@ -232,9 +239,54 @@ def test_impossible_input_is_refused_next_to_its_field(app: Flask, world: dict[s
     assert response.status_code == 422
     assert message in response.text
     assert 'is-invalid' in response.text and "已填写的内容都保留着" in response.text
+    banner = response.text.split('id="form-problems"')[1].split("</div>")[0]
+    assert message in banner and 'href="#' in banner  # the banner names the field and links to it
     for key, value in data.items():
         assert _input_value(response.text, key) in (value, None)  # selects are checked by the next test
     assert cases() == []
+
+
+def test_amounts_are_read_as_people_type_them(app: Flask, world: dict[str, Any]) -> None:
+    client = app.test_client()
+    login(client, "field1")
+    typed_in = {"claimant_name": "王芳", "claimed_amount": "4500元", "facts-appliances-0-price": "¥1,800.00",
+                "facts-appliances-0-repair_cost": "１８００", "facts-appliances-1-price": "1,800"}
+    assert post(client, "/intake/new/appliance", typed_in).status_code == 302
+    (draft,) = cases()
+    assert draft.claimed_amount == Decimal("4500")
+    assert draft.facts["appliances"] == [{"price": "1800.00", "repair_cost": "1800"}, {"price": "1800"}]
+
+
+def test_the_banner_lists_every_field_to_fix_bad_values_as_missing_ones(app: Flask, world: dict[str, Any]) -> None:
+    client = app.test_client()
+    login(client, "field1")
+    typed_in = {"claimant_phone": "138abc5678", "claimed_amount": "三百元", "event_date": "2025-08-01",
+                "report_date": "2025-07-01", "facts-appliances-0-name": "冰箱",
+                "facts-appliances-0-purchase_date": "2025-09-01"}
+    page = post(client, "/intake/new/appliance", typed_in, action="submit")
+    assert page.status_code == 422 and cases() == []
+    banner = page.text.split('id="form-problems"')[1].split("</div>")[0]
+    for link, name in (("claimant_phone", "联系电话"), ("report_date", "报案日期"),
+                       ("facts-appliances-0-purchase_date", "第 1 件 购置日期"), ("claimed_amount", "请求金额")):
+        assert f'href="#{link}">{name}</a>' in banner, name
+    assert "购置日期晚于事发日期" in banner and "报案日期不能早于事发日期" in banner
+    assert _input_value(page.text, "facts-appliances-0-purchase_date") == "2025-09-01"  # nothing typed is lost
+
+
+def test_required_fields_are_marked_and_the_dates_have_one_name(app: Flask, world: dict[str, Any]) -> None:
+    client = app.test_client()
+    login(client, "field1")
+    page = client.get("/intake/new/appliance").text
+    assert "标 * 的为必填项" in page
+    for name in ("claimant_name", "event_date", "report_date"):
+        control = re.search(rf'<input[^>]*name="{name}"[^>]*>', page)
+        assert control and "required" in control.group(0) and 'aria-required="true"' in control.group(0), name
+        assert re.search(rf'<label class="form-label" for="{name}">[^<]+<span class="required-mark"', page), name
+    address = re.search(r'<input[^>]*name="address"[^>]*>', page)
+    assert address and "required" not in address.group(0)
+    assert ">事发日期<" in page and ">报案日期<" in page
+    labels_shown = re.findall(r'<label[^>]*>([^<]+)<', page)
+    assert "损害发生日" not in labels_shown and "首次索赔日" not in labels_shown
 
 
 def test_a_half_typed_appliance_may_wait_in_a_draft(app: Flask, world: dict[str, Any]) -> None:
@@ -257,27 +309,46 @@ def test_lifecycle_refusal_re_renders_in_chinese_and_saves_nothing(app: Flask, w
     assert cases() == []
 
 
-def test_appliance_rows_are_added_and_removed_without_javascript(app: Flask, world: dict[str, Any]) -> None:
+def test_adding_an_appliance_saves_the_draft_and_returns_to_the_new_row(app: Flask, world: dict[str, Any]) -> None:
     client = app.test_client()
     login(client, "field1")
-    first = {"claimant_name": "王芳", "facts-appliances-0-name": "冰箱", "facts-appliances-0-class": "motor"}
+    first = {"claimant_name": "王芳", "report_date": "2025-07-22", "facts-appliances-0-name": "冰箱",
+             "facts-appliances-0-class": "motor"}
     added = post(client, "/intake/new/appliance", first, action="add")
-    assert added.status_code == 200
-    assert _input_value(added.text, "facts-appliances-0-name") == "冰箱"
-    assert _input_value(added.text, "facts-appliances-1-name") == ""
-    assert '<option selected value="motor">' in added.text
-    assert _input_value(added.text, "claimant_name") == "王芳"
-    assert cases() == []  # adding a row saves nothing
+    (draft,) = cases()  # the round trip saved what was typed: a lost phone signal loses nothing
+    assert added.status_code == 302
+    assert added.headers["Location"].endswith(f"/intake/{draft.number}?rows=2#appliance-2")
+    assert draft.state == "draft" and draft.facts["appliances"] == [{"name": "冰箱", "class": "motor"}]
+    for _reload in range(2):  # the page it lands on, and a reload of it: both rows, the new one focused
+        page = client.get(f"/intake/{draft.number}?rows=2").text
+        assert _input_value(page, "facts-appliances-0-name") == "冰箱"
+        assert _input_value(page, "report_date") == "2025-07-22"
+        assert '<option selected value="motor">' in page
+        row = re.search(r'<input[^>]*name="facts-appliances-1-name"[^>]*>', page)
+        assert row and "autofocus" in row.group(0) and 'id="appliance-2"' in page
 
+    url = f"/intake/{draft.number}"
     two = {**first, "facts-appliances-1-name": "电视机", "facts-appliances-1-class": "electronic"}
-    removed = post(client, "/intake/new/appliance", two, action="", remove="0")
+    removed = post(client, url, two, action="", remove="0")  # removing re-renders; saving is the user's click
     assert removed.status_code == 200
     assert "冰箱" not in removed.text and _input_value(removed.text, "facts-appliances-1-name") == "电视机"
     assert _input_value(removed.text, "facts-appliances-0-name") is None
 
-    saved = post(client, "/intake/new/appliance", {**two, "facts-appliances-2-name": "电饭煲"})
+    saved = post(client, url, {**two, "facts-appliances-2-name": "电饭煲"})
     assert saved.status_code == 302
     assert [row["name"] for row in cases()[0].facts["appliances"]] == ["冰箱", "电视机", "电饭煲"]
+
+
+def test_adding_a_row_to_a_form_with_a_bad_value_keeps_everything_and_says_why(app: Flask,
+                                                                                world: dict[str, Any]) -> None:
+    client = app.test_client()
+    login(client, "field1")
+    typed_in = {"claimant_name": "王芳", "facts-appliances-0-name": "冰箱", "facts-appliances-0-price": "三百元"}
+    page = post(client, "/intake/new/appliance", typed_in, action="add")
+    assert page.status_code == 422 and cases() == []  # nothing half-read is saved
+    assert _input_value(page.text, "facts-appliances-0-price") == "三百元"
+    assert _input_value(page.text, "facts-appliances-1-name") == ""  # the row asked for is there
+    assert 'href="#facts-appliances-0-price">第 1 件 购置价格</a>：请输入数字' in page.text
 
 
 def test_missing_facts_panel_names_what_a_half_filled_appliance_claim_lacks(app: Flask, world: dict[str, Any]) -> None:
@@ -296,7 +367,7 @@ def test_missing_facts_panel_names_what_a_half_filled_appliance_claim_lacks(app:
     assert panel(**{"facts-appliances-0-repairable": "false"}) == ["损坏电器清单 第1项 购置日期"]
     just_begun = client.post("/intake/missing/appliance", data={"csrf_token": token(client), "event_date": "2025-08-01"})
     assert re.findall(r"<li>([^<]+)</li>", just_begun.text) == [
-        "故障设施产权人", "用户类别", "供电电压（伏）", "故障类型", "首次索赔日"]
+        "故障设施产权人", "用户类别", "供电电压（伏）", "故障类型", "报案日期"]
     with ctx():
         assert db.session.scalar(select(func.count()).select_from(Case)) == 0  # nothing saved
 

@@ -54,7 +54,7 @@ def _closed_settlement(app: Flask, people: dict[str, Any]) -> str:
     assert _post(_client(app, "legal2"), number, "decide", approve="1", comment="同意").status_code == 303
     assert _post(legal, number, "payment", pay_amount="1800", paid_on="2026-11-20", voucher="PZ-001").status_code == 303
     token = csrf_from(legal.get(f"/cases/{number}").text)
-    assert legal.post(f"/cases/{number}/events/close", data={"csrf_token": token}).status_code == 303
+    assert legal.post(f"/cases/{number}/events/close", data={"csrf_token": token, "confirm": "1"}).status_code == 303
     return number
 
 

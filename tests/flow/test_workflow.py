@@ -95,8 +95,8 @@ def test_withdraw_needs_a_reason_and_reopen_is_a_new_event(app: Flask, office: d
     case = make_case(office["units"]["S1"], office["field"], state=State.REGISTERED)
     legal = app.test_client()
     login(legal, "legal1")
-    assert "请填写理由" in _post(legal, f"/cases/{case.number}/events/withdraw", reason=" ").text
-    _post(legal, f"/cases/{case.number}/events/withdraw", reason="索赔人书面撤回")
+    assert "请填写理由" in _post(legal, f"/cases/{case.number}/events/withdraw", reason=" ", confirm="1").text
+    _post(legal, f"/cases/{case.number}/events/withdraw", reason="索赔人书面撤回", confirm="1")
     assert load(Case, number=case.number).state == "withdrawn"  # type: ignore[union-attr]
     _post(legal, f"/cases/{case.number}/events/reopen", reason="索赔人补充了新证据")
     entries = _entries(app, case.number, "case.transition")

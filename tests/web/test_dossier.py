@@ -74,7 +74,7 @@ def _settled_and_closed(app: Flask, world: dict[str, Any]) -> str:  # noqa: F811
     number = settled(app, world)
     legal = _client(app, "legal1")
     token = csrf_from(legal.get(f"/cases/{number}").text)
-    assert legal.post(f"/cases/{number}/events/close", data={"csrf_token": token}).status_code == 303
+    assert legal.post(f"/cases/{number}/events/close", data={"csrf_token": token, "confirm": "1"}).status_code == 303
     assert load(Case, number=number).state == "closed"  # type: ignore[union-attr]
     return number
 

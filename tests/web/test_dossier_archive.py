@@ -41,7 +41,7 @@ def _closed_dossier(app: Flask, world: dict[str, Any]) -> tuple[str, list[str]]:
     number = _filed_and_paid(app, world)
     legal = _client(app, "legal1")
     token = csrf_from(legal.get(f"/cases/{number}").text)
-    assert legal.post(f"/cases/{number}/events/close", data={"csrf_token": token}).status_code == 303
+    assert legal.post(f"/cases/{number}/events/close", data={"csrf_token": token, "confirm": "1"}).status_code == 303
     assert load(Case, number=number).state == "closed"  # type: ignore[union-attr]
     with legal.get(f"/cases/{number}/dossier/1") as response:
         assert response.status_code == 200

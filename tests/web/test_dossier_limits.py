@@ -51,7 +51,7 @@ def test_closing_stays_undone_when_the_dossier_cannot_be_sealed(app: Flask, worl
     legal = _client(app, "legal1")
     app.config["PDF_RENDER_SECONDS"] = 0.001
     token = csrf_from(legal.get(f"/cases/{number}").text)
-    assert legal.post(f"/cases/{number}/events/close", data={"csrf_token": token}).status_code == 303
+    assert legal.post(f"/cases/{number}/events/close", data={"csrf_token": token, "confirm": "1"}).status_code == 303
     assert load(Case, number=number).state != "closed"  # type: ignore[union-attr]
     assert _counts() == (0, 0)
     with ctx():

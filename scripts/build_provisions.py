@@ -55,7 +55,7 @@ class FromReference:
 
 
 _HA = "4. 居民用户家用电器损坏处理办法"
-_HA_NUMBER = "条号仅据题库推断（REFERENCE.md：article number PARTLY VERIFIED）"
+_HA_NUMBER = "内容已据二手资料核实；条号仅据题库推断，尚未核实。"
 REFERENCE = {
     ("供电营业规则", "第五十条", "2024"): FromReference("3.7(c)", "第五十条"),
     ("供电营业规则", "第五十四条", "2024"): FromReference("3.7(c)", "第五十四条"),

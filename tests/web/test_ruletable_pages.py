@@ -185,3 +185,15 @@ def test_coded_and_plain_values_still_save(app: Flask, office: dict[str, str]) -
     assert _stored(app, "ha_age_unit") == ["year"]
     assert _stored(app, "ha_repair_cap_at_price") == [False]
     assert _stored(app, "ha_floor_rate") == ["0.15"]
+
+
+def test_the_command_line_describes_the_bundled_version_in_words(app: Flask, office: dict[str, str]) -> None:
+    with app.app_context():
+        row = db.session.scalar(select(RuleTableVersion))
+        assert row is not None
+        row.summary = BUNDLED_SUMMARY_BEFORE
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["rules", "list"])
+    out = result.output
+    assert result.exit_code == 0, (result.output, result.exception)
+    assert office["version"] in out and "随系统发布的规则表" in out and "REFERENCE.md" not in out

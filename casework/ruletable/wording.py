@@ -144,8 +144,10 @@ def compose(old: Any, form: dict[str, str]) -> str:
     def typed(was: Any, field: str) -> Any:
         text = (form.get(field) or "").strip()
         try:
-            return int(text) if isinstance(was, int) and not isinstance(was, bool) else type(was)(text)
-        except ValueError as exc:
+            if isinstance(was, bool):  # bool("false") is True
+                return {"true": True, "false": False}[text.lower()]
+            return int(text) if isinstance(was, int) else type(was)(text)
+        except (KeyError, ValueError) as exc:
             raise TableError("bad_value") from exc
 
     if isinstance(old, dict):

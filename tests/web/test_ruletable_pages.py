@@ -187,6 +187,21 @@ def test_coded_and_plain_values_still_save(app: Flask, office: dict[str, str]) -
     assert _stored(app, "ha_floor_rate") == ["0.15"]
 
 
+def test_a_table_of_rows_is_edited_row_by_row(app: Flask, office: dict[str, str]) -> None:
+    legal, csrf = _draft(app)
+    (zones,) = _stored(app, "zone_half_width_m")
+    assert isinstance(zones, list)
+    page = visible(legal.get("/rules/2025.2").text)  # type: ignore[attr-defined]
+    assert "1. 最低电压（千伏）" in page and "距离（米）" in page and "min_kv" not in page
+    form = {f"part-{n}-{k}": str(v) for n, row in enumerate(zones) for k, v in row.items()}
+    form["part-0-metres"] = "6"
+    done = legal.post("/rules/2025.2/parameter", follow_redirects=True, data={  # type: ignore[attr-defined]
+        "name": "zone_half_width_m", "effective_from": "1987-09-15", "csrf_token": csrf, "verified": "y", **form})
+    assert "架空电力线路保护区（导线边线向外延伸距离）已保存" in done.text
+    (after,) = _stored(app, "zone_half_width_m")
+    assert after == [{**zones[0], "metres": 6}, *zones[1:]]
+
+
 def test_the_command_line_describes_the_bundled_version_in_words(app: Flask, office: dict[str, str]) -> None:
     with app.app_context():
         row = db.session.scalar(select(RuleTableVersion))

@@ -10,6 +10,7 @@ them. This file says what the later stages do when that happens, and what they t
     guards    → evidence: the required items still missing; decision: the open proposal (kind, proposer,
                 whether the head of legal must approve), a payment recorded, a judgment recorded
     case page → the panels of site visit, decision, dossier and evidence, in that order
+    待办      → the decision stage's queue (proposals awaiting approval, proposals returned)
     fixity    → letters and sealed dossiers keep files in the evidence store too (evidence.fixity owners)
 
 A decision is made on the decision page (decision/views.py → decision/service.py), which fires PROPOSE,
@@ -21,16 +22,18 @@ APPROVE_* or RETURN_PROPOSAL, RECORD_PAYMENT and RECORD_JUDGMENT through the sam
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from casework.audit.anchors import configured_stamper
-from casework.cases import pages, workflow
+from casework.cases import pages, work, workflow
 from casework.cases.assignment import assign_on_submit
 from casework.cases.models import Case
 from casework.cases.site_visit import case_panel as site_visit_panel
+from casework.decision import queue as decision_queue
 from casework.decision import service as decision
 from casework.decision.stored import LETTERS
 from casework.decision.views import case_panel as decision_panel
@@ -60,11 +63,14 @@ REACTIONS = workflow.Reactions(
     view_parts=(evidence.guard_view, decision.guard_view),
 )
 PANELS = (site_visit_panel, decision_panel, dossier_panel, evidence_panel)
+#: 待办's decision part: what waits for approval, what came back.
+QUEUE: dict[str, Callable[..., Any]] = {"approvals": decision_queue.approvals, "returned": decision_queue.returned, "count": decision_queue.count}
 
 
 def install() -> None:
     """Wire the reactions (idempotent: every app in a process shares the same flow)."""
     workflow.REACTIONS = REACTIONS
     pages.PANELS[:] = PANELS
+    work.QUEUE.update(QUEUE)
     for owner in (LETTERS, DOSSIERS):
         fixity.register(owner)

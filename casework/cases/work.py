@@ -3,18 +3,18 @@ deadline, what is due today, what is overdue — always within the viewer's scop
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, exists, false, func, select
-from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from casework.cases.models import Case, CaseDeadline
 from casework.cases.service import scoped
 from casework.cases.site_visit import KIND as VISIT
 from casework.cases.site_visit import SiteVisit
-from casework.decision.models import Proposal
 from casework.domain.access import Actor, Role
 from casework.domain.deadlines import Deadline, DutyStatus, duty_status, open_duties
 from casework.domain.lifecycle import OPEN_STATES, State
@@ -56,45 +56,19 @@ class CaseDuties:
     duties: list[DutyStatus]
 
 
-def _proposal_filter(actor: Actor) -> Any:
-    """Open proposals this actor may approve: the head every one, an officer those an officer may approve —
-    never their own (domain.decision.may_approve)."""
-    if actor.role is Role.LEGAL_HEAD:
-        return Proposal.proposed_by_id != actor.user_id
-    if actor.role is Role.LEGAL:
-        return and_(Proposal.needs_role == Role.LEGAL.value, Proposal.proposed_by_id != actor.user_id)
-    return false()
+#: The decision stage's part of 待办 (proposals awaiting approval, proposals returned, and their count),
+#: installed by casework.flow: a shared package may not import a stage. Uninstalled, nothing is listed.
+QUEUE: dict[str, Callable[..., Any]] = {}
 
 
-def _approvals_query(actor: Actor, what: Any) -> Any:
-    query = (select(what).join(Case, Case.id == Proposal.case_id)
-             .where(Proposal.status == "open", Case.state == State.DECISION_PENDING, _proposal_filter(actor)))
-    return scoped(actor, query)
+def approvals(session: Session, actor: Actor) -> list[Any]:
+    """Proposals awaiting the actor's approval, oldest first (decision.queue)."""
+    return list(QUEUE["approvals"](session, actor, LIMIT)) if "approvals" in QUEUE else []
 
 
-def approvals(session: Session, actor: Actor) -> list[Proposal]:
-    """Proposals awaiting the actor's approval, oldest first, with their case and proposer loaded."""
-    query = _approvals_query(actor, Proposal).order_by(Proposal.proposed_at, Proposal.id).limit(LIMIT)
-    rows = list(session.scalars(query.options(joinedload(Proposal.proposed_by))))
-    cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_([p.case_id for p in rows])))}
-    for p in rows:
-        p.case = cases[p.case_id]  # type: ignore[attr-defined]  # for the template
-    return rows
-
-
-def returned(session: Session, actor: Actor) -> list[Proposal]:
-    """The actor's proposals sent back and not yet replaced by a new one, newest first."""
-    newer = aliased(Proposal)
-    query = (select(Proposal).join(Case, Case.id == Proposal.case_id)
-             .where(Proposal.status == "returned", Proposal.proposed_by_id == actor.user_id,
-                    Case.state.in_(_OPEN),
-                    ~exists().where(newer.case_id == Proposal.case_id, newer.id > Proposal.id))
-             .order_by(Proposal.decided_at.desc(), Proposal.id.desc()).limit(LIMIT))
-    rows = list(session.scalars(scoped(actor, query)))
-    cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_([p.case_id for p in rows])))}
-    for p in rows:
-        p.case = cases[p.case_id]  # type: ignore[attr-defined]
-    return rows
+def returned(session: Session, actor: Actor) -> list[Any]:
+    """The actor's proposals sent back and not yet replaced (decision.queue)."""
+    return list(QUEUE["returned"](session, actor, LIMIT)) if "returned" in QUEUE else []
 
 
 def submitted_tables(session: Session, actor: Actor) -> list[RuleTableVersion]:
@@ -151,7 +125,7 @@ def waiting(session: Session, actor: Actor, today: date) -> int:
     today or overdue (legal officers)."""
     total = 0
     if actor.role in (Role.LEGAL, Role.LEGAL_HEAD):
-        total += session.scalar(_approvals_query(actor, func.count(Proposal.id))) or 0
+        total += QUEUE["count"](session, actor) if "count" in QUEUE else 0
         total += session.scalar(scoped(actor, select(func.count(Case.id)).where(
             Case.assignee_id == actor.user_id, Case.state.in_(_OPEN), Case.duty_due_on <= today))) or 0
     elif actor.role is Role.FIELD:

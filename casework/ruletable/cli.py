@@ -21,9 +21,11 @@ def rules_list() -> None:
     """Every stored version with its status."""
     from casework.infra.db import db
     from casework.ruletable.models import RuleTableVersion
+    from casework.ruletable.store import BUNDLED_SUMMARY, BUNDLED_SUMMARY_BEFORE
 
     for row in db.session.scalars(select(RuleTableVersion).order_by(RuleTableVersion.id)):
-        click.echo(f"{row.version:20} {row.status:10} {row.summary or ''}")
+        summary = BUNDLED_SUMMARY if row.summary == BUNDLED_SUMMARY_BEFORE else row.summary or ""
+        click.echo(f"{row.version:20} {row.status:10} {summary}")
 
 
 @rules_group.command("export")

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 
 class DraftForm(FlaskForm):
@@ -20,7 +20,8 @@ class DraftForm(FlaskForm):
 class ParameterForm(FlaskForm):
     name = HiddenField(validators=[DataRequired()])
     effective_from = HiddenField(validators=[DataRequired()])
-    value = StringField(_l("取值"), validators=[DataRequired(_l("此项必填")), Length(max=2000)])
+    # empty when a structure is edited box by box (the view composes it from the part-* fields)
+    value = StringField(_l("取值"), validators=[Optional(), Length(max=2000)])
     verified = BooleanField(_l("已核实"))
     submit = SubmitField(_l("保存参数"))
 

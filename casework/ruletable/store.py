@@ -18,6 +18,10 @@ from casework.domain.rules import RuleTable, bundled_table_dict, load_bundled_ta
 from casework.ruletable.models import CalendarDay, RuleTableVersion
 
 DRAFT, SUBMITTED, PUBLISHED, SUPERSEDED = "draft", "submitted", "published", "superseded"
+#: The bundled version's summary, in words a legal officer reads (the pages translate it), and the one
+#: databases loaded before carry (it named a file).
+BUNDLED_SUMMARY = "随系统发布的规则表（依据法规原文整理，未经核实之处逐条标明）"
+BUNDLED_SUMMARY_BEFORE = "随软件发布的内置规则表（依据 legal/REFERENCE.md）"
 
 # Published versions never change, so their parsed tables are kept per process, keyed by what
 # identifies a publication (several databases may share a process, as in the tests).
@@ -73,7 +77,7 @@ def load_bundled(session: Session, actor: Actor, now: datetime) -> RuleTableVers
     if previous is not None:
         previous.status = SUPERSEDED
     row = RuleTableVersion(version=data["version"], status=PUBLISHED, data=data, created_at=now, published_at=now,
-                           summary="随系统发布的规则表（依据已核实的法规原文整理）")
+                           summary=BUNDLED_SUMMARY)
     session.add(row)
     session.flush()
     record(session, actor, "rules.publish", now=now, object_type="rule_table", object_id=row.version,

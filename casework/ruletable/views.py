@@ -13,12 +13,16 @@ from casework.auth.forms import ConfirmForm
 from casework.auth.guard import current_actor, requires
 from casework.domain.access import Perm, Role
 from casework.domain.contract import CATEGORIES
+from casework.domain.rules.provisions import provisions_of
 from casework.infra import bounds
 from casework.infra.db import db, unit_of_work, utcnow
+from casework.ruletable import wording
 from casework.ruletable.forms import DecisionForm, DraftForm, ParameterForm, UploadForm
 from casework.ruletable.impact import impact
 from casework.ruletable.models import RuleTableVersion
 from casework.ruletable.store import (
+    BUNDLED_SUMMARY,
+    BUNDLED_SUMMARY_BEFORE,
     DRAFT,
     SUBMITTED,
     TableError,
@@ -59,6 +63,13 @@ def _form_errors(form: Any) -> None:
             flash(f"{label}：{message}", "danger")
 
 
+def summary_words(row: RuleTableVersion) -> str:
+    """A version's summary as written; the bundled one in the page's language."""
+    if row.summary in (BUNDLED_SUMMARY, BUNDLED_SUMMARY_BEFORE):
+        return _("随系统发布的规则表（依据法规原文整理，未经核实之处逐条标明）")
+    return row.summary or ""
+
+
 def _version(version: str) -> RuleTableVersion:
     row = db.session.scalar(select(RuleTableVersion).where(RuleTableVersion.version == version))
     if row is None:
@@ -70,7 +81,7 @@ def _version(version: str) -> RuleTableVersion:
 @requires(Perm.RULES_READ)
 def index() -> Any:
     versions = db.session.scalars(select(RuleTableVersion).order_by(RuleTableVersion.id.desc())).all()
-    return render_template("ruletable/versions.html", versions=versions, form=DraftForm(),
+    return render_template("ruletable/versions.html", versions=versions, form=DraftForm(), summary=summary_words,
                            can_edit=current_actor().can(Perm.RULES_EDIT))
 
 
@@ -108,7 +119,8 @@ def show(version: str) -> Any:
     actor = current_actor()
     editing = row.status == DRAFT and actor.can(Perm.RULES_EDIT)
     return render_template(
-        "ruletable/version.html", row=row, table=table, rules=rules, category=category, instrument=instrument,
+        "ruletable/version.html", row=row, table=table, category=category, instrument=instrument,
+        rules=[(r, provisions_of(r)) for r in rules], words=wording, summary=summary_words(row),
         categories=CATEGORIES, instruments=instruments, editing=editing,
         param_form=ParameterForm(), upload_form=UploadForm(), confirm=ConfirmForm(), decision=DecisionForm(),
         can_submit=editing, can_decide=row.status == SUBMITTED and actor.role is Role.LEGAL_HEAD,
@@ -131,15 +143,25 @@ def edit_parameter(version: str) -> Any:
     row = _version(version)
     form = ParameterForm()
     if form.validate_on_submit():
+        name, since = form.name.data or "", form.effective_from.data or ""
+        param = next((p for p in parse(row).parameters
+                      if p.name == name and p.effective_from.isoformat() == since), None)
+        what = wording.title(param) if param else _("参数")
         try:
+            value = form.value.data or ""
+            if not value and param is not None and wording.parts(param):
+                value = wording.compose(param.value, dict(request.form))
+            if not value.strip():
+                flash(_("%(what)s：请填写取值", what=what), "danger")
+                return redirect(url_for("rules.show", version=version) + "#parameters")
             with unit_of_work() as session:
-                set_parameter(session, current_actor(), session.merge(row), name=form.name.data or "",
-                              effective_from=form.effective_from.data or "", value=form.value.data or "",
-                              verified=bool(form.verified.data), now=utcnow())
+                set_parameter(session, current_actor(), session.merge(row), name=name, effective_from=since,
+                              value=value, verified=bool(form.verified.data), now=utcnow())
         except TableError as err:
-            _error(err)
+            # named in words: the detail would echo the typed text or the structure's keys
+            flash(f"{what}：{TABLE_ERRORS.get(err.key, TABLE_ERRORS['bad_value'])}", "danger")
         else:
-            flash(_("参数已保存。"), "success")
+            flash(_("%(what)s已保存。", what=what), "success")
     else:
         _form_errors(form)
     return redirect(url_for("rules.show", version=version) + "#parameters")

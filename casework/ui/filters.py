@@ -17,10 +17,6 @@ from markupsafe import Markup, escape
 
 from casework.cases.submissions import key_input
 from casework.domain.money import format_yuan
-from casework.domain.rules import words as rule_words
-from casework.domain.rules.model import Rule
-from casework.domain.rules.provisions import provisions_of
-from casework.domain.rules.words import Say
 from casework.domain.rules.words import fact_label as domain_fact_label
 from casework.ui import labels
 
@@ -144,28 +140,8 @@ def fact_label(category: str, path: str, english: bool = False) -> str:
     return said.en if english else said.zh
 
 
-def words(said: Say) -> str:
-    """An engine (Chinese, English) pair in the page's language."""
-    return said.en if language() == "en" else said.zh
-
-
-def param_name(name: str) -> str:
-    """A rule-table parameter by its words, never its code (ha_full_price_months → 全额赔偿期限)."""
-    return words(rule_words.param_name(name))
-
-
-def param_value(value: Any, unit: str | None = None) -> str:
-    return words(rule_words.param_value(value, unit))
-
-
-def rule_title(rule: Rule) -> str:
-    return rule_words.rule_title_en(rule.id, rule.variant, rule.title_zh) if language() == "en" else rule.title_zh
-
-
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(money=money, day=day, moment=moment, label=label, audit_value=audit_value, isoday=isoday, refusal=refusal,
-                                 param_text=param_text, filesize=filesize,
-                                 param_name=param_name, param_value=param_value, rule_title=rule_title,
-                                 provisions=provisions_of)
+                                 param_text=param_text, filesize=filesize)
     app.jinja_env.globals["options"] = options
     app.jinja_env.globals["form_key_input"] = key_input  # a create form's one-time key (cases.submissions)

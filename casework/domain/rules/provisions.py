@@ -23,12 +23,14 @@ class Provision:
     text: str
     source: str  # where the text was copied from (a mirror path, or REFERENCE.md)
     excerpt: bool  # True where only part of the article could be sourced
+    note: str = ""  # how sure the text is, where the source is not an official copy (in Chinese)
 
 
 @lru_cache(maxsize=1)
-def _catalogue() -> dict[tuple[str, str, str | None], tuple[str, str, bool]]:
+def _catalogue() -> dict[tuple[str, str, str | None], tuple[str, str, bool, str]]:
     raw = json.loads(resources.files("casework.rules_data").joinpath("provisions.json").read_text("utf-8"))
-    return {(p["instrument"], p["article"], p.get("version")): (p["text"], p["source"], bool(p.get("excerpt")))
+    return {(p["instrument"], p["article"], p.get("version")):
+            (p["text"], p["source"], bool(p.get("excerpt")), str(p.get("note") or ""))
             for p in raw["provisions"]}
 
 
@@ -37,8 +39,8 @@ def provision(source: Source) -> Provision | None:
     found = _catalogue().get((source.instrument, source.article or "", source.version))
     if found is None:
         return None
-    text, origin, excerpt = found
-    return Provision(source.label(), text, origin, excerpt)
+    text, origin, excerpt, note = found
+    return Provision(source.label(), text, origin, excerpt, note)
 
 
 def provisions_of(rule: Rule) -> list[Provision]:

@@ -12,6 +12,7 @@ from flask import (
     Response,
     abort,
     g,
+    has_request_context,
     jsonify,
     redirect,
     render_template,
@@ -74,7 +75,10 @@ def _template_ngettext(singular: str, plural: str, n: int) -> str:
 
 
 def select_locale() -> str:
-    """Chinese unless the user switched; the browser's language does not decide for them."""
+    """Chinese unless the user switched; the browser's language does not decide for them. Outside a request
+    (a dossier sealed by the CLI or an export worker) the documents are Chinese."""
+    if not has_request_context():
+        return "zh"
     lang = session.get("lang")
     return lang if lang in LANGUAGES else "zh"
 

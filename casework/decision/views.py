@@ -118,6 +118,7 @@ def _page(case: Case, *, status: int = 200, problems: dict[str, str] | None = No
         similar=similar_cases(session, actor, case), deadlines=deadlines.of_case(session, case),
         payments=payments(session, case.id), litigation=litigation(session, case.id), kinds=KINDS,
         documents=documents(session, case.id), titles=TITLES, evidence=evidence_items(session, case),
+        withheld=() if actor.role in LETTER_ROLES else PERSONAL_LETTERS,
         checklist=checklist_status(case.category, present(session, case.id), waivers(session, case.id)),
         letter_for=current or approved_proposal(session, case.id), letters=LETTERS,
         allowed=allowed, prefill=prefill, chosen=_chosen_kind(case, typed or {}),

@@ -12,7 +12,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -112,6 +112,24 @@ def _date(value: Any, ctx: Context) -> str | Table:
     return day(found, ctx.lang) if found else _text(value, ctx)
 
 
+def _instant(value: Any, ctx: Context) -> str | Table:
+    """A recorded instant (ISO text in the audit entry) in Beijing time: 2025年7月22日 15:00."""
+    try:
+        found = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except ValueError:
+        return _text(value, ctx)
+    return moment(found if found.tzinfo else found.replace(tzinfo=UTC), ctx.lang)
+
+
+def _position(value: Any, ctx: Context) -> str | Table:
+    """GPS as [lat, lng, accuracy] → 30.2701, 120.1584（精度 15 米）."""
+    lat, lng, accuracy = (list(value) + [None, None, None])[:3] if isinstance(value, list | tuple) else (value, None, None)
+    text = f"{lat}, {lng}" if lng is not None else str(lat)
+    if accuracy is not None:
+        text += str(_l("（精度 %(m)s 米）", m=accuracy))
+    return text
+
+
 def _enum(table: str) -> Wording:
     def wording(value: Any, ctx: Context) -> str | Table:
         if value is None or value == "":
@@ -171,6 +189,10 @@ ACTIONS: dict[str, Keys] = {
     "case.transition": {"state": (labels.FIELD["state"], _enum("STATE")), "event": (_l("操作"), _enum("EVENT")),
                         "reason": (labels.FIELD["reason"], TEXT)},
     "case.assign": {"assignee": (labels.FIELD["assignee"], _person)},
+    "case.site_visit": {"visited_at": (labels.FIELD["visited_at"], _instant), "visitors": (labels.FIELD["visitors"], TEXT),
+                        "place": (labels.FIELD["place"], TEXT), "attendees": (labels.FIELD["attendees"], TEXT),
+                        "notes": (labels.FIELD["notes"], TEXT), "gps": (labels.FIELD["gps"], _position),
+                        "duty_due_on": (labels.FIELD["duty_due_on"], _date)},
     "case.rule_check": {"outcome": (labels.FIELD["outcome"], _enum("OUTCOME")), "amount": (_l("应赔金额"), MONEY),
                         "version": (labels.FIELD["version"], TEXT)},
     "case.view_identifiers": {},
@@ -185,6 +207,7 @@ ACTIONS: dict[str, Keys] = {
                             "text": (_l("内容"), TEXT), "amount": (_l("金额"), MONEY)},
     "document.generate": _LETTER,
     "document.download": _LETTER,
+    "document.denied": {**_LETTER, "case": (labels.FIELD["number"], TEXT)},
     "evidence.upload": {"kind": (_l("证据类别"), _enum("EVIDENCE_KIND")), "name": (_l("文件名"), TEXT),
                         "size": (_l("大小"), _size), "sha256": (_l("SHA-256 校验值"), _short_hash),
                         "media_type": None},

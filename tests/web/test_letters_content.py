@@ -119,6 +119,8 @@ def test_the_settlement_agreement_is_signed_by_the_legal_entity_and_shows_the_fu
     denied = [e for e in _events("document.denied") if e.after and e.after.get("kind") == "settlement_agreement"]
     assert len(denied) == 2 and {e.actor_name for e in denied} == {"demo.field", "demo.auditor"}
     assert len(_events("document.download")) == downloads  # a refusal is not a download
+    auditor_page = people["demo.auditor"].get(f"/cases/{fridge}/decision").text
+    assert link not in auditor_page and "仅法务人员可下载" in auditor_page  # no link that would only refuse
     with people["demo.head"].get(link) as response:
         assert response.status_code == 200
     assert _events("document.download")[-1].actor_name == "demo.head"

@@ -135,7 +135,8 @@ class Leak:
 
 
 def _around(text: str, token: str) -> str:
-    at = text.find(token)
+    found = re.search(rf"(?<![A-Za-z0-9_.]){re.escape(token)}(?![A-Za-z0-9_])", text)
+    at = found.start() if found else text.find(token)
     return re.sub(r"\s+", " ", text[max(0, at - 40):at + len(token) + 40]) if at >= 0 else ""
 
 

@@ -32,7 +32,7 @@ from tests.visible import Leak, html_text, leaks, pdf_text
 ROLES = ("demo.field", "demo.legal", "demo.head", "demo.auditor", "demo.admin")
 # What the test types into forms: the case's data, allowed to appear (in Chinese) on English pages.
 TYPED = ("示范数据：原件在纸质卷宗中，已核对。", "申请人撤回索赔。", "同意", "青山县人民法院", "财产损害赔偿纠纷",
-         "驳回原告诉讼请求", "对方证据不足，败诉风险低。", "甲方支付上述款项后，损坏的家用电器归甲方所有。", "PZ-0042",
+         "驳回原告诉讼请求", "对方证据不足，败诉风险低。", "甲方支付上述款项后，损坏的家用电器归甲方所有。", "PZ-0042", "王律师", "赔偿 8000 元",
          "与类似案件处理不同：本案的事实与以往的案件不同。请求人主张的是逐年占地费，法律只规定一次性补偿，已经支付。")
 # How each category's claim is decided: every letter kind, and every state after a decision, is reached.
 # A refusal only where the check found no liability (refusing what the law says to pay needs more reasons).
@@ -214,9 +214,9 @@ def _decide(clients: dict[str, FlaskClient], number: str, category: str, snapsho
         amount = str(db.session.scalar(select(Case.assessment_amount).where(Case.number == number)) or "1800")
     proposal = {"settle": {"kind": "settle", "amount": amount, "payee": "郑玉梅", "payment_method": "bank_transfer",
                            "bank_account": "6222020200112233445", "terms": TYPED[7]},
-                "reject": {"kind": "reject", "reason": TYPED[9]},
+                "reject": {"kind": "reject", "reason": TYPED[11]},
                 "escalate": {"kind": "escalate", "litigation_role": "defendant", "court": TYPED[3],
-                             "cause": TYPED[4], "demand": "赔偿 8000 元", "counsel": "王律师", "risk": TYPED[6]}}[kind]
+                             "cause": TYPED[4], "demand": TYPED[10], "counsel": TYPED[9], "risk": TYPED[6]}}[kind]
     assert _post(legal, decision, f"{decision}/propose", **proposal) == 303, (number, kind)
     snapshot("decision_pending")
     assert _post(head, decision, f"{decision}/decide", approve="1", comment=TYPED[2]) == 303

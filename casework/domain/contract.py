@@ -44,11 +44,19 @@ class FieldSpec:
     required: bool = False
     items: Mapping[str, FieldSpec] | None = None
     extension: bool = False
+    help_en: str = ""
+    choices_en: tuple[tuple[Any, str], ...] = ()  # the same values, labelled in English
 
     @property
     def values(self) -> tuple[Any, ...]:
         """The allowed enum values, in display order."""
         return tuple(value for value, _ in self.choices)
+
+    def help(self, english: bool) -> str:
+        return (self.help_en or self.help_zh) if english else self.help_zh
+
+    def options(self, english: bool) -> tuple[tuple[Any, str], ...]:
+        return self.choices_en if english and self.choices_en else self.choices
 
 
 def _f(kind: str, zh: str, en: str, help_zh: str = "", **kw: Any) -> FieldSpec:
@@ -184,6 +192,95 @@ FACT_FIELDS: dict[str, dict[str, FieldSpec]] = {
         "proven_loss": _f("money", "经证明的实际损失", "Proven loss", extension=True),
     },
 }
+
+# English for the intake form in English mode (issue 14: English means English): each help text and option
+# label, keyed by field path and by enum value; a test checks that every one with Chinese has its English.
+HELP_EN: dict[str, str] = {
+    "event_date": "The day the damage or event happened; it selects the rule version that applies",
+    "report_date": "The day the claimant first claimed compensation from the utility",
+    "knew_date": "The day the claimant knew or should have known of the damage and who is liable; "
+                 "defaults to the event date",
+    "limitation_interruptions": "Days of a written claim, the utility's acknowledgement or agreement to pay, a "
+                                "lawsuit, and so on, from which the limitation period runs again (Civil Code "
+                                "Article 195)",
+    "holidays": "Public holidays beyond the system's holiday calendar, one day per entry",
+    "facility_owner": "Who owns the facility that failed, judged at the ownership boundary point",
+    "utility_maintains": "The utility operates and maintains the facility (its own, or on commission)",
+    "cause_confirmed_by_authority": "The ground of exemption was confirmed by the power administration at or "
+                                    "above county level (Appliance Measures Article 6)",
+    "claimed_amount": "The amount the claimant asks for (yuan)",
+    "in_supply_area": "The place of damage lies within this utility's approved supply area; if not, the claim "
+                      "is not this utility's business (Electric Power Law Article 25)",
+    "class": "Decides the average service life (Appliance Measures Article 12)",
+    "price": "The invoice price; without an invoice, the verified state price on the purchase date (same model "
+             "at the time)",
+    "purchase_date": "As on the invoice",
+    "repair_cost": "Required when the appliance can be repaired",
+    "currency": "The currency code when bought in a foreign currency, e.g. USD",
+    "fx_rate": "Yuan per unit of the foreign currency, at the state rate on the purchase date",
+    "fault_type": "The events listed in Appliance Measures Article 3",
+    "appliance.proven_loss": "Where the Appliance Measures do not apply: the loss at market prices when it "
+                             "occurred (Civil Code Article 1184)",
+    "outage.proven_loss": "Leave empty if it cannot be proven",
+    "power_quality.proven_loss": "Used when the contract has no quality liability clause",
+    "notice_given_hours": "How many hours before the outage notice was given; leave empty if none",
+    "energy_price": "Before 1 June 2024 the energy charge rate; after, the average energy price of the same "
+                    "class of customer",
+    "repair_delayed": "After an outage from a natural disaster the utility did not repair in time (Civil Code "
+                      "Article 653)",
+    "region": "The six-digit administrative division code, to find the local compensation standard",
+    "local_rate_per_mu": "Leave empty to use the local standard held in the system",
+    "temporary_land_use": "Land used temporarily for construction (Land Administration Law Article 57)",
+    "rate_per_tree": "Leave empty to use the local standard held in the system",
+    "size": "For example, trunk diameter 10–20 cm",
+    "one_time_compensation_paid": "Leave empty if no record is found",
+}
+CHOICES_EN: dict[Any, str] = {
+    "appliance": "Household appliance damage", "outage": "Outage loss", "power_quality": "Voltage or frequency loss",
+    "crop": "Crop compensation", "trees": "Tree felling or pruning", "land_tower": "Land used by towers and lines",
+    "injury": "Personal injury (incl. electric shock)", "service_dispute": "Other service dispute",
+    "utility": "The utility", "customer": "The customer", "third_party": "A third party",
+    "village_collective": "The village collective",
+    "utility_fault": "The utility's responsibility", "force_majeure": "Force majeure",
+    "victim_fault": "The victim's fault", "victim_intent": "The victim's intent",
+    "product_quality": "Product quality defect", "unknown": "Cause unknown",
+    "electronic": "Electronic (10 years)", "motor": "Motor-driven (12 years)",
+    "resistive_heating": "Resistive heating (5 years)", "light_source": "Light source (2 years)",
+    "residential": "Residential customer", "non_residential": "Non-residential customer",
+    220: "220 V", 380: "380 V",
+    "phase_neutral_swapped": "Phase and neutral swapped, or three-phase sequence reversed",
+    "neutral_broken": "Broken neutral", "phase_neutral_contact": "Phase and neutral in contact",
+    "hv_onto_lv": "High-voltage line fell or discharged onto a 220/380 V line", "other": "Other",
+    "utility_accident": "Utility operating accident", "planned_maintenance": "Planned maintenance",
+    "temporary_maintenance": "Unplanned maintenance", "grid_fault_or_rationing": "Grid fault or rationing",
+    "natural_disaster": "Natural disaster", "customer_fault": "The customer's responsibility",
+    "two_part": "Two-part tariff", "single_part": "Single-part and other tariffs",
+    "voltage": "Voltage", "frequency": "Frequency",
+    "construction": "New build, rebuild or extension", "maintenance": "Operation and maintenance",
+    "new_line_corridor": "New line corridor", "protection_zone_clearance": "Clearance in a protection zone",
+    "fell": "Fell", "prune": "Prune",
+    "recurring_fee": "Yearly land-use fee", "unpaid_one_time": "Unpaid one-time compensation",
+    "removal": "Moving the towers or lines",
+    "none": "No fault", "gross_negligence": "Gross negligence (e.g. climbing a tower, flying a kite under lines)",
+    "intent": "Intent", "unauthorised_entry": "Entry into a fenced or warning area without permission",
+}
+
+
+def _in_english(fields: dict[str, FieldSpec], category: str = "") -> None:
+    from dataclasses import replace
+
+    for key, spec in fields.items():
+        items = dict(spec.items) if spec.items else None
+        if items:
+            _in_english(items)
+        help_en = HELP_EN.get(f"{category}.{key}", HELP_EN.get(key, ""))
+        fields[key] = replace(spec, help_en=help_en, items=items,
+                              choices_en=tuple((v, CHOICES_EN.get(v, text)) for v, text in spec.choices))
+
+
+_in_english(TOP_FIELDS)
+for _category, _fields in FACT_FIELDS.items():
+    _in_english(_fields, _category)
 
 CATEGORIES: tuple[str, ...] = tuple(FACT_FIELDS)
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -44,6 +44,24 @@ from casework.ui.files import send_stored
 from casework.ui.labels import EVIDENCE_KIND, UPLOAD_ERROR, UPLOAD_REFUSAL
 
 bp = Blueprint("evidence", __name__)
+
+
+def camera_time(value: str) -> str:
+    """The camera's own clock (EXIF keeps no time zone) as the page writes times: 2026年11月29日 09:12."""
+    from datetime import datetime
+
+    from casework.ui.filters import day
+
+    try:
+        taken = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return _("（无法识别）")
+    return f"{day(taken.date())} {taken:%H:%M}"
+
+
+@bp.context_processor
+def _helpers() -> dict[str, Any]:
+    return {"camera_time": camera_time}
 # Files are shown as files, never as pages: nothing in them may run, even if a browser sniffs HTML.
 SANDBOX = "default-src 'none'; img-src 'self'; media-src 'self'; sandbox"
 INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "video/mp4"})

@@ -89,14 +89,25 @@ def index() -> Any:
     status = 422 if form.is_submitted() else 200
     history = jobs.visible(db.session(), current_actor(), all_jobs=_sees_all())
     return render_template("export/index.html", form=form, history=history, now=utcnow(),
-                           status_of=jobs.status), status
+                           status_of=jobs.status, **_names(history)), status
+
+
+def _names(history: list[ExportJob]) -> dict[str, Any]:
+    """Who asked, by name (the job keeps their login), and each unit by name (the criteria keep its code)."""
+    from casework.auth.models import Unit, User
+
+    ids = {job.requested_by_id for job in history}
+    people = dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).tuples().all())
+    codes = {job.criteria.get("unit") for job in history} - {None, ""}
+    units = dict(db.session.execute(select(Unit.code, Unit.name).where(Unit.code.in_(codes))).tuples().all())
+    return {"people": people, "unit_names": units}
 
 
 @bp.route("/exports/<public_id>")
 @requires(Perm.CASES_EXPORT)
 def show(public_id: str) -> Any:
     job = _job_or_404(public_id)
-    return render_template("export/job.html", job=job, status=jobs.status(job, utcnow()))
+    return render_template("export/job.html", job=job, status=jobs.status(job, utcnow()), **_names([job]))
 
 
 @bp.route("/exports/<public_id>/status")

@@ -86,15 +86,24 @@ class ContractChoice(Choice):
 _KEYBOARD = {"money": "decimal", "quantity": "decimal", "count": "numeric"}
 
 
+def category_name(code: str) -> LazyString:
+    """A category's full name as the intake pages show it, in the viewer's language."""
+    return LazyString(lambda: dict(TOP_FIELDS["category"].options(english()))[code])
+
+
 def _control(name: str, spec: FieldSpec) -> Any:
     """One contract field's control: enums and booleans are selects whose empty choice keeps the fact missing."""
-    label, help_text = spec_label(spec), spec.help_zh
+    label = spec_label(spec)
+    help_text = LazyString(lambda: spec.help(english())) if spec.help_zh else ""
     if spec.kind in ("enum", "bool"):
         empty = _l("请选择") if spec.kind == "enum" else _l("未知")
-        options = spec.choices if spec.kind == "enum" else (("true", _l("是")), ("false", _l("否")))
-        listed = [("", empty)] + [(str(v), text) for v, text in options]
-        # A callable: WTForms 3.3 warns about literal tuples, and the labels are lazy strings anyway.
-        return ContractChoice(label, choices=lambda: listed, spec=spec, description=help_text, default="")
+
+        def listed() -> list[tuple[str, Any]]:  # in the viewer's language when the page renders
+            options = spec.options(english()) if spec.kind == "enum" else (("true", _l("是")), ("false", _l("否")))
+            return [("", empty)] + [(str(v), text) for v, text in options]
+
+        # A callable: WTForms 3.3 warns about literal tuples, and the labels follow the viewer's language.
+        return ContractChoice(label, choices=listed, spec=spec, description=help_text, default="")
     checks = [Optional(), _length(2000), no_control_characters]
     if spec.kind == "date":
         return ContractText(label, checks, spec=spec, widget=DateInput(), description=help_text)

@@ -18,13 +18,13 @@ from casework.cases.service import CaseError, Conflict, StaleEdit, describe_conf
 from casework.cases.submissions import Resubmitted, claim, settle
 from casework.cases.workflow import TransitionRefused
 from casework.domain.access import Actor, Perm, can_edit_case
-from casework.domain.contract import FACT_FIELDS, TOP_FIELDS
+from casework.domain.contract import FACT_FIELDS
 from casework.domain.lifecycle import State
 from casework.domain.personal import mask_bank_account, mask_id_number, mask_phone
 from casework.domain.rules import missing_facts
 from casework.infra.db import db, unit_of_work, utcnow
 from casework.infra.settings import deadline_targets
-from casework.intake.forms import IntakeForm, add_error, english, form_class, form_data
+from casework.intake.forms import IntakeForm, add_error, category_name, english, form_class, form_data
 from casework.intake.service import save_intake, units_in_scope
 from casework.ruletable.store import calendar, current_table
 from casework.ui import labels
@@ -32,7 +32,7 @@ from casework.ui.filters import SHANGHAI, fact_label
 
 bp = Blueprint("intake", __name__, url_prefix="/intake")
 
-CATEGORY_NAMES = dict(TOP_FIELDS["category"].choices)
+CATEGORY_NAMES = {code: category_name(code) for code in FACT_FIELDS}  # i14-g2: in the viewer's language
 # One line under each category button, in the words a field worker hears at the door.
 HINTS = {
     "appliance": _l("零线断线、相线零线接错、高压窜入低压等，烧坏了居民家里的电器"),

@@ -98,6 +98,21 @@ def _indent(text: str) -> str:
     return "\n".join("  " + line for line in text.splitlines())
 
 
+def _in_words(outcome: str | None, amount: Any) -> str:
+    """A check's result as the officer reads it on the case page: the outcome's label and the amount in yuan;
+    a case never checked says so (it printed "None None")."""
+    from flask import current_app
+
+    from casework.domain.money import format_yuan
+    from casework.ui.labels import OUTCOME
+
+    if outcome is None:
+        return "（未审查）"
+    with current_app.test_request_context():  # the catalogue's lazy labels pick their language in a request
+        label = str(OUTCOME.get(outcome, outcome))
+    return f"{label} {format_yuan(amount)}" if amount is not None else label
+
+
 @click.command("recheck")
 @with_appcontext
 def recheck_command() -> None:
@@ -119,8 +134,8 @@ def recheck_command() -> None:
     bar = click.progressbar(length=total, label=f"re-checking against {table.version}", file=sys.stderr)
 
     def show(change: Any) -> None:
-        click.echo(f"{change.number}: {change.old_outcome} {change.old_amount} → {change.new_outcome} "
-                   f"{change.new_amount}")
+        click.echo(f"{change.number}: {_in_words(change.old_outcome, change.old_amount)} → "
+                   f"{_in_words(change.new_outcome, change.new_amount)}")
 
     with bar, unit_of_work() as work:
         report = recheck_open_cases(work, SYSTEM, table=table, calendar=days, now=utcnow(),

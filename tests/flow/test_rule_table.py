@@ -112,7 +112,7 @@ def test_published_change_never_rewrites_a_stored_snapshot_and_recheck_reports_i
         decide(session, session.merge(office["head"]).actor(), draft, approve=True, comment="", now=utcnow())  # type: ignore[arg-type]
     result = app.test_cli_runner().invoke(args=["recheck"])
     assert result.exit_code == 0, result.output
-    assert f"{office['fridge'].number}: liable 300.00 → liable 600.00" in result.output
+    assert f"{office['fridge'].number}: 应当赔偿 ¥300.00 → 应当赔偿 ¥600.00" in result.output
     assert "checked 1 open cases; 1 changed" in result.output
     with app.app_context():
         snapshots = db.session.scalars(select(Assessment).order_by(Assessment.id)).all()

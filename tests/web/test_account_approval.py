@@ -103,7 +103,7 @@ def test_admin_who_resets_a_field_users_password_cannot_take_over_unnoticed(app:
     assert login(user, "field1", issued).status_code == 302
     page = user.get("/cases/", follow_redirects=True)
     assert "请先设置自己的密码" in page.text  # a first login with it must set a new password ...
-    assert "由 admin1 申请重置" in page.text and "经 head1 批准" in page.text  # ... and says who reset it
+    assert "由 Admin1 申请重置" in page.text and "经 Head1 批准" in page.text  # ... who reset it, by name
     with app.app_context():
         reset = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.password_reset")).one()
     assert reset.actor_name == "head1" and reset.after == {"sessions_ended": 2}

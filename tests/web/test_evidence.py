@@ -83,7 +83,7 @@ def test_photos_and_an_invoice_from_the_site_turn_the_checklist_green(app: Flask
         assert hashlib.sha256(path.read_bytes()).hexdigest() == row.sha256
     assert staging(app) == [] and _audits("evidence.upload") == 5
     page = field.get(f"/cases/{number}/evidence").text
-    assert "已提交 4 份" in page and "2025-07-20 09:01:00" in page and "coordinate=wgs84" in page
+    assert "已提交 4 份" in page and "2025年7月20日 09:01" in page and "coordinate=wgs84" in page
     assert page.count("缺少") == 2  # registration record and repair assessment are still missing
     thumb = _get(field, f"/cases/{number}/evidence/{rows[0].public_id}/thumbnail")
     assert thumb.status_code == 200 and thumb.data[:3] == b"\xff\xd8\xff"

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from casework.auth.forms import ConfirmForm
 from casework.auth.guard import current_actor
+from casework.auth.models import User
 from casework.cases.models import Case
 from casework.cases.pages import case_page
 from casework.cases.service import lock_case
@@ -39,8 +40,14 @@ def show(case: Case) -> Any:
         deadlines=deadline_lines(snapshot.result, english) if snapshot else [],
         to_verify=to_verify(snapshot.result, english) if snapshot else [],
         runs=assessment_count(db.session(), case.id), can_run=current_actor().can(Perm.CASE_CHECK),
-        form=ConfirmForm(),
+        form=ConfirmForm(), checker=_checker(snapshot.run_by_id) if snapshot else "",
     )
+
+
+def _checker(user_id: int | None) -> str:
+    """Who ran the check, by name (the stored login is for the audit trail, not for people)."""
+    user = db.session.get(User, user_id) if user_id else None
+    return user.display_name if user else _("系统")
 
 
 @bp.route("/cases/<number>/check", methods=["POST"])

@@ -134,6 +134,7 @@ def data_strings() -> list[str]:
                       case.description or "", case.number}
             found |= set(_strings(case.facts))
         found |= {u.name for u in db.session.scalars(select(Unit))}
+        found |= {u.legal_name for u in db.session.scalars(select(Unit)) if u.legal_name}  # legal entities are data too
         found |= {u.display_name for u in db.session.scalars(select(User))}
         found |= {e.original_name for e in db.session.scalars(select(Evidence))}
         found |= {e.note or "" for e in db.session.scalars(select(Evidence))}
@@ -229,7 +230,7 @@ def _decide(clients: dict[str, FlaskClient], number: str, category: str, snapsho
         assert _post(legal, decision, f"{decision}/litigation", step="judgment", on="2026-10-01", text=TYPED[5],
                      awarded="0") == 303
     snapshot(_state(number))
-    assert _post(legal, case_page, f"{case_page}/events/close") == 303
+    assert _post(legal, case_page, f"{case_page}/events/close", confirm="1") == 303
     assert _state(number) == "closed", number
     snapshot("closed")
 
@@ -265,7 +266,7 @@ def test_no_internal_identifier_reaches_a_person(app: Flask) -> None:
         assert _post(clients["demo.field"], f"/cases/{draft}", f"/cases/{draft}/events/submit") == 303
         snapshot(_state(draft))
         assert _post(clients["demo.field"], f"/cases/{draft}", f"/cases/{draft}/events/withdraw",
-                     reason=TYPED[1]) == 303
+                     reason=TYPED[1], confirm="1") == 303
         assert _state(draft) == "withdrawn"
         snapshot("withdrawn")
         with ctx():  # the sealed dossier, read as the auditor downloads it

@@ -101,15 +101,12 @@ def _indent(text: str) -> str:
 def _in_words(outcome: str | None, amount: Any) -> str:
     """A check's result as the officer reads it on the case page: the outcome's label and the amount in yuan;
     a case never checked says so (it printed "None None")."""
-    from flask import current_app
-
     from casework.domain.money import format_yuan
     from casework.ui.labels import OUTCOME
 
     if outcome is None:
         return "（未审查）"
-    with current_app.test_request_context():  # the catalogue's lazy labels pick their language in a request
-        label = str(OUTCOME.get(outcome, outcome))
+    label = str(OUTCOME.get(outcome, outcome))  # outside a request the catalogue speaks Chinese
     return f"{label} {format_yuan(amount)}" if amount is not None else label
 
 

@@ -14,6 +14,7 @@ from casework.domain.rules import assess, load_bundled_table
 
 HERE = Path(__file__).resolve().parent
 SHARED_EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "spec" / "examples"
+PROJECT_EXAMPLES = Path(__file__).resolve().parents[2] / "spec" / "examples"  # the contract's extensions
 SHARED_REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "legal" / "REFERENCE.md"
 TABLE = load_bundled_table()
 
@@ -116,9 +117,10 @@ def require_shared(path: Path) -> Path:
 
 
 def example_files() -> list[Path]:
-    """The contract's worked examples: from shared/ when it sits beside the clone, else the copy."""
+    """The contract's worked examples: the frozen ones (from shared/ when it sits beside the clone, else the
+    copy) and the project's own for the fields it added (`spec/examples/`)."""
     folder = SHARED_EXAMPLES if SHARED_EXAMPLES.is_dir() else HERE / "examples"
-    return sorted(folder.glob("*.json"))
+    return sorted(folder.glob("*.json")) + sorted(PROJECT_EXAMPLES.glob("*.json"))
 
 
 def load(path: Path) -> dict[str, Any]:

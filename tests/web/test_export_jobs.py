@@ -77,7 +77,7 @@ def test_an_auditor_exports_in_the_background_and_every_bundle_verifies(app: Fla
     assert actions.count("export.case") == 4
     assert {"export.batch.request", "export.batch.finish", "export.batch.download"} <= set(actions)
     history = auditor.get("/exports/").text
-    assert "audit1" in history and "已完成" in history
+    assert "Audit1" in history and "已完成" in history  # the requester by name
 
 
 def test_a_changed_byte_in_the_downloaded_batch_is_named(app: Flask, world: dict[str, Any],  # noqa: F811

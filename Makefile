@@ -25,8 +25,11 @@ run: install
 	CASEWORK_COOKIE_SECURE=false $(BIN)/gunicorn -c python:casework.gunicorn_conf --bind $(HOST):$(PORT) \
 	  --access-logfile - 'casework:create_app()'
 
+# One pytest worker per core (pytest-xdist); TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= auto
+
 test: install-dev
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -12,12 +12,24 @@ import pytest
 from cryptography.fernet import Fernet
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from casework import create_app
 from casework.infra.db import db
 
-PG_URL = os.environ.get("CASEWORK_TEST_DATABASE_URL", "")
+
+
+def _per_worker(url: str) -> str:
+    """Under pytest-xdist each worker gets its own PostgreSQL database beside the configured one (test_gw0,
+    test_gw1…), since every test truncates the tables it used; SQLite needs nothing, each test has its file."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
+
+
+PG_URL = _per_worker(os.environ.get("CASEWORK_TEST_DATABASE_URL", ""))
 PII_KEY = Fernet.generate_key().decode()
 SECRET = "test-secret-" + "x" * 40
 ACTIVE_APP: list[Flask] = []  # the current test's app, for factories
@@ -36,7 +48,20 @@ def _migrate(url: str) -> None:
         db.engine.dispose()
 
 
+def _create_database(url: str) -> None:
+    """Create the worker's database if it does not exist yet (through the configured one)."""
+    base = os.environ["CASEWORK_TEST_DATABASE_URL"]
+    name = make_url(url).database
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first() is None:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+
+
 def reset_postgres(url: str) -> None:
+    if url != os.environ.get("CASEWORK_TEST_DATABASE_URL"):
+        _create_database(url)
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))

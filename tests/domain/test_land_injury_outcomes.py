@@ -64,9 +64,10 @@ def test_pruning_in_the_zone_is_at_the_owners_cost() -> None:
     assert run(make("trees", facts={"action": "prune"}))["outcome"] == "not_liable"
 
 
-def test_new_line_corridor_compensates_whatever_the_planting_date() -> None:
+def test_new_line_corridor_needs_the_planting_date_too() -> None:
+    """Issue 15 D1: 细则第十八条 pays nothing for new planting whatever the reason (see test_land_trees.py)."""
     result = run(make("trees", facts={"reason": "new_line_corridor"}, drop=("facts.planted_date",)))
-    assert result["amount"] == "6000.00"
+    assert (result["outcome"], result["missing_facts"]) == ("insufficient_facts", ["facts.planted_date"])
 
 
 def test_tree_rate_can_come_from_the_rate_table() -> None:

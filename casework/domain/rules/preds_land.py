@@ -28,17 +28,16 @@ def _planted_after_zone(ctx: Ctx) -> tuple[bool | None, tuple[str, ...]]:
 
 @predicate("trees_new_in_zone")
 def p_trees_new_in_zone(ctx: Ctx, rule: Rule) -> Verdict:
-    """电力设施保护条例实施细则 第十八条: 新种植或自然生长的……应当予以砍伐，并不予支付……任何费用."""
-    reason = ctx.fact("reason")
-    if reason is None:
-        return missing("facts.reason")
-    if reason != _ZONE:
-        return NOT_APPLICABLE
+    """电力设施保护条例实施细则 第十八条第二款: 已划定的电力设施保护区域内新种植或自然生长的……应当予以砍伐，并不予支付……
+    任何费用 — whatever the reason for the felling (a new line's corridor or a clearance), so the reason is not asked.
+
+    A zone designated in advance for a planned line counts from its announcement; where the zone was designated only
+    with the new line, `zone_designated_date` is that date and trees planted before it stood before designation.
+    """
     after, gaps = _planted_after_zone(ctx)
     if after is None:
         return missing(*gaps)
-    planted, zone = ctx.fact("planted_date", "date"), ctx.fact("zone_designated_date", "date")
-    pl, zn = day(planted), day(zone)
+    pl, zn = _dates_said(ctx)
     if after:
         return yes(Say(f"树木于{pl.zh}种植，不早于保护区划定公告日{zn.zh}，属保护区内新种植",
                        f"the trees were planted on {pl.en}, not before the protection zone was designated and "
@@ -46,6 +45,11 @@ def p_trees_new_in_zone(ctx: Ctx, rule: Rule) -> Verdict:
     return no(Say(f"树木于{pl.zh}种植，早于保护区划定公告日{zn.zh}",
                   f"the trees were planted on {pl.en}, before the protection zone was designated and announced on "
                   f"{zn.en}"))
+
+
+def _dates_said(ctx: Ctx) -> tuple[Say, Say]:
+    planted, zone = ctx.fact("planted_date", "date"), ctx.fact("zone_designated_date", "date")
+    return day(planted), day(zone)
 
 
 @predicate("trees_pruned")
@@ -65,22 +69,28 @@ def p_trees_pruned(ctx: Ctx, rule: Rule) -> Verdict:
 
 @predicate("trees_preexisting")
 def p_trees_preexisting(ctx: Ctx, rule: Rule) -> Verdict:
-    """电力设施保护条例 第二十四条; 实施细则 第十六条第一项: one-time compensation for felled trees."""
+    """电力法 第五十三条第三款 (在依法划定电力设施保护区前已经种植的植物……应当修剪或者砍伐); 电力设施保护条例 第二十四条;
+    实施细则 第十六条第一项 (付给树木所有者一次性补偿费用): one-time compensation, for trees that stood before the zone
+    was designated only — for a new line's corridor too (细则 第十八条 pays nothing for new planting, whatever the reason).
+    """
     reason = ctx.fact("reason")
     if reason is None:
         return missing("facts.reason")
-    if reason == "new_line_corridor":
-        return yes(Say("新建架空电力线路穿过林区需砍伐通道，应付给树木所有者一次性补偿",
-                       "a new overhead line crossing woodland needed a corridor felled, so the owner of the trees is "
-                       "paid one-time compensation"))
     after, gaps = _planted_after_zone(ctx)
     if after is None:
         return missing(*gaps)
     if after:
         return NOT_APPLICABLE
-    return yes(Say("保护区划定前已种植的树木妨碍电力设施安全须砍伐，给予一次性补偿",
-                   "trees planted before the protection zone was designated endangered the facility and had to be "
-                   "felled, so one-time compensation is paid"))
+    pl, zn = _dates_said(ctx)
+    stood = Say(f"树木于{pl.zh}种植，早于保护区划定公告日{zn.zh}，属划定前已有的树木",
+                f"the trees were planted on {pl.en}, before the protection zone was designated and announced on "
+                f"{zn.en}, so they stood before designation")
+    if reason == "new_line_corridor":
+        return yes(Say(f"{stood.zh}；新建架空电力线路穿过林区需砍伐通道，应付给树木所有者一次性补偿",
+                       f"{stood.en}; a new overhead line crossing woodland needed a corridor felled, so the owner of "
+                       "the trees is paid one-time compensation"))
+    return yes(Say(f"{stood.zh}；妨碍电力设施安全须砍伐，给予一次性补偿",
+                   f"{stood.en}; they endangered the facility and had to be felled, so one-time compensation is paid"))
 
 
 def _one_time_claim(ctx: Ctx) -> tuple[str | None, Verdict | None]:

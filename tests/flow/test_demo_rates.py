@@ -73,3 +73,16 @@ def test_casework_demo_makes_the_instance_a_demo_one(app: Flask) -> None:
     assert "DEMO = True" in config.read_text(encoding="utf-8")
     body = _api_assess(app)
     assert (body["outcome"], body["amount"]) == ("liable", "1040.00")  # the API now answers as a demo
+
+
+def test_cli_reads_the_demo_mark_that_casework_demo_writes(case_file: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    instance = tmp_path / "demo-instance"
+    instance.mkdir()
+    (instance / "config.py").write_text("DEMO = True\n", encoding="utf-8")
+    monkeypatch.setenv("CASEWORK_INSTANCE_PATH", str(instance))
+    out = json.loads(CliRunner().invoke(main, ["assess", str(case_file)]).stdout)
+    assert (out["outcome"], out["amount"]) == ("liable", "1040.00")
+    (instance / "config.py").write_text("DEMO = False\n", encoding="utf-8")
+    out = json.loads(CliRunner().invoke(main, ["assess", str(case_file)]).stdout)
+    assert out["outcome"] == "insufficient_facts"

@@ -146,9 +146,14 @@ def init_command() -> None:
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
-    """Load the fictional demo province, one user per role (passwords printed once) and demo cases."""
+    """Load the fictional demo province, one user per role (passwords printed once) and demo cases; the instance
+    becomes a demo one (DEMO = True), where the fictional rate table may give amounts, each said to be invented."""
     from casework.demo.data import load_demo
+    from casework.infra.settings import mark_demo_instance
 
+    written = mark_demo_instance()
+    if written is not None:
+        click.echo(f"marked this instance as a demo (DEMO = True in {written})")
     load_demo(click.echo)
 
 

@@ -33,6 +33,10 @@ class Defaults:
     SESSION_IDLE_MINUTES: int = 30
     #: … and after this long in any case (ASVS v5 7.3.1/7.3.2).
     SESSION_ABSOLUTE_HOURS: int = 12
+    #: A demonstration instance (`casework demo` sets it in instance/config.py): only here may the bundled
+    #: FICTIONAL rate table give a crop or tree amount, and the result says the figure is invented. Elsewhere a
+    #: claim without a published local rate is `insufficient_facts` (issue 15, D8).
+    DEMO: bool = False
     #: Send cookies only over HTTPS; the local demo on http://127.0.0.1 turns this off.
     COOKIE_SECURE: bool = True
     #: Redirect plain HTTP to HTTPS (only behind a TLS-terminating proxy that sets X-Forwarded-Proto).

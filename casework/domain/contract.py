@@ -161,7 +161,9 @@ FACT_FIELDS: dict[str, dict[str, FieldSpec]] = {
         "tree_count": _f("count", "株数", "Tree count"),
         "rate_per_tree": _f("money", "当地补偿标准（元/株）", "Rate per tree", "为空时按系统中的当地标准表查找"),
         "planted_date": _f("date", "种植（自然生长）日期", "Planted date"),
-        "zone_designated_date": _f("date", "保护区划定公告日期", "Zone designated date"),
+        "zone_designated_date": _f("date", "保护区划定公告日期", "Zone designated date",
+                                   "保护区依法划定并公告之日；为规划线路事先划定的，填该公告日；新建线路事先未划定保护区的，"
+                                   "填随线路划定保护区之日（此前种植的树木属划定前已有）"),
         "region": _f("text", "行政区划代码", "Region code", extension=True),
         "species": _f("text", "树种", "Species", extension=True),
         "size": _f("text", "规格", "Size", "如 胸径10-20厘米", extension=True),
@@ -176,6 +178,8 @@ FACT_FIELDS: dict[str, dict[str, FieldSpec]] = {
         "one_time_compensation_paid": _f("bool", "一次性补偿已支付", "One-time compensation paid", "查无记录填空值"),
         "local_compensation": _f("money", "按当地标准的一次性补偿额", "Local one-time compensation", extension=True),
         "land_expropriated": _f("bool", "土地已依法征收", "Land expropriated", extension=True),
+        "region": _f("text", "行政区划代码", "Region code",
+                     "杆塔所在地的六位行政区划代码，用于适用当地的杆塔用地规定（如河南省供用电条例）", extension=True),
     },
     "injury": {
         "voltage_kv": _f("quantity", "设施电压（千伏）", "Voltage (kV)"),
@@ -234,6 +238,12 @@ HELP_EN: dict[str, str] = {
     "rate_per_tree": "Leave empty to use the local standard held in the system",
     "size": "For example, trunk diameter 10–20 cm",
     "one_time_compensation_paid": "Leave empty if no record is found",
+    "zone_designated_date": "The day the protection zone was designated and announced; for a zone designated in "
+                            "advance for a planned line, that announcement; where no zone was designated before a new "
+                            "line, the day the zone was designated with it (trees planted earlier stood before "
+                            "designation)",
+    "land_tower.region": "The six-digit administrative division code where the tower stands, to apply the local "
+                         "rule on tower land (e.g. the Henan Province Regulations on Power Supply and Use)",
 }
 CHOICES_EN: dict[Any, str] = {
     "appliance": "Household appliance damage", "outage": "Outage loss", "power_quality": "Voltage or frequency loss",

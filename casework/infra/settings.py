@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 
 from casework.config import targets
 from casework.infra.storage import LocalStore, store_of
@@ -21,6 +21,27 @@ if TYPE_CHECKING:  # PDF layout (WeasyPrint) is imported only where a PDF is mad
 def setting(key: str) -> Any:
     """One configuration value of the running app (casework/config.py documents each key)."""
     return current_app.config[key]
+
+
+def demo_instance() -> bool:
+    """Whether this is a demo instance (config DEMO): only there may a fictional rate table give an amount.
+    Outside an app there is no instance to be a demo, so never."""
+    return has_app_context() and bool(current_app.config.get("DEMO", False))
+
+
+def mark_demo_instance() -> Path | None:
+    """Make this instance a demo one, now and from the next start: DEMO = True in the running config and in
+    instance/config.py (where `casework init` wrote the secrets). Returns the file written, or None."""
+    current_app.config["DEMO"] = True
+    target = Path(current_app.instance_path) / "config.py"
+    text = target.read_text(encoding="utf-8") if target.exists() else ""
+    if any(line.split("=")[0].strip() == "DEMO" for line in text.splitlines()):
+        return None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("a", encoding="utf-8") as fh:
+        fh.write("\n# Written by `casework demo`: a demo instance; the fictional rate table may give amounts (flagged).\n"
+                 "DEMO = True\n")
+    return target
 
 
 def running_app() -> Flask:

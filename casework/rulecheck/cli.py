@@ -18,15 +18,19 @@ from casework.domain.rules import RuleTable, assess, load_bundled_table
 
 
 def _configured_table() -> tuple[RuleTable, HolidayCalendar | None]:
-    """The instance database's table when one is initialised, else the one bundled with the package."""
+    """The instance database's table when one is initialised, else the one bundled with the package; as the
+    instance may use it (a fictional rate table gives amounts only where config DEMO is on)."""
     from casework import instance_path
     from casework.config import instance_config
 
     folder = Path(instance_path())
-    if not ((folder / "config.py").exists() or os.environ.get("CASEWORK_DATABASE_URL")):
-        return load_bundled_table(), None
     config = instance_config(str(folder))
-    return _read_database(config["DATABASE_URL"], int(config["SQLITE_BUSY_TIMEOUT_S"])) or (load_bundled_table(), None)
+    demo = bool(config["DEMO"])
+    if not ((folder / "config.py").exists() or os.environ.get("CASEWORK_DATABASE_URL")):
+        return load_bundled_table().on_instance(demo=demo), None
+    table, days = (_read_database(config["DATABASE_URL"], int(config["SQLITE_BUSY_TIMEOUT_S"]))
+                   or (load_bundled_table(), None))
+    return table.on_instance(demo=demo), days
 
 
 def _read_database(url: str, busy_timeout_s: int) -> tuple[RuleTable, HolidayCalendar | None] | None:

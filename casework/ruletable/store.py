@@ -45,17 +45,24 @@ def in_force(session: Session) -> RuleTableVersion | None:
 def parse(row: RuleTableVersion) -> RuleTable:
     """The engine's table for a stored version; drafts are parsed afresh, they may still change."""
     if row.status != PUBLISHED and row.status != SUPERSEDED:
-        return RuleTable.from_dict(row.data)
+        return _on_this_instance(RuleTable.from_dict(row.data))
     key = (row.version, row.published_at.isoformat() if row.published_at else "")
     if key not in _parsed:
         _parsed[key] = RuleTable.from_dict(row.data)
-    return _parsed[key]
+    return _on_this_instance(_parsed[key])
 
 
 def current_table(session: Session) -> RuleTable:
     """The table in force; the bundled one until the database holds a published version."""
     row = in_force(session)
-    return parse(row) if row else load_bundled_table()
+    return parse(row) if row else _on_this_instance(load_bundled_table())
+
+
+def _on_this_instance(table: RuleTable) -> RuleTable:
+    """The table as this instance may use it: fictional rates only on a demo instance (config DEMO)."""
+    from casework.infra.settings import demo_instance
+
+    return table.on_instance(demo=demo_instance())
 
 
 def calendar(session: Session) -> HolidayCalendar | None:

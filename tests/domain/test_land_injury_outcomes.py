@@ -2,41 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
 from casefactory import make, run
-
-
-def test_crop_rate_from_the_demo_table_is_used_but_flagged_as_unverified() -> None:
-    result = run(make("crop", drop=("facts.local_rate_per_mu",)))
-    assert (result["outcome"], result["amount"]) == ("liable", "960.00")  # 0.8 mu × 1200.00 (fictional)
-    assert "unverified_parameter" in result["flags"]
-    assert any("虚构" in line for line in result["explanation"])
 
 
 def test_stated_local_rate_wins_and_raises_no_flag() -> None:
     result = run(make("crop"))
     assert (result["amount"], result["flags"]) == ("1200.00", [])
-
-
-@pytest.mark.parametrize(
-    ("region", "stage", "amount"),
-    [
-        ("410102", "抽穗期", "1040.00"),  # county → its city's schedule (410100)
-        ("410305", "抽穗期", "960.00"),  # county → province schedule (410000)
-        ("410000", "拔节期", "800.00"),  # no rate for the stage → the all-stage rate
-        ("410000", None, "800.00"),
-    ],
-)
-def test_rate_lookup_falls_back_to_wider_region_then_any_stage(region: str, stage: str | None, amount: str) -> None:
-    facts = {"region": region, "growth_stage": stage}
-    assert run(make("crop", facts=facts, drop=("facts.local_rate_per_mu",)))["amount"] == amount
-
-
-def test_rate_is_the_one_in_force_on_the_event_date() -> None:
-    facts = {"region": "330000", "crop": "水稻", "growth_stage": None, "area_mu": "1"}
-    old = make("crop", facts=facts, drop=("facts.local_rate_per_mu",), event_date="2024-12-31", report_date="2025-01-02")
-    new = make("crop", facts=facts, drop=("facts.local_rate_per_mu",), event_date="2025-01-01", report_date="2025-01-02")
-    assert (run(old)["amount"], run(new)["amount"]) == ("1600.00", "1750.00")
 
 
 def test_missing_rate_is_never_made_up() -> None:
@@ -64,14 +35,10 @@ def test_pruning_in_the_zone_is_at_the_owners_cost() -> None:
     assert run(make("trees", facts={"action": "prune"}))["outcome"] == "not_liable"
 
 
-def test_new_line_corridor_compensates_whatever_the_planting_date() -> None:
+def test_new_line_corridor_needs_the_planting_date_too() -> None:
+    """Issue 15 D1: 细则第十八条 pays nothing for new planting whatever the reason (see test_land_trees.py)."""
     result = run(make("trees", facts={"reason": "new_line_corridor"}, drop=("facts.planted_date",)))
-    assert result["amount"] == "6000.00"
-
-
-def test_tree_rate_can_come_from_the_rate_table() -> None:
-    facts = {"region": "410000", "species": "杨树", "size": "胸径10-20厘米", "tree_count": 3}
-    assert run(make("trees", facts=facts, drop=("facts.rate_per_tree",)))["amount"] == "450.00"
+    assert (result["outcome"], result["missing_facts"]) == ("insufficient_facts", ["facts.planted_date"])
 
 
 def test_zone_clearance_without_dates_asks_for_them() -> None:

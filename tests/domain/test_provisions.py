@@ -114,3 +114,21 @@ def test_texts_from_reference_md_are_its_words() -> None:
         if str(entry["source"]).startswith("REFERENCE.md"):
             for line in str(entry["text"]).splitlines():
                 assert normal(line) in reference, (entry["article"], line)
+
+
+#: Rows that cite no article, so no provision text can hold their quote: the repealed 2001 shock interpretation is
+#: cited as a whole, and its quote is REFERENCE.md's account of the repeal (§7), not words of the interpretation.
+NO_ARTICLE = {"spc2001_repealed"}
+
+
+def test_every_row_and_every_quote_is_checked_against_the_article_it_sits_under() -> None:
+    """Issue 15, D10: the check above runs for every row of the table (none escapes it by citing no article),
+    and for every fragment of each row's quote, the provincial tower rows included."""
+    assert {r.result_key for r in TABLE.rules if not cited(r)} == NO_ARTICLE
+    checked = [r for r in TABLE.rules if cited(r)]
+    assert all(fragments(r) for r in checked)
+    towers = [r for r in checked if r.id == "tower_land_one_time"]
+    assert len(towers) == 20 and all(misquoted(r) == [] for r in towers)
+    for rule in towers:  # a provincial row quotes its regulation, the national row 电力设施保护条例 第二十四条 only
+        first = provision(cited(rule)[0])
+        assert first is not None and all(f in normal(first.text) for f in fragments(rule)), rule.result_key

@@ -8,7 +8,7 @@ from casework.domain.money import round_money
 from casework.domain.rules.context import Ctx, Quantum
 from casework.domain.rules.model import Rule
 from casework.domain.rules.preds_common import zh_num
-from casework.domain.rules.rates import RateEntry
+from casework.domain.rules.rates import RateChoice, choose_rate
 from casework.domain.rules.registry import formula
 from casework.domain.rules.words import Say, en, money
 
@@ -105,33 +105,49 @@ def f_quality_pct(ctx: Ctx, rule: Rule) -> Quantum:
 
 
 def _rate(ctx: Ctx, q: Quantum, kind: str, rate_key: str, item_key: str, grade_key: str) -> Decimal | None:
-    """The stated local rate, else the rate table in force on the event date (土地管理法 第四十八条)."""
+    """The stated local rate, else the rate table in force on the event date (土地管理法 第四十八条); a fictional
+    table's rate only on a demo instance, and said to be fictional."""
     given = ctx.fact(rate_key, "money")
     _measure(ctx, q, "local_rate")
     if given is not None:
         q.lines.append(Say(f"采用案件载明的当地补偿标准{money(given).zh}",
                            f"the local compensation standard stated in the case, {money(given).en}, is used"))
         return given  # type: ignore[no-any-return]
-    region, item = ctx.fact("region", "str"), ctx.fact(item_key, "str")
-    entry: RateEntry | None = None
-    for table in ctx.table.rate_tables:
-        if region and item:
-            entry = table.lookup(kind, region, item, ctx.fact(grade_key, "str"), ctx.event_date)
-        if entry is not None:
-            rate = money(entry.rate)
-            grade = entry.grade or "各期"
-            q.lines.append(Say(
-                f"当地补偿标准取自{table.label_zh}：行政区划{entry.region}，{entry.item}，{grade}，{rate.zh}",
-                f"the local compensation standard comes from the {en(table.label_zh)}: administrative division "
-                f"{entry.region}, {entry.item}, {entry.grade or 'any stage'}, {rate.en}",
-            ))
-            if not table.verified or table.fictional:
-                note = Say(f"补偿标准表“{table.label_zh}”未经核实" + ("，为虚构演示数据" if table.fictional else ""),
-                           f"the schedule \"{en(table.label_zh)}\" is not verified"
-                           + (" and holds fictional demonstration figures" if table.fictional else ""))
-                ctx.cache.setdefault("unverified_notes", []).append(note)
-            return entry.rate
+    region, item, grade = ctx.fact("region", "str"), ctx.fact(item_key, "str"), ctx.fact(grade_key, "str")
+    choice = RateChoice()
+    if region and item:
+        choice = choose_rate(ctx.table.rate_tables, kind, region, item, grade, ctx.event_date,
+                             demo=ctx.table.demo_instance)
+    entry, table = choice.entry, choice.table
+    if entry is not None and table is not None:
+        rate = money(entry.rate)
+        stage = entry.grade or "各期"
+        q.lines.append(Say(
+            f"当地补偿标准取自{table.label_zh}：行政区划{entry.region}，{entry.item}，{stage}，{rate.zh}",
+            f"the local compensation standard comes from the {en(table.label_zh)}: administrative division "
+            f"{entry.region}, {entry.item}, {entry.grade or 'any stage'}, {rate.en}",
+        ))
+        if table.fictional:
+            q.lines.append(Say("本系统为演示实例，该补偿标准为虚构数字，仅供演示，所得金额不得用于真实案件",
+                               "this is a demonstration instance: the standard is an invented figure, for "
+                               "demonstration only, and the amount must never be used for a real claim"))
+        if not table.verified or table.fictional:
+            note = Say(f"补偿标准表“{table.label_zh}”未经核实" + ("，为虚构演示数据" if table.fictional else ""),
+                       f"the schedule \"{en(table.label_zh)}\" is not verified"
+                       + (" and holds fictional demonstration figures" if table.fictional else ""))
+            ctx.cache.setdefault("unverified_notes", []).append(note)
+        return entry.rate
     q.missing = q.missing + (f"facts.{rate_key}",)
+    if choice.refused is not None:
+        what = "，".join(str(x) for x in (f"行政区划{region}", item, grade or "各期"))
+        what_en = ", ".join(str(x) for x in (f"administrative division {region}", item, grade or "any stage"))
+        q.lines.append(Say(
+            f"没有已公布的当地补偿标准（{what}）：系统中只有虚构的演示标准，不得用于真实案件，须载明当地公布的补偿标准，"
+            "不推定数额",
+            f"there is no published local compensation standard ({what_en}): the system holds only an invented "
+            "demonstration figure, which must never be used for a real claim; the locally published standard must be "
+            "stated, and no amount is presumed"))
+        return None
     q.lines.append(Say("未载明当地补偿标准，补偿标准表中也没有适用的标准，不推定数额",
                        "no local compensation standard is stated and the schedules hold none that applies, so no "
                        "amount is presumed"))

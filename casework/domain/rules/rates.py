@@ -1,12 +1,14 @@
 """Local compensation rate tables (青苗 per mu, trees per tree) with effective dates.
 
 土地管理法 第四十八条 leaves 地上附着物和青苗 standards to each province, so the engine never
-holds a national constant: a missing rate is a missing fact, never a made-up number.
+holds a national constant: a missing rate is a missing fact, never a made-up number. A schedule marked
+`fictional` (the bundled demo table) is not a published standard either: only a demo instance may take an
+amount from it (and says so); elsewhere its rate is refused like a missing one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -125,3 +127,30 @@ class RateTable:
         for kind in _KINDS:
             out[kind] = [e.to_dict() for e in self.entries if e.kind == kind]
         return out
+
+
+@dataclass(frozen=True)
+class RateChoice:
+    """The rate a claim gets from the schedules, or why it gets none."""
+
+    entry: RateEntry | None = None
+    table: RateTable | None = None
+    #: A fictional schedule that held a rate for the claim, refused because the instance is not a demo.
+    refused: RateTable | None = None
+
+
+def choose_rate(tables: Iterable[RateTable], kind: str, region: str, item: str, grade: str | None, on: date, *,
+                demo: bool) -> RateChoice:
+    """The rate in force on `on` for region × item × grade: a real (imported) schedule first; a fictional one only
+    on a demo instance — elsewhere a fictional rate is refused (土地管理法 第四十八条: the standard is the province's
+    published one, and invented figures are none)."""
+    refused: RateTable | None = None
+    for table in sorted(tables, key=lambda t: t.fictional):  # stable: real schedules in table order, then demo ones
+        entry = table.lookup(kind, region, item, grade, on)
+        if entry is None:
+            continue
+        if table.fictional and not demo:
+            refused = refused or table
+            continue
+        return RateChoice(entry, table)
+    return RateChoice(refused=refused)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +37,9 @@ class RuleTable:
     rate_tables: tuple[RateTable, ...] = ()
     calendar: HolidayCalendar = field(default_factory=HolidayCalendar)
     meta: Mapping[str, Any] = field(default_factory=dict)
+    #: The table as used on a demo instance: only there may a fictional rate table give an amount (said so in
+    #: words). The app sets it from its configuration (`DEMO`); it is never part of the table's data.
+    demo_instance: bool = False
     _segments: dict[str, tuple[list[date], list[StagedRules]]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -107,6 +111,17 @@ class RuleTable:
                 return row, False
         # No row covers the date: use the nearest one, and let the engine flag it as unverified.
         return (rows[0] if on < rows[0].effective_from else rows[-1]), True
+
+    def on_instance(self, *, demo: bool) -> RuleTable:
+        """This table as the instance uses it: a demo instance admits fictional rates, any other refuses them.
+
+        A shallow copy that shares the indexes (they derive from the same immutable rows).
+        """
+        if self.demo_instance == demo:
+            return self
+        twin = copy.copy(self)
+        object.__setattr__(twin, "demo_instance", demo)
+        return twin
 
     def rules_by_id(self, rule_id: str) -> tuple[Rule, ...]:
         """Every row (versions and variants) of one rule id."""

@@ -162,6 +162,12 @@ INSTRUMENT_EN: dict[str, str] = {
         "SPC Interpretation on Compensation for Personal Injury",
     "最高人民法院关于审理触电人身损害赔偿案件若干问题的解释":
         "SPC Interpretation on Compensation for Electric Shock Injury (repealed)",
+    "河南省供用电条例": "Henan Province Regulations on Power Supply and Use",
+    "浙江省电网设施建设保护和供用电秩序维护条例":
+        "Zhejiang Province Regulations on the Construction and Protection of Grid Facilities and the Order of Power "
+        "Supply and Use",
+    "上海市供用电条例": "Shanghai Municipality Regulations on Power Supply and Use",
+    "济南市电力管理条例": "Jinan Municipality Regulations on Electric Power Administration",
 }
 _DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -281,6 +287,22 @@ RULE_TITLE_EN: dict[str, str] = {
     "frequency_20pct_1996": "Frequency quality clause (1996 Rules)",
     "quality_pct_2024#voltage": "Voltage quality clause (2024 Rules)",
     "quality_pct_2024#frequency": "Frequency quality clause (2024 Rules)",
+    "tower_land_one_time#recurring_henan": "Only one-time compensation for tower land",
+    "tower_land_one_time#paid_henan": "One-time compensation already paid",
+    "tower_land_one_time#later_acquirer_henan": "Land right acquired after the tower was built",
+    "tower_land_one_time#unpaid_henan": "Unpaid one-time compensation",
+    "tower_land_one_time#recurring_zhejiang": "Only one-time compensation for tower land",
+    "tower_land_one_time#paid_zhejiang": "One-time compensation already paid",
+    "tower_land_one_time#later_acquirer_zhejiang": "Land right acquired after the tower was built",
+    "tower_land_one_time#unpaid_zhejiang": "Unpaid one-time compensation",
+    "tower_land_one_time#recurring_shanghai": "Only one-time compensation for tower land",
+    "tower_land_one_time#paid_shanghai": "One-time compensation already paid",
+    "tower_land_one_time#later_acquirer_shanghai": "Land right acquired after the tower was built",
+    "tower_land_one_time#unpaid_shanghai": "Unpaid one-time compensation",
+    "tower_land_one_time#recurring_jinan": "Only one-time compensation for tower land",
+    "tower_land_one_time#paid_jinan": "One-time compensation already paid",
+    "tower_land_one_time#later_acquirer_jinan": "Land right acquired after the tower was built",
+    "tower_land_one_time#unpaid_jinan": "Unpaid one-time compensation",
 }
 
 
@@ -491,4 +513,18 @@ TEXT_EN.update({
     "按当地标准计算的一次性补偿额": "the one-time compensation at the local standard",
     "经证明的实际损失（法律未规定倍数）": "the proven actual loss (the law sets no multiple)",
     "因未及时抢修造成的经证明的损失": "the proven loss caused by the repair not made in time",
+    "土地位于河南省：架空电力线路走廊（包括杆、塔基础）不实行征地，对杆、塔基础用地的土地承包经营权人或者建设用地使用权人给予一次性补偿":
+        "the land lies in Henan Province: overhead line corridors (including tower and pole bases) are not "
+        "expropriated, and the holder of the land contract right or construction land use right of the tower-base "
+        "land is paid one-time compensation",
+    "土地位于浙江省：不需要办理土地征收手续的杆（塔）基础、拉线基础用地，由电网设施建设单位给予权利人相应补偿":
+        "the land lies in Zhejiang Province: for tower and stay foundations that need no expropriation, the grid "
+        "builder pays the right-holders corresponding compensation",
+    "土地位于上海市：架空电力线路（包括杆、塔基础）建设利用他人土地的，供电企业对相关土地权利人给予一次性经济补偿":
+        "the land lies in Shanghai: where an overhead line (including tower and pole bases) uses others' land, the "
+        "utility pays the land right-holders one-time economic compensation",
+    "土地位于济南市：架空电力线路走廊和杆、塔基础不实行征地，电力企业对杆、塔基础用地的权利人依法给予补偿，具体办法和标准由市人民政府制定":
+        "the land lies in Jinan: overhead line corridors and tower bases are not expropriated; the utility "
+        "compensates the right-holders of the tower-base land according to law, by the method and standard the city "
+        "government sets",
 })

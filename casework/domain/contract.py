@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from casework.domain.money import MoneyError, parse_money, parse_quantity
+from casework.domain.plausibility import implausible_dates
 
 __all__ = [
     "CATEGORIES",
@@ -433,6 +434,37 @@ def validate_case(obj: object, path: str = "case") -> list[FieldError]:
     facts = obj.get("facts")
     if isinstance(category, str) and category in FACT_FIELDS and isinstance(facts, Mapping):
         errors.extend(validate_facts(category, facts, _join(path, "facts")))
+    errors.extend(_order_errors(obj, path))
+    return errors
+
+
+#: How each contradiction reads: the comparison the later date fails against the event date.
+_ORDER = {"report_before_event": ("before", "<"), "knew_before_event": ("before", "<"),
+          "bought_after_event": ("after", ">")}
+
+
+def _order_errors(obj: Mapping[str, Any], path: str) -> list[FieldError]:
+    """Dates that cannot all be true (a report or knowledge before the event, a purchase after it), each named
+    with the event date it contradicts. The rule is domain.plausibility's, the same the intake forms apply, so
+    the CLI, the API and the forms refuse the same cases; a malformed date was already named above."""
+    facts = obj.get("facts")
+    rows = facts.get("appliances") if isinstance(facts, Mapping) else None
+    rows = rows if isinstance(rows, list) else []
+    purchases = [date_or_none(row.get("purchase_date")) if isinstance(row, Mapping) else None for row in rows]
+    event = date_or_none(obj.get("event_date"))
+    found = implausible_dates(event, report=date_or_none(obj.get("report_date")),
+                              knew=date_or_none(obj.get("knew_date")), purchases=purchases)
+    errors = []
+    for item in found:
+        assert event is not None  # nothing is found without an event date
+        if item.row is not None:
+            field, day = _join(path, f"facts.appliances[{item.row}].purchase_date"), purchases[item.row]
+        else:
+            field, day = _join(path, item.field), date_or_none(obj.get(item.field))
+        word, sign = _ORDER[item.code]
+        assert day is not None
+        errors.append(FieldError(field, f"{word} {_join(path, 'event_date')} ({format_date(day)} {sign} "
+                                        f"{format_date(event)})"))
     return errors
 
 

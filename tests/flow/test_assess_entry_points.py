@@ -19,6 +19,25 @@ from tests.factories import load_rule_table, make_units, make_user
 
 EXAMPLES = example_files()
 
+#: Dates that cannot all be true (issue 15, D7), each with the error the contract names it by.
+OUT_OF_ORDER = [
+    ("report_before_event", {"report_date": "2025-07-01"}, None,
+     "report_date", "before {p}event_date (2025-07-01 < 2025-07-20)"),
+    ("knew_before_event", {"knew_date": "2025-07-19"}, None,
+     "knew_date", "before {p}event_date (2025-07-19 < 2025-07-20)"),
+    ("bought_after_event", {}, "2025-07-21",
+     "facts.appliances[0].purchase_date", "after {p}event_date (2025-07-21 > 2025-07-20)"),
+]
+
+
+def _out_of_order(top: dict[str, str], bought: str | None) -> dict[str, object]:
+    case = json.loads(json.dumps(load(EXAMPLES[0])["case"]))  # appliance-depreciated: damage on 2025-07-20
+    assert case["event_date"] == "2025-07-20"
+    case.update(top)
+    if bought:
+        case["facts"]["appliances"][0]["purchase_date"] = bought
+    return case
+
 
 @pytest.fixture
 def bare_instance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -68,6 +87,27 @@ def test_cli_names_each_bad_field_with_its_path_and_prints_nothing(bare_instance
     assert "cases[0]" not in result.stderr
     broken = CliRunner().invoke(main, ["assess", "-"], input="{not json")
     assert broken.exit_code == 2 and broken.stdout == ""
+
+
+@pytest.mark.parametrize(("name", "top", "bought", "field", "message"), OUT_OF_ORDER, ids=[o[0] for o in OUT_OF_ORDER])
+def test_cli_refuses_dates_out_of_order_naming_both(bare_instance: Path, name: str, top: dict[str, str],
+                                                    bought: str | None, field: str, message: str) -> None:
+    """The CLI, the API and the intake form refuse the same impossible dates (the form: tests/web/test_intake.py)."""
+    from casework.domain.contract import date_or_none
+    from casework.domain.plausibility import implausible_dates
+
+    case = _out_of_order(top, bought)
+    result = CliRunner().invoke(main, ["assess", "-"], input=json.dumps([load(EXAMPLES[0])["case"], case]))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.strip() == f"cases[1].{field}: {message.format(p='cases[1].')}"
+    single = CliRunner().invoke(main, ["assess", "-"], input=json.dumps(case))
+    assert single.exit_code == 2 and single.stdout == ""
+    assert single.stderr.strip() == f"case.{field}: {message.format(p='case.')}"
+    # The form's rule is the same function the contract applies: it finds the same date.
+    found = implausible_dates(date_or_none(case["event_date"]), report=date_or_none(case["report_date"]),
+                              knew=date_or_none(case.get("knew_date")),
+                              purchases=[date_or_none(a["purchase_date"]) for a in case["facts"]["appliances"]])
+    assert [f.code for f in found] == [name]
 
 
 def test_cli_uses_the_initialised_instance_table(app: Flask, monkeypatch: pytest.MonkeyPatch, db_url: str) -> None:
@@ -138,6 +178,16 @@ def test_api_reports_invalid_input_as_422_with_paths(api: tuple[Flask, str]) -> 
     assert "cases[1].facts.appliances[0].price" in paths and not any(p.startswith("cases[0]") for p in paths)
     garbage = app.test_client().post("/api/v1/assess", data=b"\xff{", headers=headers)
     assert garbage.status_code == 422
+
+
+@pytest.mark.parametrize(("name", "top", "bought", "field", "message"), OUT_OF_ORDER, ids=[o[0] for o in OUT_OF_ORDER])
+def test_api_refuses_dates_out_of_order_as_422_naming_both(api: tuple[Flask, str], name: str, top: dict[str, str],
+                                                           bought: str | None, field: str, message: str) -> None:
+    app, secret = api
+    response = app.test_client().post("/api/v1/assess", json=_out_of_order(top, bought),
+                                      headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 422
+    assert response.get_json() == {"errors": [{"path": f"case.{field}", "message": message.format(p="case.")}]}
 
 
 def test_api_errors_are_json(api: tuple[Flask, str]) -> None:

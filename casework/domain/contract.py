@@ -185,6 +185,10 @@ FACT_FIELDS: dict[str, dict[str, FieldSpec]] = {
             ("intent", "故意"), ("unauthorised_entry", "未经许可进入围栏或警示区域"))),
         "warnings_adequate": _f("bool", "已采取足够安全措施并充分警示", "Warnings adequate"),
         "assessed_damages": _f("money", "核定损失", "Assessed damages"),
+        "prohibited_act": _f("enum", "受害人所为的禁止行为", "Prohibited act of the victim",
+                             "受害人所为的电力设施保护条例第十四条禁止的行为；未查明的不填", choices=(
+                                 ("climbing_tower", "擅自攀登杆塔"), ("kite_flying", "在架空电力线路两侧300米内放风筝"),
+                                 ("none", "无")), extension=True),
     },
     "service_dispute": {
         "employee_involved": _f("bool", "涉及本企业员工", "Employee involved"),
@@ -235,6 +239,8 @@ HELP_EN: dict[str, str] = {
     "rate_per_tree": "Leave empty to use the local standard held in the system",
     "size": "For example, trunk diameter 10–20 cm",
     "one_time_compensation_paid": "Leave empty if no record is found",
+    "prohibited_act": "An act of the victim that Article 14 of the Regulations on the Protection of Electric Power "
+                      "Facilities prohibits; leave empty if not established",
 }
 CHOICES_EN: dict[Any, str] = {
     "appliance": "Household appliance damage", "outage": "Outage loss", "power_quality": "Voltage or frequency loss",
@@ -264,6 +270,7 @@ CHOICES_EN: dict[Any, str] = {
     "removal": "Moving the towers or lines",
     "none": "No fault", "gross_negligence": "Gross negligence (e.g. climbing a tower, flying a kite under lines)",
     "intent": "Intent", "unauthorised_entry": "Entry into a fenced or warning area without permission",
+    "climbing_tower": "Climbing a tower without permission", "kite_flying": "Flying a kite within 300 m of an overhead line",
 }
 
 

@@ -48,6 +48,18 @@ _CONSEQUENCE: dict[str, Say] = {
     "reduce": Say("法院可酌情减轻供电企业的责任，减轻幅度无法定比例",
                   "a court may reduce the utility's liability at its discretion, by no fixed proportion"),
 }
+#: How a liability basis ends when the claim does not end in liability: the basis holds, the outcome is elsewhere
+#: (a reader must not hear "应当承担赔偿责任" in a claim that is out of time or undecided).
+_BASIS_TAIL: dict[str, Say] = {
+    TIME_BARRED: Say("依此规定供电企业本应承担赔偿责任，但请求已超过期限（见时限部分）",
+                     "under this provision the utility would be liable, but the claim is out of time (see the time "
+                     "limits)"),
+    INSUFFICIENT: Say("如其余事实成立，供电企业应当承担赔偿责任",
+                      "the utility is liable if the remaining facts are established"),
+    NOT_LIABLE: Say("依此规定供电企业本应承担赔偿责任，但另有规定排除其责任",
+                    "under this provision the utility would be liable, but another provision excludes it"),
+    OUTSIDE: Say("但本案不属于供电企业的业务范围", "but the matter is not the utility's business"),
+}
 _ZERO_TAIL = Say("依该规定供电企业不承担赔偿责任", "under this provision the utility is not liable")
 _NO_BASIS = Say("责任依据：未发现使供电企业对本项请求承担赔偿责任的规定，请求缺乏法律依据——不予赔偿",
                 "Basis of liability: no provision makes the utility liable for this claim, so the claim has no legal "
@@ -104,6 +116,8 @@ class _Run:
         self.items: list[Item] = []
         #: The 须人工核对 step, kept apart so a settled answer can merge those of its branches (`_Settle`).
         self.verify_step: Say | None = None
+        #: Each liability basis said (step index, result key, detail, tail), reworded if the claim ends otherwise.
+        self.basis_said: list[tuple[int, str, Say, Say]] = []
 
     # -- driver -----------------------------------------------------------------------
     def execute(self, collect_all: bool) -> AssessmentResult:
@@ -268,6 +282,8 @@ class _Run:
         if rule.role == "boundary":
             redirect = _redirect(rule, ctx)
             zh, en = f"{zh}。{redirect.zh}", f"{en}. {redirect.en}"
+        elif rule.role == "basis" and tail.zh and not notes:
+            self.basis_said.append((len(self.steps), rule.result_key, detail, tail))
         self.steps.append(Say(zh, en))
         self.findings[rule.result_key] = _sentence(detail, tail) if detail.zh or tail.zh else _applies(rule)
         return verdict
@@ -334,6 +350,15 @@ class _Run:
             self.verify_step = _verify_step(notes)
             self.steps.append(self.verify_step)
 
+    def _basis_as_concluded(self, tail: Say) -> None:
+        """The basis steps end as the claim ends: "本应承担……但已超过期限", never a bare "应当承担赔偿责任"."""
+        for index, key, detail, said in self.basis_said:
+            step = self.steps[index]
+            self.steps[index] = Say(step.zh[: len(step.zh) - len(said.zh)] + tail.zh,
+                                    step.en[: len(step.en) - len(said.en)] + tail.en)
+            if detail.zh or tail.zh:
+                self.findings[key] = _sentence(detail, tail)
+
     def _result(self, outcome: Outcome, ctx: Ctx | None) -> AssessmentResult:
         if outcome == LIABLE and ctx is not None and ctx.amount is not None:
             amount: str | None = format_money(ctx.amount)
@@ -341,6 +366,8 @@ class _Run:
             amount = None
         else:
             amount = "0.00"
+        if outcome in _BASIS_TAIL:
+            self._basis_as_concluded(_BASIS_TAIL[outcome])
         self.steps.append(_conclusion(outcome, amount, self.missing, ctx.category if ctx else ""))
         steps = self.steps
         result: AssessmentResult = {

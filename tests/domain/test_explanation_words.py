@@ -129,6 +129,9 @@ def test_the_climbing_note_is_read_only_when_the_victim_climbed_or_flew_a_kite()
     assert "擅自攀登杆塔" not in _text(make("injury", facts=careless))
     for act in ("climbing_tower", "kite_flying"):
         assert "擅自攀登杆塔" in _text(make("injury", facts={**careless, "prohibited_act": act}))
+    high = {**careless, "voltage_kv": "10"}  # the 第一千二百四十条 reduction names no act nobody did
+    assert "攀登" not in _text(make("injury", facts=high))
+    assert "受害人有重大过失（擅自攀登杆塔）" in _text(make("injury", facts={**high, "prohibited_act": "climbing_tower"}))
 
 
 @pytest.mark.parametrize(("day", "article", "short", "long"), [

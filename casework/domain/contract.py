@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from casework.domain.money import MoneyError, parse_money, parse_quantity
+from casework.domain.plausibility import implausible_dates
 
 __all__ = [
     "CATEGORIES",
@@ -188,6 +189,10 @@ FACT_FIELDS: dict[str, dict[str, FieldSpec]] = {
             ("intent", "故意"), ("unauthorised_entry", "未经许可进入围栏或警示区域"))),
         "warnings_adequate": _f("bool", "已采取足够安全措施并充分警示", "Warnings adequate"),
         "assessed_damages": _f("money", "核定损失", "Assessed damages"),
+        "prohibited_act": _f("enum", "受害人所为的禁止行为", "Prohibited act of the victim",
+                             "受害人所为的电力设施保护条例第十四条禁止的行为；未查明的不填", choices=(
+                                 ("climbing_tower", "擅自攀登杆塔"), ("kite_flying", "在架空电力线路两侧300米内放风筝"),
+                                 ("none", "无")), extension=True),
     },
     "service_dispute": {
         "employee_involved": _f("bool", "涉及本企业员工", "Employee involved"),
@@ -244,6 +249,8 @@ HELP_EN: dict[str, str] = {
                             "designation)",
     "land_tower.region": "The six-digit administrative division code where the tower stands, to apply the local "
                          "rule on tower land (e.g. the Henan Province Regulations on Power Supply and Use)",
+    "prohibited_act": "An act of the victim that Article 14 of the Regulations on the Protection of Electric Power "
+                      "Facilities prohibits; leave empty if not established",
 }
 CHOICES_EN: dict[Any, str] = {
     "appliance": "Household appliance damage", "outage": "Outage loss", "power_quality": "Voltage or frequency loss",
@@ -273,6 +280,7 @@ CHOICES_EN: dict[Any, str] = {
     "removal": "Moving the towers or lines",
     "none": "No fault", "gross_negligence": "Gross negligence (e.g. climbing a tower, flying a kite under lines)",
     "intent": "Intent", "unauthorised_entry": "Entry into a fenced or warning area without permission",
+    "climbing_tower": "Climbing a tower without permission", "kite_flying": "Flying a kite within 300 m of an overhead line",
 }
 
 
@@ -443,6 +451,37 @@ def validate_case(obj: object, path: str = "case") -> list[FieldError]:
     facts = obj.get("facts")
     if isinstance(category, str) and category in FACT_FIELDS and isinstance(facts, Mapping):
         errors.extend(validate_facts(category, facts, _join(path, "facts")))
+    errors.extend(_order_errors(obj, path))
+    return errors
+
+
+#: How each contradiction reads: the comparison the later date fails against the event date.
+_ORDER = {"report_before_event": ("before", "<"), "knew_before_event": ("before", "<"),
+          "bought_after_event": ("after", ">")}
+
+
+def _order_errors(obj: Mapping[str, Any], path: str) -> list[FieldError]:
+    """Dates that cannot all be true (a report or knowledge before the event, a purchase after it), each named
+    with the event date it contradicts. The rule is domain.plausibility's, the same the intake forms apply, so
+    the CLI, the API and the forms refuse the same cases; a malformed date was already named above."""
+    facts = obj.get("facts")
+    rows = facts.get("appliances") if isinstance(facts, Mapping) else None
+    rows = rows if isinstance(rows, list) else []
+    purchases = [date_or_none(row.get("purchase_date")) if isinstance(row, Mapping) else None for row in rows]
+    event = date_or_none(obj.get("event_date"))
+    found = implausible_dates(event, report=date_or_none(obj.get("report_date")),
+                              knew=date_or_none(obj.get("knew_date")), purchases=purchases)
+    errors = []
+    for item in found:
+        assert event is not None  # nothing is found without an event date
+        if item.row is not None:
+            field, day = _join(path, f"facts.appliances[{item.row}].purchase_date"), purchases[item.row]
+        else:
+            field, day = _join(path, item.field), date_or_none(obj.get(item.field))
+        word, sign = _ORDER[item.code]
+        assert day is not None
+        errors.append(FieldError(field, f"{word} {_join(path, 'event_date')} ({format_date(day)} {sign} "
+                                        f"{format_date(event)})"))
     return errors
 
 

@@ -368,6 +368,8 @@ FACT_CHOICE: dict[str, dict[object, object]] = {
                    "removal": _l("迁移杆塔线路")},
     "victim_conduct": {"none": _l("无过错"), "gross_negligence": _l("重大过失（如攀爬杆塔、线下放风筝）"),
                        "intent": _l("故意"), "unauthorised_entry": _l("未经许可进入围栏或警示区域")},
+    "prohibited_act": {"climbing_tower": _l("擅自攀登杆塔"), "kite_flying": _l("在架空电力线路两侧300米内放风筝"),
+                       "none": _l("无")},
 }
 
 NOT_FILLED = _l("未填写")

@@ -138,9 +138,18 @@ def test_customer_facility_maintained_by_the_utility_stays_inside() -> None:
 
 
 def test_missing_owner_or_maintenance_is_asked_for() -> None:
-    assert run(make("appliance", drop=("facility_owner",)))["missing_facts"] == ["facility_owner"]
+    assert run(make("appliance", utility_maintains=False, drop=("facility_owner",)))["missing_facts"] == [
+        "facility_owner"]
     assert run(make("appliance", facility_owner="village_collective", drop=("utility_maintains",)))[
         "missing_facts"] == ["utility_maintains"]
+
+
+def test_the_owner_is_not_asked_for_a_line_the_utility_maintains() -> None:
+    """家电办法第二条 "在供电企业负责运行维护的220/380伏供电线路或设备上": the Measures turn on who maintains the line,
+    not on who owns it; with the utility maintaining it, every owner gives the same result (issue 15, D5)."""
+    result = run(make("appliance", drop=("facility_owner",)))
+    assert (result["outcome"], result["amount"], result["missing_facts"]) == ("liable", "4800.00", [])
+    assert any("“故障设施产权人”不影响结论" in line for line in result["explanation"])
 
 
 def test_missing_item_facts_are_named_by_json_path() -> None:

@@ -162,3 +162,44 @@ def test_the_contracts_fact_lists_are_all_described() -> None:
         assert names <= set(fields)
         assert all(not fields[n].extension for n in names)
         assert all(spec.extension for n, spec in fields.items() if n not in names)
+
+
+# -- dates out of order (issue 15, D7): refused by the contract itself, so the CLI, the API and the forms agree --
+
+def test_a_report_before_the_event_is_refused_naming_both_dates() -> None:
+    """家电办法第七条 "从家用电器损坏之日起七日内……投诉并提出索赔要求": a claim for damage is made after the damage;
+    one dated before it is a typo the 7-day window would otherwise count as "in time"."""
+    case = make("appliance", event_date="2025-07-20", report_date="2025-07-01")
+    assert errors(case) == [("case.report_date", "before case.event_date (2025-07-01 < 2025-07-20)")]
+
+
+def test_knowledge_of_the_damage_before_the_damage_is_refused() -> None:
+    """民法典第一百八十八条第二款 "自权利人知道或者应当知道权利受到损害以及义务人之日起计算": nobody knows of a damage
+    before it happens, and such a knew_date would start the limitation period early."""
+    case = make("outage", event_date="2025-03-12", report_date="2025-03-13", knew_date="2025-03-01")
+    assert errors(case) == [("case.knew_date", "before case.event_date (2025-03-01 < 2025-03-12)")]
+
+
+def test_an_appliance_bought_after_the_damage_is_refused() -> None:
+    """家电办法第十条 "使用时间以发货票开具的日期为准开始计算": a purchase after the damage gives a negative age and,
+    unrefused, the full price of 第十条's first sentence."""
+    case = make("appliance", event_date="2025-08-01",
+                facts={"appliances": [item(purchase_date="2019-08-15"), item(purchase_date="2025-08-02")]})
+    assert errors(case) == [("case.facts.appliances[1].purchase_date",
+                             "after case.event_date (2025-08-02 > 2025-08-01)")]
+
+
+def test_the_same_day_is_in_order_and_an_array_names_the_case() -> None:
+    same = make("appliance", event_date="2025-08-01", report_date="2025-08-01", knew_date="2025-08-01",
+                facts={"appliances": [item(purchase_date="2025-08-01")]})
+    assert validate_case(same) == []
+    late = make("crop", event_date="2025-05-18", report_date="2025-05-17")
+    assert validate_cases([same, late]) == [
+        FieldError("cases[1].report_date", "before cases[1].event_date (2025-05-17 < 2025-05-18)")]
+
+
+def test_an_unreadable_date_is_named_once_and_not_compared() -> None:
+    case = make("appliance", event_date="2025-08-01", report_date="2025-13-01")
+    assert errors(case) == [("case.report_date", "not a date (YYYY-MM-DD)")]
+    assert errors(make("appliance", event_date="x", report_date="2000-01-01")) == [
+        ("case.event_date", "not a date (YYYY-MM-DD)")]

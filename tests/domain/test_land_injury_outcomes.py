@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from casefactory import make, run
+import pytest
+from casefactory import TABLE, make, run
+
+from casework.domain.rules import missing_facts
 
 
 def test_stated_local_rate_wins_and_raises_no_flag() -> None:
@@ -58,6 +61,25 @@ def test_annual_tower_fee_has_no_legal_basis_even_when_old() -> None:
 def test_no_payment_record_is_a_missing_fact() -> None:
     result = run(make("land_tower", facts={"one_time_compensation_paid": None}))
     assert result["missing_facts"] == ["facts.one_time_compensation_paid"]
+
+
+def test_a_later_acquirer_without_a_payment_record_is_decided_without_it() -> None:
+    """土地管理法实施条例第三十二条第二款 "地上附着物和青苗等的补偿费用，归其所有权人所有" (and the provincial rules:
+    the one-time compensation goes to the right-holder when the tower was built): for a claimant who acquired
+    the land after the tower was built, paid → nothing more is owed, unpaid → the claim was the earlier holder's.
+    Both answers end in not_liable, so the missing payment record is not asked for (issue 15, D5)."""
+    later = make("land_tower", facts={"claimant_acquired_date": "2016-01-01", "one_time_compensation_paid": None})
+    result = run(later)
+    assert result["outcome"] == "not_liable" and result["amount"] == "0.00"
+    assert result["missing_facts"] == []
+    text = "\n".join(result["explanation"])
+    assert "若“一次性补偿已支付”为“是”" in text and "若“一次性补偿已支付”为“否”" in text
+    assert "“一次性补偿已支付”不影响结论" in text
+    assert "一次性补偿已经支付——" not in text.split("若“")[0]  # no value is asserted outside its branch
+    for paid in (True, False):
+        assert run(make("land_tower", facts={**later["facts"], "one_time_compensation_paid": paid}))["outcome"] == (
+            "not_liable")
+    assert "facts.one_time_compensation_paid" not in missing_facts(later, TABLE)
 
 
 def test_removal_claim_is_not_subject_to_limitation() -> None:

@@ -108,3 +108,66 @@ def test_assessment_is_deterministic_and_leaves_its_input_alone() -> None:
         frozen = copy.deepcopy(case)
         assert run(case) == run(case)
         assert case == frozen
+
+
+# -- a missing fact is asked for only when it can change the outcome (issue 15, D5) --------------------------
+
+def _golden_cases() -> list[dict[str, Any]]:
+    import json
+    from pathlib import Path
+
+    data = json.loads((Path(__file__).parent / "golden" / "assessments.json").read_text(encoding="utf-8"))
+    return [entry["case"] for entry in data["cases"] if isinstance(entry["case"], dict)]
+
+
+def _enumerable(category: str) -> list[str]:
+    from casework.domain.rules import words
+
+    paths = [k for k in TOP_FIELDS if k != "category" and words.fact_values(category, k)]
+    return paths + [f"facts.{k}" for k in FACT_FIELDS[category] if words.fact_values(category, f"facts.{k}")]
+
+
+def _without(case: dict[str, Any], paths: tuple[str, ...]) -> dict[str, Any]:
+    out = copy.deepcopy(case)
+    for path in paths:
+        head, _, rest = path.partition(".")
+        (out["facts"] if rest else out).pop(rest or head, None)
+    return out
+
+
+def _generated_sweep() -> list[dict[str, Any]]:
+    """Every category's default claim with each pair of its yes/no and enumerated facts left out."""
+    from itertools import combinations
+
+    return [_without(make(category), pair) for category in CATEGORIES
+            for pair in combinations(_enumerable(category), 2)]
+
+
+def _result_key(result: dict[str, Any]) -> tuple[object, ...]:
+    cited = frozenset((c["instrument"], c["article"], c.get("version", "")) for c in result["citations"])
+    return result["outcome"], result["amount"], cited
+
+
+def test_every_missing_fact_reported_could_change_the_outcome() -> None:
+    """The contract: "A fact that a rule needs but that is missing is not guessed" — and one that no value could
+    change is not needed. Across the golden sweep and a generated one, each yes/no or enumerated fact reported
+    missing has a value that leaves the case undecided or two values that decide it differently (outcome, amount
+    or the provisions relied on)."""
+    from casework.domain.rules import words
+    from casework.domain.rules.engine import _with_fact
+
+    checked = 0
+    for case in _golden_cases() + _generated_sweep():
+        result = run(case)
+        category = str(case.get("category"))
+        if result["outcome"] != "insufficient_facts" or category not in CATEGORIES:
+            continue
+        for path in result["missing_facts"]:
+            values = words.fact_values(category, path)
+            if not values or not isinstance(case.get("facts"), dict):
+                continue
+            answers = [run(_with_fact(case, path, value)) for value in values]
+            undecided = any(r["outcome"] == "insufficient_facts" for r in answers)
+            assert undecided or len({_result_key(r) for r in answers}) > 1, (path, case)
+            checked += 1
+    assert checked > 50  # the sweep does reach missing facts of every kind

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from casefactory import TABLE, example_files, load
 
+from casework.domain.contract import validate_case
 from casework.domain.rules import assess, missing_facts
 
 GOLDEN: list[dict[str, Any]] = json.loads(
@@ -66,4 +67,11 @@ def test_every_contract_key_prints_the_same_bytes_as_before_the_rewording() -> N
 
 def test_every_recorded_case_still_needs_the_same_facts() -> None:
     changed = [entry["name"] for entry in GOLDEN if missing_facts(entry["case"], TABLE) != entry["missing_facts_all"]]
+    assert changed == []
+
+
+def test_the_recording_says_which_cases_the_contract_refuses() -> None:
+    """A refused case (issue 15: dates out of order) is recorded with the errors the CLI and the API print."""
+    changed = [entry["name"] for entry in GOLDEN
+               if [f"{e.path}: {e.message}" for e in validate_case(entry["case"])] != entry.get("errors", [])]
     assert changed == []

@@ -100,7 +100,8 @@ CASES: dict[str, tuple[Case, Case]] = {
     ),
     "boundary_2024": (appliance(facility_owner="customer", utility_maintains=False), appliance()),
     "boundary_place": (appliance(), appliance(drop=("facility_owner",))),
-    "boundary_defaults_1996": (appliance(event_date=OLD, report_date=OLD), appliance()),
+    "boundary_defaults_1996": (appliance(event_date=OLD, report_date=OLD, facility_owner="customer"),
+                               appliance(event_date=OLD, report_date=OLD)),
     "accident_liability_general#user_fault": (outage(cause="victim_fault"), outage()),
     "customer_caused_outage": (outage(facts={"outage_cause": "customer_fault"}), outage()),
     "fault_outage_sequence": (outage(facts={"outage_cause": "grid_fault_or_rationing"}), outage()),
@@ -119,8 +120,8 @@ CASES: dict[str, tuple[Case, Case]] = {
         outage(facts={"outage_cause": "natural_disaster", "repair_delayed": True, "proven_loss": "500.00"}),
         outage(facts={"outage_cause": "natural_disaster", "repair_delayed": False}),
     ),
-    "restore_3d_1996": (outage(event_date=OLD), outage()),
-    "restore_24h_2024": (outage(), outage(event_date=OLD)),
+    "restore_3d_1996": (outage(event_date=OLD, facts={"outage_hours": "80"}), outage(event_date=OLD)),
+    "restore_24h_2024": (outage(facts={"outage_hours": "30"}), outage(event_date=OLD, facts={"outage_hours": "30"})),
     "notice_2024": (outage(facts={**PLANNED, "notice_given_hours": 200}), outage()),
     "contract_breach_general": (outage(facts=PLANNED), outage()),
     "quality_breach": (quality(facts={"contract_quality_clause": False, "proven_loss": "700.00"}), quality()),
@@ -209,7 +210,8 @@ CASES: dict[str, tuple[Case, Case]] = {
     ),
     "spc2001_repealed": (injury(facts={"victim_conduct": "unauthorised_entry"}), injury()),
     "pi_quantum": (injury(), injury(facts={"victim_conduct": "intent"})),
-    "climb_tower_prohibited": (injury(facts={"victim_conduct": "gross_negligence"}), injury()),
+    "climb_tower_prohibited": (injury(facts={"victim_conduct": "gross_negligence", "prohibited_act": "climbing_tower"}),
+                               injury(facts={"victim_conduct": "gross_negligence"})),
 }
 
 

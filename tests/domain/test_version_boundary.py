@@ -63,7 +63,9 @@ def test_explanation_names_the_version_in_force(day: str, version: str) -> None:
 
 @pytest.mark.parametrize(("day", "key"), [(BEFORE, "restore_3d_1996"), (CUT, "restore_24h_2024")])
 def test_restoration_period_follows_the_version(day: str, key: str) -> None:
-    results = run(on(day, "outage"))["rule_results"]
+    case = on(day, "outage")
+    case["facts"]["outage_hours"] = "80"  # longer than either period: the restoration note bears on the claim
+    results = run(case)["rule_results"]
     assert results.get(key) == "applies"
     other = "restore_24h_2024" if key == "restore_3d_1996" else "restore_3d_1996"
     assert other not in results

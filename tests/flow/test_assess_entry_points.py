@@ -19,6 +19,25 @@ from tests.factories import load_rule_table, make_units, make_user
 
 EXAMPLES = example_files()
 
+#: Dates that cannot all be true (issue 15, D7), each with the error the contract names it by.
+OUT_OF_ORDER = [
+    ("report_before_event", {"report_date": "2025-07-01"}, None,
+     "report_date", "before {p}event_date (2025-07-01 < 2025-07-20)"),
+    ("knew_before_event", {"knew_date": "2025-07-19"}, None,
+     "knew_date", "before {p}event_date (2025-07-19 < 2025-07-20)"),
+    ("bought_after_event", {}, "2025-07-21",
+     "facts.appliances[0].purchase_date", "after {p}event_date (2025-07-21 > 2025-07-20)"),
+]
+
+
+def _out_of_order(top: dict[str, str], bought: str | None) -> dict[str, object]:
+    case = json.loads(json.dumps(load(EXAMPLES[0])["case"]))  # appliance-depreciated: damage on 2025-07-20
+    assert case["event_date"] == "2025-07-20"
+    case.update(top)
+    if bought:
+        case["facts"]["appliances"][0]["purchase_date"] = bought
+    return case
+
 
 @pytest.fixture
 def bare_instance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -68,6 +87,27 @@ def test_cli_names_each_bad_field_with_its_path_and_prints_nothing(bare_instance
     assert "cases[0]" not in result.stderr
     broken = CliRunner().invoke(main, ["assess", "-"], input="{not json")
     assert broken.exit_code == 2 and broken.stdout == ""
+
+
+@pytest.mark.parametrize(("name", "top", "bought", "field", "message"), OUT_OF_ORDER, ids=[o[0] for o in OUT_OF_ORDER])
+def test_cli_refuses_dates_out_of_order_naming_both(bare_instance: Path, name: str, top: dict[str, str],
+                                                    bought: str | None, field: str, message: str) -> None:
+    """The CLI, the API and the intake form refuse the same impossible dates (the form: tests/web/test_intake.py)."""
+    from casework.domain.contract import date_or_none
+    from casework.domain.plausibility import implausible_dates
+
+    case = _out_of_order(top, bought)
+    result = CliRunner().invoke(main, ["assess", "-"], input=json.dumps([load(EXAMPLES[0])["case"], case]))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.strip() == f"cases[1].{field}: {message.format(p='cases[1].')}"
+    single = CliRunner().invoke(main, ["assess", "-"], input=json.dumps(case))
+    assert single.exit_code == 2 and single.stdout == ""
+    assert single.stderr.strip() == f"case.{field}: {message.format(p='case.')}"
+    # The form's rule is the same function the contract applies: it finds the same date.
+    found = implausible_dates(date_or_none(case["event_date"]), report=date_or_none(case["report_date"]),
+                              knew=date_or_none(case.get("knew_date")),
+                              purchases=[date_or_none(a["purchase_date"]) for a in case["facts"]["appliances"]])
+    assert [f.code for f in found] == [name]
 
 
 def test_cli_uses_the_initialised_instance_table(app: Flask, monkeypatch: pytest.MonkeyPatch, db_url: str) -> None:
@@ -140,8 +180,87 @@ def test_api_reports_invalid_input_as_422_with_paths(api: tuple[Flask, str]) -> 
     assert garbage.status_code == 422
 
 
+@pytest.mark.parametrize(("name", "top", "bought", "field", "message"), OUT_OF_ORDER, ids=[o[0] for o in OUT_OF_ORDER])
+def test_api_refuses_dates_out_of_order_as_422_naming_both(api: tuple[Flask, str], name: str, top: dict[str, str],
+                                                           bought: str | None, field: str, message: str) -> None:
+    app, secret = api
+    response = app.test_client().post("/api/v1/assess", json=_out_of_order(top, bought),
+                                      headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 422
+    assert response.get_json() == {"errors": [{"path": f"case.{field}", "message": message.format(p="case.")}]}
+
+
 def test_api_errors_are_json(api: tuple[Flask, str]) -> None:
     app, secret = api
     client = app.test_client()
     assert client.get("/api/v1/assess").get_json()["errors"]  # 405 as JSON
     assert client.post("/api/v1/nothing", headers={"Authorization": f"Bearer {secret}"}).get_json()["errors"]
+
+
+# -- one result everywhere: the CLI, the API and the case's check page (issue 15) ------------------------------
+
+#: The examples, and a claim decided without a fact no value of which changes it (D5): the same on every route.
+LATER_ACQUIRER = {"category": "land_tower", "event_date": "2025-01-10", "report_date": "2025-02-01",
+                  "facts": {"claim_kind": "unpaid_one_time", "facility_built_date": "2015-05-01",
+                            "claimant_acquired_date": "2016-01-01", "one_time_compensation_paid": None,
+                            "local_compensation": "3000.00"}}
+ONE_RESULT = [(p.stem, load(p)["case"]) for p in EXAMPLES] + [("later-acquirer", LATER_ACQUIRER)]
+
+
+def _essentials(result: dict[str, object]) -> tuple[object, ...]:
+    return result["outcome"], result["amount"], result["citations"], result["flags"], result["missing_facts"]
+
+
+@pytest.mark.parametrize(("name", "case"), ONE_RESULT, ids=[n for n, _ in ONE_RESULT])
+def test_cli_api_and_the_check_page_give_one_result(api: tuple[Flask, str], monkeypatch: pytest.MonkeyPatch,
+                                                    tmp_path: Path, name: str, case: dict[str, object]) -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    from casework.domain.money import format_yuan
+    from casework.domain.rules import words
+    from casework.ui.labels import OUTCOME
+    from tests.factories import login, make_case, token
+
+    app, secret = api
+    monkeypatch.setenv("CASEWORK_INSTANCE_PATH", str(tmp_path / "none"))  # the CLI: a fresh install's table
+    monkeypatch.delenv("CASEWORK_DATABASE_URL", raising=False)
+    cli = CliRunner().invoke(main, ["assess", "-"], input=json.dumps(case, ensure_ascii=False))
+    assert cli.exit_code == 0, cli.output
+    by_cli = json.loads(cli.stdout)
+    by_api = app.test_client().post("/api/v1/assess", json=case, headers={"Authorization": f"Bearer {secret}"})
+    assert by_api.status_code == 200
+    assert _essentials(by_api.get_json()) == _essentials(by_cli)
+    assert by_api.get_json()["explanation"] == by_cli["explanation"]
+
+    top = {k: v for k, v in case.items() if k not in ("category", "facts", "event_date", "report_date",
+                                                        "claimed_amount")}
+    from casework.auth.models import Unit
+    from tests.factories import load as load_row
+
+    station = load_row(Unit, code="S1")
+    assert station is not None
+    legal = make_user("legal-one", Role.LEGAL, station)
+    claimed = case.get("claimed_amount")
+    stored = make_case(station, legal, category=case["category"], facts=case["facts"], circumstances=top,
+                       event_on=date.fromisoformat(str(case["event_date"])),
+                       reported_on=date.fromisoformat(str(case["report_date"])),
+                       claimed_amount=Decimal(str(claimed)) if claimed else None)
+    client = app.test_client()
+    login(client, "legal-one")
+    page = client.post(f"/cases/{stored.number}/check", data={"csrf_token": token(client)}, follow_redirects=True)
+    assert page.status_code == 200
+    with app.app_context():
+        from casework.infra.db import db
+        from casework.rulecheck.service import latest_assessment
+
+        snapshot = latest_assessment(db.session(), stored.id)
+        assert snapshot is not None
+        assert _essentials(snapshot.result) == _essentials(by_cli)
+    text = page.text
+    assert str(OUTCOME[by_cli["outcome"]]) in text  # the outcome in words
+    if by_cli["amount"] is not None and by_cli["outcome"] == "liable":
+        assert format_yuan(by_cli["amount"]) in text
+    for citation in by_cli["citations"]:
+        said = words.citation(citation["instrument"], citation.get("version"), [citation["article"]])
+        assert said.zh in text or citation["article"] in text, said.zh

@@ -48,6 +48,18 @@ _CONSEQUENCE: dict[str, Say] = {
     "reduce": Say("法院可酌情减轻供电企业的责任，减轻幅度无法定比例",
                   "a court may reduce the utility's liability at its discretion, by no fixed proportion"),
 }
+#: How a liability basis ends when the claim does not end in liability: the basis holds, the outcome is elsewhere
+#: (a reader must not hear "应当承担赔偿责任" in a claim that is out of time or undecided).
+_BASIS_TAIL: dict[str, Say] = {
+    TIME_BARRED: Say("依此规定供电企业本应承担赔偿责任，但请求已超过期限（见时限部分）",
+                     "under this provision the utility would be liable, but the claim is out of time (see the time "
+                     "limits)"),
+    INSUFFICIENT: Say("如其余事实成立，供电企业应当承担赔偿责任",
+                      "the utility is liable if the remaining facts are established"),
+    NOT_LIABLE: Say("依此规定供电企业本应承担赔偿责任，但另有规定排除其责任",
+                    "under this provision the utility would be liable, but another provision excludes it"),
+    OUTSIDE: Say("但本案不属于供电企业的业务范围", "but the matter is not the utility's business"),
+}
 _ZERO_TAIL = Say("依该规定供电企业不承担赔偿责任", "under this provision the utility is not liable")
 _NO_BASIS = Say("责任依据：未发现使供电企业对本项请求承担赔偿责任的规定，请求缺乏法律依据——不予赔偿",
                 "Basis of liability: no provision makes the utility liable for this claim, so the claim has no legal "
@@ -64,13 +76,20 @@ _CHECK = Say("请核对官方文本后再据此作出决定", "check the officia
 
 
 def assess(case: Mapping[str, Any], table: RuleTable, calendar: HolidayCalendar | None = None) -> AssessmentResult:
-    """Assess one contract case object against `table`; pure, deterministic, never raises on dicts."""
-    return _Run(case, table, calendar).execute(collect_all=False)
+    """Assess one contract case object against `table`; pure, deterministic, never raises on dicts.
+
+    A missing fact is asked for only when it can change the outcome (issue 15, D5): see `_Settle`."""
+    return _Settle(table, calendar).answer(case).result
 
 
 def missing_facts(case: Mapping[str, Any], table: RuleTable, calendar: HolidayCalendar | None = None) -> list[str]:
-    """Every fact the check still needs, across all stages it can reach (for live intake forms)."""
-    return _Run(case, table, calendar).execute(collect_all=True)["missing_facts"]
+    """Every fact the check still needs, across all stages it can reach (for live intake forms); a fact the
+    assessment found cannot change its outcome is not asked for."""
+    needed = _Run(case, table, calendar).execute(collect_all=True)["missing_facts"]
+    if not needed:
+        return needed
+    dropped = _Settle(table, calendar).answer(case).dropped
+    return [path for path in needed if path not in dropped]
 
 
 class _Run:
@@ -95,6 +114,10 @@ class _Run:
         #: What the officer must check by hand before relying on the result (unverified texts and values).
         self.to_verify: list[Say] = []
         self.items: list[Item] = []
+        #: The 须人工核对 step, kept apart so a settled answer can merge those of its branches (`_Settle`).
+        self.verify_step: Say | None = None
+        #: Each liability basis said (step index, result key, detail, tail), reworded if the claim ends otherwise.
+        self.basis_said: list[tuple[int, str, Say, Say]] = []
 
     # -- driver -----------------------------------------------------------------------
     def execute(self, collect_all: bool) -> AssessmentResult:
@@ -259,6 +282,8 @@ class _Run:
         if rule.role == "boundary":
             redirect = _redirect(rule, ctx)
             zh, en = f"{zh}。{redirect.zh}", f"{en}. {redirect.en}"
+        elif rule.role == "basis" and tail.zh and not notes:
+            self.basis_said.append((len(self.steps), rule.result_key, detail, tail))
         self.steps.append(Say(zh, en))
         self.findings[rule.result_key] = _sentence(detail, tail) if detail.zh or tail.zh else _applies(rule)
         return verdict
@@ -322,9 +347,17 @@ class _Run:
             self._flag("unverified_parameter")
             notes = list(dict.fromkeys(self.unverified))
             self.to_verify = notes
-            said = words.join(notes)
-            self.steps.append(Say(f"须人工核对：{said.zh}。{_CHECK.zh}", f"To be checked by hand: {said.en}. "
-                                  f"{_CHECK.en[:1].upper()}{_CHECK.en[1:]}"))
+            self.verify_step = _verify_step(notes)
+            self.steps.append(self.verify_step)
+
+    def _basis_as_concluded(self, tail: Say) -> None:
+        """The basis steps end as the claim ends: "本应承担……但已超过期限", never a bare "应当承担赔偿责任"."""
+        for index, key, detail, said in self.basis_said:
+            step = self.steps[index]
+            self.steps[index] = Say(step.zh[: len(step.zh) - len(said.zh)] + tail.zh,
+                                    step.en[: len(step.en) - len(said.en)] + tail.en)
+            if detail.zh or tail.zh:
+                self.findings[key] = _sentence(detail, tail)
 
     def _result(self, outcome: Outcome, ctx: Ctx | None) -> AssessmentResult:
         if outcome == LIABLE and ctx is not None and ctx.amount is not None:
@@ -333,6 +366,8 @@ class _Run:
             amount = None
         else:
             amount = "0.00"
+        if outcome in _BASIS_TAIL:
+            self._basis_as_concluded(_BASIS_TAIL[outcome])
         self.steps.append(_conclusion(outcome, amount, self.missing, ctx.category if ctx else ""))
         steps = self.steps
         result: AssessmentResult = {
@@ -362,6 +397,152 @@ _STAGES: tuple[tuple[str, Callable[[_Run, Ctx], Outcome | None]], ...] = (
     ("reduction", _Run._reduction),
     ("quantum", _Run._quantum),
 )
+
+
+def _verify_step(notes: list[Say]) -> Say:
+    said = words.join(notes)
+    return Say(f"须人工核对：{said.zh}。{_CHECK.zh}",
+               f"To be checked by hand: {said.en}. {_CHECK.en[:1].upper()}{_CHECK.en[1:]}")
+
+
+class _Answer:
+    """One assessment with the sentences it was built from (a settled answer merges its branches' sentences)."""
+
+    __slots__ = ("dropped", "result", "steps", "verify_step")
+
+    def __init__(self, result: AssessmentResult, steps: list[Say], verify_step: Say | None,
+                 dropped: frozenset[str] = frozenset()) -> None:
+        self.result, self.steps, self.verify_step, self.dropped = result, steps, verify_step, dropped
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        """What must agree for a missing fact not to matter: the outcome, the amount and the provisions it rests on
+        (a decision names one legal basis, not "one of these")."""
+        r = self.result
+        cited = frozenset((c["instrument"], c["article"], c.get("version", "")) for c in r["citations"])
+        return r["outcome"], r["amount"], cited
+
+    def reasoning(self, known: set[Say]) -> list[Say]:
+        """This answer's own steps: neither the conclusion, nor the 须人工核对 list, nor a step of `known`."""
+        return [s for s in self.steps[:-1] if s != self.verify_step and s not in known]
+
+
+#: The most engine runs one assessment may spend trying the values of missing facts; past it, the facts
+#: still undecided are asked for (the safe side: asking too much, never deciding on a guess).
+SETTLE_BUDGET = 64
+
+
+class _Settle:
+    """Decide without a missing fact that cannot change the outcome (issue 15, D5; the contract: "a fact that a
+    rule needs but that is missing is not guessed").
+
+    When the check stops for lack of a boolean or enumerated fact, it is run again with each value the contract
+    allows for it (each run settled the same way, so facts are judged together). If every value decides the case
+    with the same outcome and amount on the same provisions, the fact is not needed: the result is that common
+    outcome, and the explanation says what each value would lead to — it asserts no value. Facts of other kinds (dates, amounts) are asked for as before.
+    """
+
+    def __init__(self, table: RuleTable, calendar: HolidayCalendar | None) -> None:
+        self.table, self.calendar, self.runs = table, calendar, 0
+
+    def answer(self, case: Mapping[str, Any]) -> _Answer:
+        run = _Run(case, self.table, self.calendar)
+        self.runs += 1
+        answer = _Answer(run.execute(collect_all=False), run.steps, run.verify_step)
+        case = run.case
+        category = case.get("category")
+        if (answer.result["outcome"] != INSUFFICIENT or category not in CATEGORIES
+                or not isinstance(case.get("facts"), Mapping)):
+            return answer  # no rule was reached without a category and facts: nothing to settle
+        for path in answer.result["missing_facts"]:
+            values = words.fact_values(str(category), path)
+            if path == "category" or not values or self.runs + len(values) > SETTLE_BUDGET:
+                continue
+            branches = [self.answer(_with_fact(case, path, value)) for value in values]
+            # Only a decided common result settles: branches that all still lack facts may depend on this one
+            # jointly with those (a clause and the power factor, each needed once the other is known).
+            if len({branch.key for branch in branches}) == 1 and branches[0].result["outcome"] != INSUFFICIENT:
+                return _merged(answer, path, str(category), list(zip(values, branches, strict=True)))
+        return answer
+
+
+def _with_fact(case: Mapping[str, Any], path: str, value: object) -> dict[str, Any]:
+    """A copy of `case` with the fact at `path` (`cause`, `facts.x`, `facts.appliances[0].x`) set to `value`."""
+    out: dict[str, Any] = dict(case)
+    head, _, rest = path.partition(".")
+    if not rest:
+        out[head] = value
+        return out
+    facts = dict(out.get("facts") or {})
+    out["facts"] = facts
+    name, _, field = rest.partition(".")
+    if not field:
+        facts[name] = value
+        return out
+    key, _, index = name.rstrip("]").partition("[")
+    rows = [dict(row) if isinstance(row, Mapping) else row for row in facts.get(key) or []]
+    rows[int(index)][field] = value
+    facts[key] = rows
+    return out
+
+
+def _merged(base: _Answer, path: str, category: str, branches: list[tuple[object, _Answer]]) -> _Answer:
+    """The common outcome of every value of `path`, explained branch by branch."""
+    first = branches[0][1].result
+    result: AssessmentResult = dict(first)  # type: ignore[assignment]
+    citations: dict[tuple[str, str, str], Citation] = {}
+    flags: list[str] = []
+    deadlines: dict[tuple[str, str], Deadline] = {}
+    verify: list[Say] = []
+    for _, branch in branches:
+        r = branch.result
+        for citation in r["citations"]:
+            citations.setdefault((citation["instrument"], citation["article"], citation.get("version", "")), citation)
+        flags.extend(flag for flag in r["flags"] if flag not in flags)
+        for deadline in r["deadlines"]:
+            deadlines.setdefault((deadline["kind"], deadline["due"]), deadline)
+        verify.extend(Say(note["zh"], note["en"]) for note in r.get("to_verify", ()))
+    # What the input itself decided stands; a rule left undetermined for want of the fact (or not reached) takes
+    # the state every branch agrees on.
+    results = dict(base.result["rule_results"])
+    findings = dict(base.result["findings"])
+    for key, state in first["rule_results"].items():
+        if results.get(key, "undetermined") == "undetermined" and all(
+                b.result["rule_results"].get(key) == state for _, b in branches):
+            results[key] = state
+    for key, finding in first["findings"].items():
+        if all(b.result["findings"].get(key) == finding for _, b in branches):
+            findings.setdefault(key, finding)
+    label = words.fact_label(category, path)
+    known = set(base.steps)
+    steps = [s for s in base.steps[:-1] if s != base.verify_step]
+    values = [words.fact_value(category, path, value) for value, _ in branches]
+    own = [branch.reasoning(known) for _, branch in branches]
+    common = [step for step in own[0] if all(step in other for other in own[1:])]  # said once, after the branches
+    for what, reasoning in zip(values, own, strict=True):
+        said = words.join(step for step in reasoning if step not in common)
+        steps.append(Say(f"若“{label.zh}”为“{what.zh}”：{said.zh}", f"If \"{label.en}\" were \"{what.en}\": {said.en}"))
+    either = (Say(f"无论为“{values[0].zh}”还是“{values[1].zh}”", f"whether \"{values[0].en}\" or \"{values[1].en}\"")
+              if len(values) == 2 else Say("无论为其中哪一种", "whichever it is"))
+    outcome = words.word(words.OUTCOME, first["outcome"])
+    steps.append(Say(f"“{label.zh}”不影响结论：{either.zh}，结论均为{outcome.zh}，故无需补充该事实",
+                     f"\"{label.en}\" does not change the result: {either.en}, {outcome.en}, so it is not needed"))
+    steps.extend(common)
+    notes = list(dict.fromkeys(verify))
+    verify_step = _verify_step(notes) if notes else None
+    if verify_step is not None:
+        steps.append(verify_step)
+    steps.append(_conclusion(first["outcome"], first["amount"], list(first["missing_facts"]), category))
+    result.update({
+        "citations": list(citations.values()), "flags": flags, "deadlines": list(deadlines.values()),
+        "rule_results": results, "findings": findings,
+        "explanation": numbered([s.zh for s in steps]), "explanation_en": numbered_en([s.en for s in steps]),
+    })
+    result.pop("to_verify", None)
+    if notes:
+        result["to_verify"] = [{"zh": s.zh, "en": s.en} for s in notes]
+    dropped = frozenset({path}).union(*(b.dropped for _, b in branches))
+    return _Answer(result, steps, verify_step, dropped)
 
 
 def _redirect(rule: Rule, ctx: Ctx) -> Say:

@@ -88,8 +88,15 @@ def p_hv_conduct(ctx: Ctx, rule: Rule) -> Verdict:
         return NOT_APPLICABLE
     if high is None:
         return missing(*gaps)
-    return yes(Say("受害人有重大过失（如擅自攀登杆塔、在线路附近放风筝）",
-                   "the victim was grossly negligent (such as climbing a tower or flying a kite near a line)"))
+    act = _PROHIBITED_ACT.get(str(ctx.fact("prohibited_act")))
+    if act is None:  # nothing says what the victim did: no act is put into the claimant's mouth (issue 15)
+        return yes(Say("受害人有重大过失", "the victim was grossly negligent"))
+    return yes(Say(f"受害人有重大过失（{act.zh}）", f"the victim was grossly negligent ({act.en})"))
+
+
+#: 电力设施保护条例 第十四条（五）、（三）: the prohibited acts the facts can name, as the reduction states them.
+_PROHIBITED_ACT = {"climbing_tower": Say("擅自攀登杆塔", "climbing a tower without permission"),
+                   "kite_flying": Say("在架空电力线路两侧300米内放风筝", "flying a kite within 300 m of an overhead line")}
 
 
 @predicate("hv_unauthorised_entry")

@@ -55,3 +55,31 @@ def p_zone_width(ctx: Ctx, rule: Rule) -> Verdict:
                            "outward from the outer conductors (ordinary areas)"))
     return no(Say(f"{zh_num(kv)}千伏不在第十条所列电压等级内",
                   f"{zh_num(kv)} kV is not one of the voltage levels listed in Article 10"))
+
+
+@predicate("boundary_in_question")
+def p_boundary_in_question(ctx: Ctx, rule: Rule) -> Verdict:
+    """供电营业规则 1996 第四十七条: where the boundary point lies when the contract fixes none. It bears on a claim
+    only when the failed facility is said to be someone else's; when it is the utility's, nothing turns on it."""
+    owner = ctx.top("facility_owner")
+    if owner is None or owner == "utility":
+        return NOT_APPLICABLE
+    return yes(arg_detail(rule))
+
+
+@predicate("outage_outlasts")
+def p_outage_outlasts(ctx: Ctx, rule: Rule) -> Verdict:
+    """供电营业规则 1996 第六十九条 (三日), 2024 第七十二条 (二十四小时): supply restored within that time after the cause
+    is removed. It bears on a claim only when the outage lasted longer (args: hours); a shorter one was restored
+    in time whenever its cause was removed."""
+    hours: Decimal | None = ctx.fact("outage_hours", "qty")
+    if hours is None or hours <= Decimal(str(rule.args["hours"])):
+        return NOT_APPLICABLE
+    return yes(arg_detail(rule))
+
+
+@predicate("fact_in")
+def p_fact_in(ctx: Ctx, rule: Rule) -> Verdict:
+    """A note on a fact that takes one of the listed values (args: fact, values); an absent fact is no gap, the
+    note simply does not bear on the claim (电力设施保护条例 第十四条: only a victim who did the act)."""
+    return yes(arg_detail(rule)) if ctx.fact(rule.args["fact"]) in rule.args["values"] else NOT_APPLICABLE

@@ -528,3 +528,50 @@ TEXT_EN.update({
         "compensates the right-holders of the tower-base land according to law, by the method and standard the city "
         "government sets",
 })
+
+
+#: Each outcome as the end of a sentence ("结论均为……"), for an explanation that compares branches.
+OUTCOME: dict[str, Say] = {
+    "liable": Say("供电企业应当赔偿", "the utility is liable"),
+    "not_liable": Say("供电企业不承担赔偿责任", "the utility is not liable"),
+    "reduced": Say("供电企业应当赔偿、但法院可酌情减轻", "the utility is liable, subject to a court's reduction"),
+    "time_barred": Say("请求已超过期限", "the claim is out of time"),
+    "outside_service_boundary": Say("不属于供电企业的业务范围", "the matter is not the utility's business"),
+    "insufficient_facts": Say("事实不足", "the facts are not sufficient"),
+}
+
+
+def _fact_spec(category: str, path: str) -> FieldSpec | None:
+    specs: Mapping[str, FieldSpec] | None = TOP_FIELDS
+    spec: FieldSpec | None = None
+    for part in path.split("."):
+        match = _STEP.match(part)
+        name = match.group(1) if match else part
+        if name == "facts":
+            specs = FACT_FIELDS.get(category, {})
+            continue
+        spec = (specs or {}).get(name)
+        if spec is None:
+            return None
+        specs = dict(spec.items) if spec.items else None
+    return spec
+
+
+def fact_values(category: str, path: str) -> tuple[object, ...]:
+    """Every value the contract allows for a yes/no or enumerated fact; () for any other kind of fact."""
+    spec = _fact_spec(category, path)
+    if spec is None:
+        return ()
+    if spec.kind == "bool":
+        return (True, False)
+    return spec.values if spec.kind == "enum" else ()
+
+
+def fact_value(category: str, path: str, value: object) -> Say:
+    """One value of a fact in words: 是/否, or the contract's label of an enumerated value."""
+    if isinstance(value, bool):
+        return Say("是", "yes") if value else Say("否", "no")
+    spec = _fact_spec(category, path)
+    zh = dict(spec.choices).get(value, "") if spec else ""
+    en = dict(spec.options(True)).get(value, zh) if spec else ""
+    return Say(zh or "其他", en or "other")

@@ -137,6 +137,15 @@ def _range(lower: Decimal, upper: Decimal, low: Decimal | None, high: Decimal | 
                             f"{readings.en}; {rule.en}, that is {lo} to {hi} {unit_en}; the readings are {verdict.en}"))
 
 
+def measured_within(ctx: Ctx) -> bool:
+    """A measurement was given and lies inside the band: no basis row may then say the quality was poor."""
+    kind = ctx.fact("quality_kind")
+    if kind == "voltage" and ctx.fact("power_factor_meets_standard", "bool") is False:
+        return False
+    band = voltage_band(ctx) if kind == "voltage" else frequency_band(ctx) if kind == "frequency" else None
+    return isinstance(band, Band) and band.within
+
+
 @predicate("quality_within_band")
 def p_quality_within_band(ctx: Ctx, rule: Rule) -> Verdict:
     """A measurement inside the permitted deviation: no breach of supply quality (args: kind)."""
@@ -175,7 +184,7 @@ def p_other_user_no_clause(ctx: Ctx, rule: Rule) -> Verdict:
     quality clause (1996 第九十六条（二）, 2024 第九十八条（二）). Without one the utility answers for the breach
     a third party caused, with recourse against it.
     """
-    if _other_user_no_clause(ctx) is not True:
+    if _other_user_no_clause(ctx) is not True or measured_within(ctx):
         return NOT_APPLICABLE
     return yes(Say(
         "电压质量不合格由其他用户原因引起，但供用电合同未订电压质量责任条款，其他用户原因的免责只规定在"

@@ -8,6 +8,7 @@ from casework.domain.rules.context import NOT_APPLICABLE, Ctx, Verdict, missing,
 from casework.domain.rules.model import Rule
 from casework.domain.rules.preds_common import zh_num
 from casework.domain.rules.preds_outage import late_restoration, temporary_notice_regime
+from casework.domain.rules.preds_quality import measured_within
 from casework.domain.rules.registry import predicate
 from casework.domain.rules.words import EMPTY, OUTAGE_CAUSE, Say, word
 
@@ -175,7 +176,7 @@ def p_quality_clause(ctx: Ctx, rule: Rule) -> Verdict:
     kind, clause, gaps = _quality(ctx)
     if kind is not None and kind != rule.args["kind"]:
         return NOT_APPLICABLE
-    if clause is False:
+    if clause is False or measured_within(ctx):
         return NOT_APPLICABLE
     if gaps:
         return missing(*gaps)
@@ -198,7 +199,7 @@ def p_quality_clause(ctx: Ctx, rule: Rule) -> Verdict:
 def p_quality_no_clause(ctx: Ctx, rule: Rule) -> Verdict:
     """中华人民共和国电力法 第五十九条、第二十八条; 民法典 第六百五十一条: actual loss when no clause."""
     kind, clause, gaps = _quality(ctx)
-    if clause is True:
+    if clause is True or measured_within(ctx):
         return NOT_APPLICABLE
     if gaps:
         return missing(*gaps)

@@ -58,6 +58,7 @@ class FromReference:
     excerpt: bool = False  # True where REFERENCE.md quotes only part of the article
     note: str = ""  # what REFERENCE.md says about how sure the text is, for the reader
     row: str | None = None  # instead of a quoted block: the "Original text" cell of this §9 rule-table row
+    phrases: tuple[str, ...] = ()  # instead of a block: phrases REFERENCE.md quotes inline, one line each, in order
 
 
 _HA = "4. 居民用户家用电器损坏处理办法"
@@ -110,6 +111,13 @@ REFERENCE = {
         "9.2", "", row="boundary_defaults_1996", excerpt=True, note="1996年版未见官方文本；仅见片段，据二手资料核实。"),
     ("供电营业规则", "第六十九条", "1996"): FromReference(
         "9.2", "", row="restore_3d_1996", excerpt=True, note="1996年版未见官方文本；仅见片段，据二手资料核实。"),
+    # issue 15 part C: power quality limits, stopping supply
+    ("供电营业规则", "第五十六条", "2024"): FromReference("3.7(a)", "第五十六条"),
+    ("供电营业规则", "第七十条", "2024"): FromReference("3.7(d)", "第七十条"),
+    ("供电营业规则", "第六十七条", "1996"): FromReference(
+        "3.4", "", excerpt=True, phrases=("报本单位负责人批准", "在停电前三天至七天内，将停电通知书送达用户",
+                                          "在停电前30分钟，将停电时间再通知用户一次"),
+        note="1996年版未见官方文本；仅见本条三项程序的片段，据二手资料核实。"),
 }
 
 _ARTICLE = re.compile(r"^第[零〇一二三四五六七八九十百千]+条(?:之[一二三四五六七八九十]+)?(?=[\s　（(]|$)")
@@ -146,6 +154,11 @@ def reference_article(reference: str, spec: FromReference) -> str:
     """The quoted block of a provision: the "> " line that starts it and the quoted lines that continue it."""
     if spec.row:
         return _table_cell(reference, spec)
+    if spec.phrases:
+        absent = [p for p in spec.phrases if p not in reference]
+        if absent:
+            raise LookupError(f"REFERENCE.md does not quote {absent!r}")
+        return "\n".join(spec.phrases)
     out: list[str] = []
     for line in _section(reference, spec.section):
         line = line.strip()  # quotes inside a list are indented

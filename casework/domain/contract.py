@@ -47,6 +47,8 @@ class FieldSpec:
     extension: bool = False
     help_en: str = ""
     choices_en: tuple[tuple[Any, str], ...] = ()  # the same values, labelled in English
+    #: For quantities: "positive" (> 0) or "non_negative" (>= 0); a value outside is invalid input, not a fact.
+    sign: str = ""
 
     @property
     def values(self) -> tuple[Any, ...]:
@@ -111,6 +113,7 @@ _OUTAGE_CAUSES = (
     ("utility_accident", "供电企业电力运行事故"), ("planned_maintenance", "计划检修"),
     ("temporary_maintenance", "临时检修"), ("grid_fault_or_rationing", "电网故障或限电"),
     ("natural_disaster", "自然灾害"), ("customer_fault", "用户责任"),
+    ("disconnection_arrears_or_violation", "因欠费或违约用电停止供电"),
 )
 
 FACT_FIELDS: dict[str, dict[str, FieldSpec]] = {
@@ -133,10 +136,24 @@ FACT_FIELDS: dict[str, dict[str, FieldSpec]] = {
         "contract_accident_clause": _f("bool", "合同订有电力运行事故责任条款", "Contract accident clause"),
         "tariff": _f("enum", "电价制度", "Tariff", choices=(("two_part", "两部制"), ("single_part", "单一制及其他"))),
         "avg_hourly_kwh": _f("quantity", "正常每小时平均用电量（千瓦时）", "Average hourly kWh"),
-        "outage_hours": _f("quantity", "停电小时数", "Outage hours"),
-        "energy_price": _f("quantity", "电价（元/千瓦时）", "Energy price", "2024年6月1日前为电度电费电价；其后为当期同类用户平均电量电价"),
+        "outage_hours": _f("quantity", "停电小时数", "Outage hours", "须大于零", sign="positive"),
+        "energy_price": _f("quantity", "电价（元/千瓦时）", "Energy price", "2024年6月1日前为电度电价；其后为当期同类用户平均电量电价"),
         "proven_loss": _f("money", "经证明的实际损失", "Proven loss", "无法证明时填空值"),
         "repair_delayed": _f("bool", "未及时抢修", "Repair delayed", "自然灾害停电后供电企业未及时抢修（民法典第六百五十三条）"),
+        # issue 15 part C: stopping supply for arrears or 违约用电, and late restoration
+        "stop_notice_date": _f("date", "停电通知书送达日期", "Stop notice delivered on",
+                               "因欠费或违约用电停止供电时，停电通知书送达用户的日期；未送达填空值", extension=True),
+        "stop_reminder_given": _f("bool", "停电前三十分钟再次通知", "Reminder 30 minutes before",
+                                  "停电前三十分钟已将停电时间再通知用户一次", extension=True),
+        "stop_approved": _f("bool", "停电经本单位负责人批准", "Stop approved by the unit head",
+                            "2024年6月1日前停止供电须报本单位负责人批准（1996年规则第六十七条）", extension=True),
+        "restoration_delay_hours": _f("quantity", "原因消除后至恢复供电的小时数", "Hours to restoration",
+                                      "引起停电或限电的原因消除后，到恢复供电经过的小时数", extension=True,
+                                      sign="non_negative"),
+        "cause_removed_date": _f("date", "停电原因消除日期", "Cause removed on", extension=True),
+        "restored_date": _f("date", "恢复供电日期", "Supply restored on", extension=True),
+        "restoration_delay_loss": _f("money", "逾期恢复供电造成的经证明的损失", "Proven loss from late restoration",
+                                     "只计超过恢复供电期限的期间内的损失", extension=True),
     },
     "power_quality": {
         "quality_kind": _f("enum", "质量问题类别", "Quality kind", choices=(("voltage", "电压"), ("frequency", "频率"))),
@@ -146,6 +163,21 @@ FACT_FIELDS: dict[str, dict[str, FieldSpec]] = {
         "noncompliant_kwh": _f("quantity", "不合格累计时间内用电量（千瓦时）", "Non-compliant kWh"),
         "avg_price": _f("quantity", "当月平均电价（元/千瓦时）", "Month average price"),
         "proven_loss": _f("money", "经证明的实际损失", "Proven loss", "合同无质量责任条款时使用"),
+        # issue 15 part C: what was measured, compared with the permitted deviation
+        "nominal_voltage_v": _f("quantity", "额定供电电压（伏）", "Rated supply voltage (V)",
+                                "如220、380、10000、35000", extension=True, sign="positive"),
+        "measured_voltage_max_v": _f("quantity", "实测受电端最高电压（伏）", "Highest measured voltage (V)",
+                                     extension=True, sign="positive"),
+        "measured_voltage_min_v": _f("quantity", "实测受电端最低电压（伏）", "Lowest measured voltage (V)",
+                                     extension=True, sign="non_negative"),
+        "measured_frequency_max_hz": _f("quantity", "实测最高频率（赫兹）", "Highest measured frequency (Hz)",
+                                        extension=True, sign="positive"),
+        "measured_frequency_min_hz": _f("quantity", "实测最低频率（赫兹）", "Lowest measured frequency (Hz)",
+                                        extension=True, sign="non_negative"),
+        "grid_capacity": _f("enum", "电网装机容量", "Grid capacity", choices=(
+            ("large_grid", "300万千瓦以上"), ("small_grid", "不足300万千瓦")), extension=True),
+        "system_abnormal": _f("bool", "电力系统非正常状况", "Abnormal system state",
+                              "测量期间电力系统处于非正常状况", extension=True),
     },
     "crop": {
         "work_kind": _f("enum", "作业类型", "Work kind", choices=(("construction", "新建、改建、扩建"), ("maintenance", "运行维护"))),
@@ -251,6 +283,15 @@ HELP_EN: dict[str, str] = {
                          "rule on tower land (e.g. the Henan Province Regulations on Power Supply and Use)",
     "prohibited_act": "An act of the victim that Article 14 of the Regulations on the Protection of Electric Power "
                       "Facilities prohibits; leave empty if not established",
+    "outage_hours": "Must be more than zero",
+    "stop_notice_date": "When supply was stopped for arrears or a breach of the terms of use: the day the written "
+                        "stop notice reached the customer; leave empty if none was delivered",
+    "stop_reminder_given": "The customer was told the stop time again thirty minutes before",
+    "stop_approved": "Before 1 June 2024 a stop had to be approved by the head of the unit (1996 Rules Article 67)",
+    "restoration_delay_hours": "Hours from the removal of the cause of the outage or rationing to restoration",
+    "restoration_delay_loss": "Only the loss in the time beyond the restoration period",
+    "nominal_voltage_v": "For example 220, 380, 10000, 35000",
+    "system_abnormal": "The power system was in an abnormal state while measured",
 }
 CHOICES_EN: dict[Any, str] = {
     "appliance": "Household appliance damage", "outage": "Outage loss", "power_quality": "Voltage or frequency loss",
@@ -281,6 +322,8 @@ CHOICES_EN: dict[Any, str] = {
     "none": "No fault", "gross_negligence": "Gross negligence (e.g. climbing a tower, flying a kite under lines)",
     "intent": "Intent", "unauthorised_entry": "Entry into a fenced or warning area without permission",
     "climbing_tower": "Climbing a tower without permission", "kite_flying": "Flying a kite within 300 m of an overhead line",
+    "disconnection_arrears_or_violation": "Supply stopped for arrears or a breach of the terms of use",
+    "large_grid": "3,000 MW or more", "small_grid": "Under 3,000 MW",
 }
 
 
@@ -384,6 +427,10 @@ def _check_value(spec: FieldSpec, value: Any, path: str, errors: list[FieldError
         else:
             if kind == "count" and number != number.to_integral_value():
                 errors.append(FieldError(path, "not a whole number"))
+            if spec.sign == "positive" and number <= 0:
+                errors.append(FieldError(path, "must be greater than zero"))
+            elif spec.sign == "non_negative" and number < 0:
+                errors.append(FieldError(path, "must not be negative"))
     elif kind == "text":
         if not isinstance(value, str):
             errors.append(FieldError(path, "not a string"))

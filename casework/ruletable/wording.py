@@ -45,11 +45,24 @@ TITLE = {
     "restore_period": _l("原因消除后恢复供电的期限"),
     "zone_half_width_m": _l("架空电力线路保护区（导线边线向外延伸距离）"),
     "temp_land_use_max_years": _l("临时用地的最长期限"),
+    "voltage_tol_220v_plus": _l("220伏单相供电电压的允许正偏差"),
+    "voltage_tol_220v_minus": _l("220伏单相供电电压的允许负偏差"),
+    "voltage_tol_three_phase": _l("三相供电电压的允许偏差"),
+    "voltage_tol_35kv_sum": _l("35千伏以上供电电压正、负偏差绝对值之和的限度"),
+    "voltage_tol_abnormal": _l("电力系统非正常状况下的电压最大允许偏差"),
+    "voltage_single_phase_v": _l("单相供电的额定电压"),
+    "voltage_three_phase_max_kv": _l("适用±7%允许偏差的最高三相供电电压"),
+    "voltage_sum_min_kv": _l("适用偏差绝对值之和限度的最低供电电压"),
+    "frequency_nominal_hz": _l("电网额定频率"),
+    "frequency_tol_large_grid": _l("装机容量300万千瓦以上电网的频率允许偏差"),
+    "frequency_tol_small_grid": _l("装机容量不足300万千瓦电网的频率允许偏差"),
+    "frequency_tol_abnormal": _l("电力系统非正常状况下的频率允许偏差"),
+    "restore_limit": _l("原因消除后恢复供电的期限"),
 }
 
 UNIT = {
     "month": _l("个月"), "year": _l("年"), "day": _l("日"), "hour": _l("小时"), "times": _l("倍"),
-    "kV": _l("千伏"), "metre": _l("米"),
+    "kV": _l("千伏"), "metre": _l("米"), "hertz": _l("赫兹"), "volt": _l("伏"),
 }
 
 #: Keys and codes inside structured values.

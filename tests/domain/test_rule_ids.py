@@ -212,6 +212,41 @@ CASES: dict[str, tuple[Case, Case]] = {
     "pi_quantum": (injury(), injury(facts={"victim_conduct": "intent"})),
     "climb_tower_prohibited": (injury(facts={"victim_conduct": "gross_negligence", "prohibited_act": "climbing_tower"}),
                                injury(facts={"victim_conduct": "gross_negligence"})),
+    # issue 15 part C
+    "quality_breach#other_user": (
+        quality(facts={"contract_quality_clause": False, "caused_by_other_user": True, "proven_loss": "700.00"}),
+        quality(facts={"caused_by_other_user": True}),
+    ),
+    "third_party_tort#other_user_tort": (
+        quality(facts={"contract_quality_clause": False, "caused_by_other_user": True, "proven_loss": "700.00"}),
+        quality(facts={"contract_quality_clause": False, "proven_loss": "700.00"}),
+    ),
+    "voltage_limits#measured": (
+        quality(facts={"nominal_voltage_v": 220, "measured_voltage_min_v": 205, "system_abnormal": False}),
+        quality(facts={"nominal_voltage_v": 220, "measured_voltage_min_v": 195, "system_abnormal": False}),
+    ),
+    "frequency_limits": (
+        quality(facts={"quality_kind": "frequency", "measured_frequency_max_hz": "50.1", "system_abnormal": False,
+                       "grid_capacity": "large_grid"}),
+        quality(facts={"quality_kind": "frequency", "measured_frequency_max_hz": "50.3", "system_abnormal": False,
+                       "grid_capacity": "large_grid"}),
+    ),
+    "stop_supply_procedure": (
+        outage(facts={"outage_cause": "disconnection_arrears_or_violation", "stop_notice_date": None,
+                      "proven_loss": "900.00"}),
+        outage(facts={"outage_cause": "disconnection_arrears_or_violation", "stop_notice_date": "2025-03-07",
+                      "stop_reminder_given": True}),
+    ),
+    "restore_3d_1996#late": (
+        outage(event_date=OLD, facts={"outage_cause": "grid_fault_or_rationing", "restoration_delay_hours": 100,
+                                      "restoration_delay_loss": "50.00"}),
+        outage(event_date=OLD, facts={"outage_cause": "grid_fault_or_rationing", "restoration_delay_hours": 70}),
+    ),
+    "restore_24h_2024#late": (
+        outage(facts={"outage_cause": "grid_fault_or_rationing", "restoration_delay_hours": 25,
+                      "restoration_delay_loss": "50.00"}),
+        outage(facts={"outage_cause": "grid_fault_or_rationing", "restoration_delay_hours": 24}),
+    ),
 }
 
 

@@ -119,6 +119,10 @@ def test_unverified_parameters_are_those_reference_md_marks() -> None:
         ("accident_min_hours", "1996"),
         ("accident_price_base", "1996"),
         ("hv_threshold_kv", None),
+        # 1996 第五十三条 (frequency limits): no sourced text, REFERENCE.md §3.3
+        ("frequency_tol_large_grid", "1996"),
+        ("frequency_tol_small_grid", "1996"),
+        ("frequency_tol_abnormal", "1996"),
     }
 
 

@@ -11,6 +11,8 @@ from casework.domain.rules import (  # noqa: F401  (imported for their registrat
     preds_injury,
     preds_land,
     preds_notes,
+    preds_outage,
+    preds_quality,
     preds_supply,
     preds_time,
 )

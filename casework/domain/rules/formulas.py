@@ -62,6 +62,11 @@ def f_outage_accident(ctx: Ctx, rule: Rule) -> Quantum:
     if q.missing:
         return q
     kwh, hours, price = values
+    if hours <= 0:  # the contract refuses this as input; the rounding below presupposes that an outage happened
+        q.missing = q.missing + ("facts.outage_hours",)
+        q.lines.append(Say(f"停电时间为{zh_num(hours)}小时，不是一次停电，须核实停电小时数",
+                           f"an outage of {zh_num(hours)} hours is no outage; the outage hours must be checked"))
+        return q
     minimum = Decimal(str(ctx.param_peek("accident_min_hours")))
     counted = hours
     if hours < minimum:  # 不足一小时按一小时: "不足" excludes the number itself (2024 第一百零九条)

@@ -130,6 +130,8 @@ OUTAGE_CAUSE: dict[str, Say] = {
     "grid_fault_or_rationing": Say("电网故障或限电", "a grid fault or rationing"),
     "natural_disaster": Say("自然灾害", "a natural disaster"),
     "customer_fault": Say("用户责任", "the customer's fault"),
+    "disconnection_arrears_or_violation": Say("因欠费或违约用电停止供电",
+                                              "supply stopped for arrears or a breach of the terms of use"),
 }
 CONDUCT: dict[str, Say] = {
     "none": Say("无过错", "no fault"), "gross_negligence": Say("重大过失", "gross negligence"),
@@ -227,7 +229,7 @@ RULE_TITLE_EN: dict[str, str] = {
     "force_majeure_civil": "Force majeure",
     "victim_intent": "Victim's intent",
     "third_party_tort": "Harm caused by a third party",
-    "third_party_tort#other_user": "Voltage quality problem caused by another customer",
+    "third_party_tort#other_user": "Liability of the customer who caused the poor voltage (recourse)",
     "fault_liability_property": "Fault liability for property damage",
     "property_damage_measure": "Measure of property loss",
     "lim_not_applicable_injunctive": "No limitation period for a claim to remove an obstruction",
@@ -303,6 +305,13 @@ RULE_TITLE_EN: dict[str, str] = {
     "tower_land_one_time#paid_jinan": "One-time compensation already paid",
     "tower_land_one_time#later_acquirer_jinan": "Land right acquired after the tower was built",
     "tower_land_one_time#unpaid_jinan": "Unpaid one-time compensation",
+    "quality_breach#other_user": "Poor voltage caused by another customer, with no quality clause in the contract",
+    "third_party_tort#other_user_tort": "Counter-argument: the third party answers in tort",
+    "voltage_limits#measured": "Measured voltage within the permitted deviation",
+    "frequency_limits": "Measured frequency within the permitted deviation",
+    "stop_supply_procedure": "Supply stopped without the required procedure",
+    "restore_3d_1996#late": "Supply restored late after the cause was removed",
+    "restore_24h_2024#late": "Supply restored late after the cause was removed",
 }
 
 
@@ -341,16 +350,38 @@ PARAMETER: dict[str, Say] = {
     "restore_period": Say("原因消除后恢复供电的期限", "period for restoring supply after the cause is removed"),
     "zone_half_width_m": Say("架空电力线路保护区的宽度", "width of the protection zone of overhead lines"),
     "temp_land_use_max_years": Say("临时用地的最长期限", "longest period of temporary land use"),
+    "voltage_tol_220v_plus": Say("220伏单相供电电压的允许正偏差", "permitted upward deviation of 220 V single-phase supply"),
+    "voltage_tol_220v_minus": Say("220伏单相供电电压的允许负偏差",
+                                  "permitted downward deviation of 220 V single-phase supply"),
+    "voltage_tol_three_phase": Say("三相供电电压的允许偏差", "permitted deviation of three-phase supply voltage"),
+    "voltage_tol_35kv_sum": Say("35千伏以上供电电压正、负偏差绝对值之和的限度",
+                                "limit on the sum of the absolute deviations at 35 kV and above"),
+    "voltage_tol_abnormal": Say("电力系统非正常状况下的电压最大允许偏差",
+                                "largest permitted voltage deviation in an abnormal system state"),
+    "voltage_single_phase_v": Say("单相供电的额定电压", "rated voltage of single-phase supply"),
+    "voltage_three_phase_max_kv": Say("适用±7%允许偏差的最高三相供电电压",
+                                      "highest three-phase supply voltage with the ±7% deviation"),
+    "voltage_sum_min_kv": Say("适用偏差绝对值之和限度的最低供电电压",
+                              "lowest supply voltage with the limit on the sum of deviations"),
+    "frequency_nominal_hz": Say("电网额定频率", "rated frequency of the grid"),
+    "frequency_tol_large_grid": Say("装机容量300万千瓦以上电网的频率允许偏差",
+                                    "permitted frequency deviation on grids of 3,000 MW or more"),
+    "frequency_tol_small_grid": Say("装机容量不足300万千瓦电网的频率允许偏差",
+                                    "permitted frequency deviation on grids under 3,000 MW"),
+    "frequency_tol_abnormal": Say("电力系统非正常状况下的频率允许偏差",
+                                  "permitted frequency deviation in an abnormal system state"),
+    "restore_limit": Say("原因消除后恢复供电的期限", "period for restoring supply after the cause is removed"),
 }
 _UNIT: dict[str, Say] = {
     "month": Say("个月", " months"), "year": Say("年", " years"), "day": Say("日", " days"),
     "hour": Say("小时", " hours"), "times": Say("倍", " times"), "kV": Say("千伏", " kV"), "metre": Say("米", " m"),
+    "hertz": Say("赫兹", " Hz"), "volt": Say("伏", " V"),
 }
 #: Chinese values stored in the rule table, and other data texts, in English.
 TEXT_EN: dict[str, str] = {
     "购置日同型号商品的市场价格（替代已不存在的“国家定价”）":
         "the market price of the same model on the purchase date (in place of the former state price)",
-    "电度电费（按国家规定的目录电价）": "the energy charge (at the state catalogue price)",
+    "电度电价（按国家规定的目录电价）": "the energy price (the state catalogue price)",
     "当期同类用户平均电量电价": "the current average energy price of the same class of customer",
     "三日": "three days",
     "二十四小时": "twenty-four hours",
@@ -527,6 +558,7 @@ TEXT_EN.update({
         "the land lies in Jinan: overhead line corridors and tower bases are not expropriated; the utility "
         "compensates the right-holders of the tower-base land according to law, by the method and standard the city "
         "government sets",
+    "逾期恢复供电造成的经证明的损失": "the proven loss caused by restoring supply late",
 })
 
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -326,6 +327,61 @@ CHOICES_EN: dict[Any, str] = {
     "large_grid": "3,000 MW or more", "small_grid": "Under 3,000 MW",
 }
 
+# -- part D of issue 15: party agreements, contract-damage deductions, who the claimant is ----------------
+_AGREEMENT_ITEM: dict[str, FieldSpec] = {
+    "kind": _f("enum", "约定类型", "Kind of agreement", required=True, choices=(
+        ("settlement", "已签订的赔偿（和解）协议"), ("liquidated_damages", "合同约定的违约金"),
+        ("rule_formula_agreed", "供用电合同另行约定的赔偿（2024年规则第九十七条至第九十九条）"))),
+    "signed_date": _f("date", "签订日期", "Signed date"),
+    "amount": _f("money", "约定金额", "Agreed amount", "协议或合同约定的赔偿额、违约金额（元）", required=True),
+    "same_damage": _f("bool", "涉及本次请求的损害", "Covers this damage", "协议处理的正是本次请求的同一损害"),
+    "paid": _f("bool", "已按协议支付", "Paid", "约定的款项已经支付"),
+    "counterparty": _f("enum", "协议相对方", "Other party", choices=(
+        ("claimant", "请求人本人"), ("village_collective", "村集体（村民委员会）"), ("other", "其他"))),
+    "no_replant_undertaking": _f("bool", "约定不再在通道内种植树木", "No-replant undertaking",
+                                 "协议中约定不再在线路通道内种植树木（电力设施保护条例实施细则第十六条（一））"),
+}
+TOP_FIELDS.update({
+    "agreement": _f("object", "当事人的约定", "Agreement",
+                    "已签订的赔偿（和解）协议，或供用电合同约定的违约金、另行约定的赔偿", items=_AGREEMENT_ITEM,
+                    extension=True),
+    "claimant_is_facility_owner": _f("bool", "请求人是故障设施的产权人", "Claimant owns the facility",
+                                     "缺省时：人身损害的请求人不是产权人；家电、停电、电能质量的请求人是用户产权设施的产权人",
+                                     extension=True),
+})
+_CONTRACT_DAMAGES: dict[str, FieldSpec] = {
+    "customer_fault_share": _f("quantity", "用户过错比例", "Customer's fault share",
+                               "用户对损失发生的过错比例，0至1之间，如 0.3（民法典第五百九十二条第二款）", extension=True),
+    "unmitigated_loss": _f("money", "未采取适当措施致使扩大的损失", "Unmitigated loss",
+                           "用户未采取适当措施防止损失扩大而扩大的部分（民法典第五百九十一条）", extension=True),
+    "unforeseeable_loss": _f("money", "订立合同时不能预见的损失", "Unforeseeable loss",
+                             "超出订立合同时预见到或者应当预见到的损失的部分（民法典第五百八十四条）", extension=True),
+}
+for _category in ("outage", "power_quality"):
+    FACT_FIELDS[_category].update(_CONTRACT_DAMAGES)
+HELP_EN.update({
+    "agreement": "A signed compensation or settlement agreement, or liquidated damages or other compensation "
+                 "agreed in the supply contract",
+    "amount": "The compensation or liquidated damages agreed (yuan)",
+    "same_damage": "The agreement deals with the very damage now claimed",
+    "paid": "The agreed sum has been paid",
+    "no_replant_undertaking": "The agreement includes the undertaking not to plant trees in the line corridor "
+                              "again (Implementing Rules of the Protection Regulations, Art. 16(1))",
+    "claimant_is_facility_owner": "By default an injured person does not own the facility, and a customer "
+                                  "claiming for appliances, an outage or supply quality owns a customer-owned one",
+    "customer_fault_share": "The customer's share of fault in the loss, between 0 and 1, e.g. 0.3 (Civil Code "
+                            "Art. 592(2))",
+    "unmitigated_loss": "The part of the loss increased because the customer took no proper measures to prevent "
+                        "it (Civil Code Art. 591)",
+    "unforeseeable_loss": "The part of the loss beyond what could be foreseen when the contract was made (Civil "
+                          "Code Art. 584)",
+})
+CHOICES_EN.update({
+    "settlement": "Signed compensation or settlement agreement", "liquidated_damages": "Liquidated damages in the contract",
+    "rule_formula_agreed": "Compensation agreed otherwise in the supply contract (2024 Rules Arts. 97–99)",
+    "claimant": "The claimant", "village_collective": "The village collective",
+})
+
 
 def _in_english(fields: dict[str, FieldSpec], category: str = "") -> None:
     from dataclasses import replace
@@ -455,6 +511,8 @@ def _check_value(spec: FieldSpec, value: Any, path: str, errors: list[FieldError
             _check_fields(spec.items or {}, item, item_path, errors, required=False)
     elif kind == "object" and not isinstance(value, Mapping):
         errors.append(FieldError(path, "not an object"))
+    elif kind == "object" and spec.items:
+        _check_fields(spec.items, value, path, errors, required=True)
 
 
 def _check_fields(
@@ -498,6 +556,7 @@ def validate_case(obj: object, path: str = "case") -> list[FieldError]:
     facts = obj.get("facts")
     if isinstance(category, str) and category in FACT_FIELDS and isinstance(facts, Mapping):
         errors.extend(validate_facts(category, facts, _join(path, "facts")))
+        errors.extend(_check_contract_terms(obj, category, facts, path))
     errors.extend(_order_errors(obj, path))
     return errors
 
@@ -529,6 +588,44 @@ def _order_errors(obj: Mapping[str, Any], path: str) -> list[FieldError]:
         assert day is not None
         errors.append(FieldError(field, f"{word} {_join(path, 'event_date')} ({format_date(day)} {sign} "
                                         f"{format_date(event)})"))
+    return errors
+
+
+_CONTRACT_CATEGORIES = ("outage", "power_quality")
+_RULES_2024 = date(2024, 6, 1)
+
+
+def _check_contract_terms(obj: Mapping[str, Any], category: str, facts: Mapping[str, Any], path: str) -> list[FieldError]:
+    """What the field types cannot say about the agreement and the deductions (part D of issue 15)."""
+    errors: list[FieldError] = []
+    share = facts.get("customer_fault_share")
+    if share is not None:
+        try:
+            ok = Decimal(0) <= parse_quantity(share) <= Decimal(1)
+        except MoneyError:
+            ok = True  # already reported as not a number
+        if not ok:
+            errors.append(FieldError(_join(path, "facts.customer_fault_share"), "must be between 0 and 1"))
+    parts = [(k, facts.get(k)) for k in ("unforeseeable_loss", "unmitigated_loss") if facts.get(k) is not None]
+    if parts and facts.get("proven_loss") is not None:
+        try:
+            over = sum((parse_money(v) for _, v in parts), Decimal(0)) > parse_money(facts.get("proven_loss"))
+        except MoneyError:
+            over = False
+        if over:
+            names = " and ".join(f"facts.{k}" for k, _ in parts)
+            errors.append(FieldError(_join(path, f"facts.{parts[0][0]}"),
+                                     f"{names} together exceed facts.proven_loss"))
+    agreement = obj.get("agreement")
+    kind = agreement.get("kind") if isinstance(agreement, Mapping) else None
+    where = _join(path, "agreement.kind")
+    if kind in ("liquidated_damages", "rule_formula_agreed") and category not in _CONTRACT_CATEGORIES:
+        errors.append(FieldError(where, f"{kind!r} is a term of the supply contract: only for outage and "
+                                        "power_quality claims"))
+    event = date_or_none(obj.get("event_date"))
+    if kind == "rule_formula_agreed" and event is not None and event < _RULES_2024:
+        errors.append(FieldError(where, "'rule_formula_agreed' is the exception of the 2024 Rules (events from "
+                                        "2024-06-01, see event_date); use 'liquidated_damages' before that"))
     return errors
 
 

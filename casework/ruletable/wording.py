@@ -27,7 +27,7 @@ TITLE = {
     "ha_floor_rate": _l("最低赔偿比例（占原价）"),
     "ha_age_unit": _l("折旧的计算单位"),
     "ha_no_invoice_price_basis": _l("无购货发票时的价格依据"),
-    "ha_repair_cap_at_price": _l("修复费用以原价为上限"),
+    "ha_repair_cap": _l("修复费用的上限（本单位政策，非法律规定）"),
     "ha_report_days": _l("居民用户投诉索赔期限"),
     "ha_investigation_hours": _l("供电企业赴现场调查时限"),
     "accident_multiplier_two_part": _l("事故停电赔偿倍数（两部制电价）"),
@@ -75,6 +75,8 @@ WORD = {
 #: Values that are codes, per parameter.
 CHOICES: dict[str, list[tuple[str, Any]]] = {
     "ha_age_unit": [("month", _l("按已满月数计算")), ("year", _l("按已满年数计算"))],
+    "ha_repair_cap": [("irreparable_value", _l("以该电器不可修复时可得的赔偿额为限")), ("original_price", _l("以原价为限")),
+                      ("none", _l("不设上限"))],
 }
 
 

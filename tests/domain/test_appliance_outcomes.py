@@ -128,7 +128,9 @@ def test_fault_on_the_customers_own_wiring_is_outside_the_boundary_with_a_redire
     result = run(make("appliance", facility_owner="customer", utility_maintains=False))
     assert (result["outcome"], result["amount"]) == ("outside_service_boundary", "0.00")
     assert {"instrument": "供电营业规则", "article": "第五十四条", "version": "2024"} in result["citations"]
-    assert any("请求人应转向" in line and "电工" in line for line in result["explanation"])
+    # the claimant is the owner: his own responsibility, and who maintains it (条例第十七条), not "turn to the user"
+    assert any("请求人自行承担" in line and "电工" in line and "电力供应与使用条例第十七条" in line
+               for line in result["explanation"])
     assert result["deadlines"] == []
 
 
@@ -169,3 +171,51 @@ def test_class_is_needed_only_once_depreciation_is() -> None:
     old = {"appliances": [{k: v for k, v in item(purchase_date="2020-01-01").items() if k != "class"}]}
     assert run(make("appliance", facts=new))["outcome"] == "liable"
     assert run(make("appliance", facts=old))["missing_facts"] == ["facts.appliances[0].class"]
+
+
+# -- D13 (issue 15): the repair cap is the legal department's policy, not law ---------------------------------
+FRIDGE = {"name": "电冰箱", "class": "motor", "price": "3600.00", "purchase_date": "2019-07-20"}
+
+
+def _with_cap(policy: str) -> dict[str, object]:
+    from casework.domain.rules import bundled_table_dict
+
+    data = bundled_table_dict()
+    for row in data["parameters"]:
+        if row["name"] == "ha_repair_cap":
+            row["value"] = policy
+    return data
+
+
+def test_repair_costing_more_than_the_irreparable_value_is_capped_there_as_policy() -> None:
+    """民法典第一千一百八十四条 "按照损失发生时的市场价格或者其他合理方式计算": a six-year-old fridge (3600.00, 电机类
+    12 years) would get 1800.00 if irreparable; a 5000.00 repair is paid 1800.00, not 3600.00 (twice as much)."""
+    result = run(make("appliance", facts={"appliances": [item(**FRIDGE, repairable=True, repair_cost="5000.00")]}))
+    assert (result["outcome"], result["amount"]) == ("liable", "1800.00")
+    assert result["items"] == [{"name": "电冰箱", "amount": "1800.00", "method": "repair"}]
+    line = next(line for line in result["explanation"] if "修复费用5000.00元" in line)
+    assert "3600.00元×（1－72/144）" in line and "内部政策，不是法律规定" in line and "第一千一百八十四条" in line
+    assert "unverified_parameter" in result["flags"]
+    assert any("本单位法律部门的政策" in note["zh"] for note in result["to_verify"])
+
+
+def test_the_legal_department_chooses_the_cap() -> None:
+    """The cap is a parameter (`ha_repair_cap`): the original price, or no cap at all."""
+    from casework.domain.rules import RuleTable, assess
+
+    case = make("appliance", facts={"appliances": [item(**FRIDGE, repairable=True, repair_cost="5000.00")]})
+    assert assess(case, RuleTable.from_dict(_with_cap("original_price")))["amount"] == "3600.00"
+    assert assess(case, RuleTable.from_dict(_with_cap("none")))["amount"] == "5000.00"
+
+
+def test_a_repair_below_the_cap_is_paid_in_full_and_raises_no_policy_note() -> None:
+    result = run(make("appliance", facts={"appliances": [item(**FRIDGE, repairable=True, repair_cost="1000.00")]}))
+    assert result["amount"] == "1000.00"
+    assert not any("修复费用的上限" in note["zh"] for note in result.get("to_verify", []))
+
+
+def test_a_repair_below_ten_percent_of_the_price_needs_no_purchase_date() -> None:
+    """No cap the policy allows is below 10 % of the price (家电办法第十条), so the age cannot change the amount."""
+    fridge = {k: v for k, v in item(**FRIDGE, repairable=True, repair_cost="300.00").items() if k != "purchase_date"}
+    result = run(make("appliance", facts={"appliances": [fridge]}))
+    assert (result["outcome"], result["amount"]) == ("liable", "300.00")

@@ -164,3 +164,41 @@ def test_time_bar_beats_reduction() -> None:
     result = run(case)
     assert result["outcome"] == "time_barred"
     assert "limitation_plea_required" in result["flags"]
+
+
+# -- D12 (issue 15): "where to turn instead" fits the claimant ----------------------------------------------
+def _redirect(result: dict[str, object]) -> str:
+    lines = [line for line in result["explanation"] if "请求人应转向：" in line or "故障设施属请求人自有：" in line]  # type: ignore[union-attr]
+    assert len(lines) == 1, result["explanation"]
+    return str(lines[0])
+
+
+def test_passer_by_injured_on_a_customers_transformer_claims_from_its_operator() -> None:
+    """民法典第一千二百四十条 "从事高空、高压……活动……造成他人损害的，经营者应当承担侵权责任": a passer-by hurt on a
+    factory's 10 kV transformer is sent to the factory as operator, never told the matter is "the user himself"'s."""
+    result = run(make("injury", facility_owner="customer", utility_maintains=False))
+    assert result["outcome"] == "outside_service_boundary"
+    line = _redirect(result)
+    assert "请求人应转向：该设施的经营者" in line and "民法典第一千二百四十条" in line
+    assert "用户本人" not in line and "自行承担" not in line
+
+
+def test_low_voltage_injury_on_a_customer_facility_is_the_owners_fault_liability() -> None:
+    """民法典第一千一百六十五条 "行为人因过错侵害他人民事权益造成损害的，应当承担侵权责任" below high voltage."""
+    line = _redirect(run(make("injury", facility_owner="customer", utility_maintains=False, facts={"voltage_kv": "0.4"})))
+    assert "产权人或管理人即该用户" in line and "民法典第一千一百六十五条" in line
+
+
+def test_an_owner_claiming_for_his_own_facility_is_told_it_is_his_own_and_who_maintains_it() -> None:
+    """电力供应与使用条例第十七条 "用户专用的供电设施建成投产后，由用户维护管理或者委托供电企业维护管理"."""
+    line = _redirect(run(make("outage", facility_owner="customer", utility_maintains=False)))
+    assert "故障设施属请求人自有" in line and "请求人自行承担" in line and "电力供应与使用条例第十七条" in line
+    assert "委托维护合同" in line and "电工" in line
+    injured_owner = run(make("injury", facility_owner="customer", utility_maintains=False,
+                             claimant_is_facility_owner=True))
+    assert "故障设施属请求人自有" in _redirect(injured_owner)
+
+
+def test_a_tenant_is_sent_to_the_owner_of_the_wiring() -> None:
+    result = run(make("appliance", facility_owner="customer", utility_maintains=False, claimant_is_facility_owner=False))
+    assert "请求人应转向：该设施的产权人即该用户" in _redirect(result)

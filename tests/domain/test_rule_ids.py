@@ -49,6 +49,7 @@ def service(**kw: Any) -> Case:
 
 OLD_ITEM = [item(name="电冰箱", **{"class": "motor"}, price="3600.00", purchase_date="2019-07-20")]
 PLANNED = {"outage_cause": "planned_maintenance", "proven_loss": "1200.00"}
+UNPAID = {"kind": "settlement", "signed_date": "2025-05-25", "amount": "1000.00", "same_damage": True, "paid": False}
 
 # rule key (id, or id#variant) -> (a case where it applies, a case where it does not)
 CASES: dict[str, tuple[Case, Case]] = {
@@ -124,6 +125,20 @@ CASES: dict[str, tuple[Case, Case]] = {
     "restore_24h_2024": (outage(facts={"outage_hours": "30"}), outage(event_date=OLD, facts={"outage_hours": "30"})),
     "notice_2024": (outage(facts={**PLANNED, "notice_given_hours": 200}), outage()),
     "contract_breach_general": (outage(facts=PLANNED), outage()),
+    # part D of issue 15: agreements and the deductions from the actual loss
+    "contract_breach_general#foreseeability": (outage(facts={**PLANNED, "unforeseeable_loss": "200.00"}),
+                                               outage(facts={"unforeseeable_loss": "200.00"})),
+    "contract_breach_general#mitigation": (outage(facts={**PLANNED, "unmitigated_loss": "200.00"}), outage(facts=PLANNED)),
+    "contract_breach_general#customer_fault": (outage(facts={**PLANNED, "customer_fault_share": "0.2"}),
+                                               outage(facts=PLANNED)),
+    "liquidated_damages_agreed": (outage(agreement={"kind": "liquidated_damages", "amount": "2000.00"}), outage()),
+    "agreed_otherwise_2024": (outage(agreement={"kind": "rule_formula_agreed", "amount": "2000.00"}),
+                              outage(agreement={"kind": "liquidated_damages", "amount": "2000.00"})),
+    "agreement_settlement": (crop(agreement=UNPAID), crop(agreement={**UNPAID, "same_damage": False})),
+    "agreement_settlement#limitation": (crop(agreement=UNPAID), crop()),
+    "agreement_settlement#village_payee": (crop(agreement={**UNPAID, "paid": True, "counterparty": "village_collective"}),
+                                           crop(agreement={**UNPAID, "counterparty": "village_collective"})),
+    "agreement_settlement#no_replant": (trees(agreement={**UNPAID, "no_replant_undertaking": True}), trees(agreement=UNPAID)),
     "quality_breach": (quality(facts={"contract_quality_clause": False, "proven_loss": "700.00"}), quality()),
     "voltage_limits": (
         quality(facts={"contract_quality_clause": False, "power_factor_meets_standard": False}),
@@ -285,7 +300,8 @@ def test_every_boundary_rule_says_where_to_turn_instead(key: str) -> None:
     applies, _ = CASES[key]
     result = run(applies())
     assert result["outcome"] == "outside_service_boundary"
-    assert any("请求人应转向：" in line for line in result["explanation"])
+    # the claimant turns to another party, or is told the facility is his own (and who maintains it)
+    assert any("请求人应转向：" in line or "故障设施属请求人自有：" in line for line in result["explanation"])
 
 
 def test_the_boundary_rules_are_the_ones_the_issue_names() -> None:

@@ -177,13 +177,13 @@ def test_coded_and_plain_values_still_save(app: Flask, office: dict[str, str]) -
     legal, csrf = _draft(app)
     page = legal.get("/rules/2025.2").text  # type: ignore[attr-defined]
     assert '<option value="year"' in page and "按已满年数计算" in visible(page)
-    for name, since, value in (("ha_age_unit", "1996-09-01", "year"), ("ha_repair_cap_at_price", "1996-09-01", "false"),
+    for name, since, value in (("ha_age_unit", "1996-09-01", "year"), ("ha_repair_cap", "1996-09-01", "original_price"),
                                ("ha_floor_rate", "1996-09-01", "0.15")):
         done = legal.post("/rules/2025.2/parameter", follow_redirects=True, data={  # type: ignore[attr-defined]
             "name": name, "effective_from": since, "value": value, "csrf_token": csrf})
         assert "已保存" in done.text, name
     assert _stored(app, "ha_age_unit") == ["year"]
-    assert _stored(app, "ha_repair_cap_at_price") == [False]
+    assert _stored(app, "ha_repair_cap") == ["original_price"]
     assert _stored(app, "ha_floor_rate") == ["0.15"]
 
 

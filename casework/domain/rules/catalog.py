@@ -5,6 +5,7 @@ from __future__ import annotations
 from casework.domain.rules import (  # noqa: F401  (imported for their registrations)
     formulas,
     formulas_appliance,
+    preds_agreement,
     preds_appliance,
     preds_boundary,
     preds_common,

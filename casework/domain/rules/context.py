@@ -78,6 +78,8 @@ class Quantum:
     notes: dict[str, list[Say]] = field(default_factory=dict)
     missing: tuple[str, ...] = ()
     measures: list[Rule] = field(default_factory=list)
+    #: Flags the computation raises (an agreed sum open to challenge, a share a court may revise).
+    flags: tuple[str, ...] = ()
 
 
 #: Only plain str and int values can be enum members (bool is an int, True == 1; lists are unhashable).

@@ -14,6 +14,7 @@ from casework.domain.money import format_money
 from casework.domain.rules import catalog, words
 from casework.domain.rules.context import MISSING, NO, YES, ZERO, Ctx, Verdict
 from casework.domain.rules.model import Rule
+from casework.domain.rules.preds_boundary import redirect
 from casework.domain.rules.result import (
     INSUFFICIENT,
     LIABLE,
@@ -43,6 +44,7 @@ _CONSEQUENCE: dict[str, Say] = {
     "exemption": Say("供电企业不承担赔偿责任", "the utility is not liable"),
     "zero": Say("依该规定不予赔偿", "under this provision nothing is owed"),
     "basis": Say("供电企业应当承担赔偿责任", "the utility is liable"),
+    "agreement": Say("供电企业应按协议履行", "the utility must perform the agreement"),
     "bar": Say("已超过期限", "the time limit has run out"),
     "time_exempt": Say("不适用诉讼时效", "no limitation period applies"),
     "reduce": Say("法院可酌情减轻供电企业的责任，减轻幅度无法定比例",
@@ -178,6 +180,14 @@ class _Run:
             if basis is not None and rule.role == "basis":
                 continue  # a higher-priority basis already holds
             verdict = self._eval(ctx, rule)
+            if rule.role == "agreement":  # a signed agreement on this damage governs it (民法典 第四百六十五条)
+                if verdict.status == ZERO:
+                    return NOT_LIABLE
+                if verdict.status == YES:
+                    ctx.basis = rule
+                    return None
+                gaps.extend(verdict.missing)
+                continue
             if verdict.status == ZERO or (verdict.status == YES and rule.role in _NEGATIVE_ROLES):
                 negative = True
             elif verdict.status == YES and rule.role == "basis":
@@ -196,8 +206,10 @@ class _Run:
     def _time(self, ctx: Ctx) -> Outcome | None:
         exempt, barred = False, False
         gaps: list[str] = []
+        # A claim on a signed agreement is not timed by the original damage's windows (rows marked for_agreement).
+        agreed = ctx.basis is not None and ctx.basis.role == "agreement"
         for rule in ctx.rules.time:
-            if exempt:
+            if exempt or agreed != bool(rule.args.get("for_agreement")):
                 self._record(rule, "not_applicable")
                 continue
             verdict = self._eval(ctx, rule)
@@ -246,6 +258,17 @@ class _Run:
             return self._gaps(list(quantum.missing))
         ctx.amount = quantum.amount
         self.items = quantum.items
+        for rule in ctx.rules.adjust:  # an agreed sum, then the deductions from the actual loss
+            assert rule.formula is not None
+            adjusted = catalog.FORMULAS[rule.formula](ctx, rule)
+            self.steps.extend(Say(f"金额：{line.zh}", f"Amount: {line.en}") for line in adjusted.lines)
+            if adjusted.amount is None:
+                continue
+            self._applied(ctx, rule)
+            self._record(rule, "applies")
+            self._flag(*adjusted.flags)
+            self.findings[rule.result_key] = _sentence(words.join(adjusted.lines), EMPTY)
+            ctx.amount = adjusted.amount
         return None
 
     # -- one rule -----------------------------------------------------------------------
@@ -546,10 +569,7 @@ def _merged(base: _Answer, path: str, category: str, branches: list[tuple[object
 
 
 def _redirect(rule: Rule, ctx: Ctx) -> Say:
-    text = rule.redirect_zh
-    if isinstance(text, Mapping):  # keyed by the facility owner, with a default
-        text = text.get(str(ctx.top("facility_owner")), text.get("default", ""))
-    return Say(f"请求人应转向：{text}", f"The claimant should turn to {words.en(str(text))}") if text else EMPTY
+    return redirect(rule, ctx)  # by facility owner, claimant and category: preds_boundary
 
 
 @lru_cache(maxsize=8192)  # most findings recur word for word across a batch (the notes, the fixed sentences)

@@ -83,22 +83,77 @@ class _Item:
         return self._depreciate(price, purchased, str(cls))
 
     def _repair(self, price: Decimal | None) -> tuple[Decimal, str, Say] | None:
+        """The repair cost (家电办法 repair article), capped as the legal department's policy sets.
+
+        The cap is policy, not law (parameter `ha_repair_cap`, unverified): `irreparable_value` caps a repair at
+        what the appliance would get if it could not be repaired (民法典 第一千一百八十四条 "其他合理方式"),
+        `original_price` at its price, `none` pays the whole cost. The parameter is used (and flagged) only when
+        the cap changes the amount.
+        """
         cost: Decimal | None = self.need("repair_cost", parse_money)
         self.use("repair")
         if cost is None:
             return None
-        cap = bool(self.ctx.param_peek("ha_repair_cap_at_price"))
-        if cap and price is None:
+        c = money(cost)
+        paid = Say(f"可以修复，赔偿修复费用{c.zh}", f"can be repaired, so the repair cost of {c.en} is paid")
+        policy = self._cap_policy()
+        if policy == "none":
+            return cost, "repair", paid
+        if price is None:
             self.gaps.append(f"{self.path}.price")
             return None
-        if cap and price is not None and cost > price:
-            self.ctx.param("ha_repair_cap_at_price")
-            c, p = money(cost), money(price)
-            return price, "repair", Say(f"修复费用{c.zh}超过原价，以原价{p.zh}为限",
-                                        f"the repair cost of {c.en} exceeds the original price, so it is capped at "
-                                        f"the original price of {p.en}")
-        c = money(cost)
-        return cost, "repair", Say(f"可以修复，赔偿修复费用{c.zh}", f"can be repaired, so the repair cost of {c.en} is paid")
+        floor = price * self.ctx.param_dec("ha_floor_rate") if policy == "irreparable_value" else price
+        if cost <= floor:  # no cap the policy allows can be lower: the facts the cap needs do not matter
+            return cost, "repair", paid
+        if policy == "original_price":
+            cap, why = price, Say("该电器的原价", "its original price")
+        else:
+            found = self._irreparable_value(price, cost)
+            if found is None:
+                return None
+            cap, why = found
+        if cost <= cap:
+            return cost, "repair", paid
+        self.ctx.param(self._cap_name)
+        v = money(round_money(cap))
+        return cap, "repair", Say(
+            f"可以修复，修复费用{c.zh}超过{why.zh}{v.zh}；按本单位法律部门确定的赔偿政策，修复费用以此为限，赔偿{v.zh}"
+            "（该上限是内部政策，不是法律规定，参照民法典第一千一百八十四条“其他合理方式”）",
+            f"can be repaired, but the repair cost of {c.en} exceeds {why.en}, {v.en}; under the legal department's "
+            f"compensation policy a repair is capped there, so {v.en} is paid (the cap is internal policy, not law, "
+            "following \"other reasonable means\" in Civil Code Art. 1184)")
+
+    _cap_name = "ha_repair_cap"
+
+    def _cap_policy(self) -> str:
+        try:
+            return str(self.ctx.param_peek("ha_repair_cap"))
+        except KeyError:  # a table stored before the policy became a choice: its yes/no parameter
+            self._cap_name = "ha_repair_cap_at_price"
+            return "original_price" if self.ctx.param_peek("ha_repair_cap_at_price") else "none"
+
+    def _irreparable_value(self, price: Decimal, cost: Decimal) -> tuple[Decimal, Say] | None:
+        """What the appliance would get if it could not be repaired (第十条、第十二条); its rules and
+        parameters count as used only when that value caps the repair cost."""
+        purchased = self.need("purchase_date", parse_date)
+        if purchased is None:
+            return None
+        if self.ctx.event_date <= add_months(purchased, int(self.ctx.param_peek("ha_full_price_months"))):
+            if cost > price:
+                self.use("full_price")
+                self.ctx.param("ha_full_price_months")
+            return price, Say("该电器不可修复时可得的赔偿额（购买未满六个月，按原价全额）",
+                              "what it would get if irreparable (bought less than six months before, the full price)")
+        cls = self.need("class", lambda v: v if v in APPLIANCE_CLASS else None)
+        if cls is None:
+            return None
+        measures, params = list(self.q.measures), dict(self.ctx.used_params)
+        value, _, how = self._depreciate(price, purchased, str(cls))
+        if cost <= value:  # the cap does not bind: the rules and parameters of the value were not relied on
+            self.q.measures[:] = measures
+            self.ctx.used_params.clear()
+            self.ctx.used_params.update(params)
+        return value, Say(f"该电器不可修复时可得的赔偿额（{how.zh}）", f"what it would get if irreparable ({how.en})")
 
     def _depreciate(self, price: Decimal, purchased: Any, cls: str) -> tuple[Decimal, str, Say]:
         life = int(self.ctx.param("ha_life_years")[cls])

@@ -16,10 +16,10 @@ STAGES = ("boundary", "merits", "time", "reduction", "quantum", "note")
 #: What a rule that holds does, per stage.
 ROLES = {
     "boundary": ("boundary",),
-    "merits": ("exemption", "zero", "basis"),
+    "merits": ("exemption", "zero", "basis", "agreement"),
     "time": ("bar", "time_exempt", "deadline", "note"),
     "reduction": ("reduce",),
-    "quantum": ("measure",),
+    "quantum": ("measure", "adjust"),
     "note": ("note",),
 }
 CONFIDENCE = ("V", "PV", "U")
@@ -294,6 +294,8 @@ class StagedRules:
     reduction: tuple[Rule, ...] = ()
     note: tuple[Rule, ...] = ()
     measures: Mapping[str, Rule] = field(default_factory=dict)
+    #: Quantum rules that change the computed amount (an agreed sum, a deduction), in order.
+    adjust: tuple[Rule, ...] = ()
     #: instrument → (version in force, the date that version's rows start): for the explanation.
     versions: Mapping[str, tuple[str, date]] = field(default_factory=dict)
     #: Parameter rows in force for the whole segment, with their out-of-range mark (filled by the table).
@@ -315,8 +317,11 @@ class StagedRules:
         ordered = sorted(rules, key=lambda r: (r.order, r.id, r.variant or ""))
         groups: dict[str, list[Rule]] = {s: [] for s in STAGES}
         measures: dict[str, Rule] = {}
+        adjust: list[Rule] = []
         for rule in ordered:
-            if rule.stage == "quantum":
+            if rule.stage == "quantum" and rule.role == "adjust":
+                adjust.append(rule)
+            elif rule.stage == "quantum":
                 measures[str(rule.args.get("method", rule.id))] = rule
             else:
                 groups[rule.stage].append(rule)
@@ -327,6 +332,7 @@ class StagedRules:
             reduction=tuple(groups["reduction"]),
             note=tuple(groups["note"]),
             measures=measures,
+            adjust=tuple(adjust),
             versions=_versions(ordered),
         )
 

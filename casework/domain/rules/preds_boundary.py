@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from decimal import Decimal
+
 from casework.domain.rules.context import NOT_APPLICABLE, Ctx, Verdict, missing, no, yes
 from casework.domain.rules.model import Rule
 from casework.domain.rules.registry import predicate
-from casework.domain.rules.words import OWNER, Say, word
+from casework.domain.rules.words import EMPTY, OWNER, Say, en, word
 
 
 @predicate("outside_supply_area")
@@ -85,3 +88,40 @@ def p_land_expropriated(ctx: Ctx, rule: Rule) -> Verdict:
                        "the land of the tower or line was lawfully expropriated, so compensation belongs to the "
                        "expropriation procedure"))
     return NOT_APPLICABLE
+
+
+#: Who is claimed against depends on whether the claimant owns the facility: by default an injured person does
+#: not (a passer-by), and a supply customer claiming for appliances, an outage or quality owns the customer-side
+#: facility; `claimant_is_facility_owner` says otherwise when it is given.
+_OWNER_BY_DEFAULT = ("appliance", "outage", "power_quality")
+
+
+def redirect(rule: Rule, ctx: Ctx) -> Say:
+    """Where the claimant should turn instead, for a boundary rule that holds.
+
+    `redirect_zh` is a text, or a mapping tried in this order: `{owner}:own` / `own` (the claimant owns the
+    facility: his own responsibility, 电力供应与使用条例 第十七条), `{owner}:injury_hv` / `{owner}:injury_lv` (an
+    injured person claims from the operator, 民法典 第一千二百四十条, or, below high voltage, from the owner or
+    manager at fault, 第一千一百六十五条), `{owner}`, `default`.
+    """
+    text = rule.redirect_zh
+    own = False
+    if isinstance(text, Mapping):
+        owner = str(ctx.top("facility_owner"))
+        said = ctx.top("claimant_is_facility_owner", "bool")
+        own = said if said is not None else (owner == "customer" and ctx.category in _OWNER_BY_DEFAULT)
+        keys: list[str] = []
+        if own:
+            keys += [f"{owner}:own", "own"]
+        elif ctx.category == "injury":
+            kv = ctx.fact("voltage_kv", "qty")
+            if kv is not None:
+                level = "injury_hv" if kv >= Decimal(str(ctx.param("hv_threshold_kv"))) else "injury_lv"
+                keys.append(f"{owner}:{level}")
+        keys += [owner, "default"]
+        text = next((text[k] for k in keys if text.get(k)), "")
+    if not text:
+        return EMPTY
+    if own:
+        return Say(f"故障设施属请求人自有：{text}", f"The faulty facility is the claimant's own: {en(str(text))}")
+    return Say(f"请求人应转向：{text}", f"The claimant should turn to {en(str(text))}")

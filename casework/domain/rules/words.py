@@ -329,7 +329,6 @@ PARAMETER: dict[str, Say] = {
     "ha_floor_rate": Say("超过使用年限的赔偿比例", "share of the price paid for an appliance past its service life"),
     "ha_age_unit": Say("计算电器已使用时间的单位", "unit in which an appliance's age is counted"),
     "ha_no_invoice_price_basis": Say("无购货发票时的价格依据", "basis of the price where there is no purchase invoice"),
-    "ha_repair_cap_at_price": Say("修复费用以原价为限", "repair cost capped at the original price"),
     "ha_report_days": Say("家电损坏投诉索赔期限", "period for complaining and claiming for appliance damage"),
     "ha_investigation_hours": Say("现场调查期限", "period for the on-site investigation"),
     "accident_multiplier_two_part": Say("两部制电价用户的事故停电赔偿倍数",
@@ -414,6 +413,8 @@ def param_value(value: Any, unit: str | None) -> Say:
         return Say(f"{pct}%", f"{pct}%")
     if text == "month":
         return Say("已满月数", "completed months")
+    if text in PARAMETER_CODE:
+        return PARAMETER_CODE[text]
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         return day(date.fromisoformat(text))
     suffix = _UNIT.get(unit or "")
@@ -607,3 +608,54 @@ def fact_value(category: str, path: str, value: object) -> Say:
     zh = dict(spec.choices).get(value, "") if spec else ""
     en = dict(spec.options(True)).get(value, zh) if spec else ""
     return Say(zh or "其他", en or "other")
+# -- part D of issue 15: agreements, contract-damage deductions, the repair-cap policy, redirects ---------
+RULE_TITLE_EN.update({
+    "agreement_settlement": "A signed compensation or settlement agreement",
+    "agreement_settlement#limitation": "Limitation of a claim on the agreement",
+    "agreement_settlement#village_payee": "Compensation under the agreement paid to the village collective",
+    "agreement_settlement#no_replant": "Agreement not to plant trees in the corridor again",
+    "liquidated_damages_agreed": "Agreed liquidated damages",
+    "agreed_otherwise_2024": "Compensation the parties agreed otherwise (2024 Rules)",
+    "contract_breach_general#foreseeability": "Foreseeability: unforeseeable loss deducted",
+    "contract_breach_general#mitigation": "Mitigation: increased loss deducted",
+    "contract_breach_general#customer_fault": "Customer's fault: damages reduced correspondingly",
+})
+PARAMETER.update({
+    "ha_repair_cap": Say("修复费用的上限（本单位法律部门的政策，非法律规定）",
+                         "cap on the repair cost (the legal department's policy, not law)"),
+})
+#: Coded parameter values in words.
+PARAMETER_CODE: dict[str, Say] = {
+    "irreparable_value": Say("以该电器不可修复时可得的赔偿额为限", "at most what the appliance would get if irreparable"),
+    "original_price": Say("以原价为限", "at most the original price"),
+    "none": Say("不设上限", "no cap"),
+}
+TEXT_EN.update({
+    "依产权归属，该设施上发生事故的责任由其产权人即请求人自行承担；用户专用的供电设施由用户维护管理或者委托供电企业维护管理（电力供应与使用条例第十七条）：由电工、物业或施工单位为其安装、维护的，可依与该单位的合同向其主张；已委托供电企业维护的，应提供委托维护合同，据此重新判断":
+        "by ownership, the owner, that is the claimant, bears the responsibility for an accident on it; a "
+        "customer's dedicated supply facility is maintained by the customer or, on commission, by the utility "
+        "(Regulations on Electricity Supply and Use, Art. 17): where an electrician, property manager or "
+        "contractor installed or maintains it, the claimant may claim against them under that contract; where its "
+        "maintenance was entrusted to the utility, the entrustment contract should be produced and the claim "
+        "judged again on it",
+    "该设施的产权人即该用户，或为其维护该设施的单位，按过错承担责任（民法典第一千一百六十五条）":
+        "the owner of the facility, that is the customer, or whoever maintains it for the customer, liable for "
+        "fault (Civil Code, Art. 1165)",
+    "该设施的经营者，通常即其产权人该用户：从事高压活动造成他人损害的，经营者应当承担侵权责任（民法典第一千二百四十条）":
+        "the operator of the facility, usually its owner, the customer: the operator of a high-voltage activity is "
+        "liable in tort for harm it causes to others (Civil Code, Art. 1240)",
+    "该设施的产权人或管理人即该用户，按过错承担侵权责任（民法典第一千一百六十五条）":
+        "the owner or manager of the facility, that is the customer, liable in tort for fault (Civil Code, Art. 1165)",
+    "该设施的经营者，通常即其产权人：从事高压活动造成他人损害的，经营者应当承担侵权责任（民法典第一千二百四十条）":
+        "the operator of the facility, usually its owner: the operator of a high-voltage activity is liable in "
+        "tort for harm it causes to others (Civil Code, Art. 1240)",
+    "该设施的产权人或管理人，按过错承担侵权责任（民法典第一千一百六十五条）":
+        "the owner or manager of the facility, liable in tort for fault (Civil Code, Art. 1165)",
+    "该设施的经营者，通常即其产权人村集体经济组织（村民委员会）：从事高压活动造成他人损害的，经营者应当承担侵权责任（民法典第一千二百四十条）":
+        "the operator of the facility, usually its owner, the village collective economic organisation "
+        "(villagers' committee): the operator of a high-voltage activity is liable in tort for harm it causes to "
+        "others (Civil Code, Art. 1240)",
+    "设施产权人村集体经济组织（村民委员会），按过错承担侵权责任（民法典第一千一百六十五条）":
+        "the owner of the facility, the village collective economic organisation (villagers' committee), liable "
+        "in tort for fault (Civil Code, Art. 1165)",
+})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -20,7 +21,7 @@ def compile_translations() -> list[Path]:
             continue
         with po_path.open("rb") as fh:
             catalog = read_po(fh)
-        tmp = mo_path.with_suffix(".mo.tmp")
+        tmp = mo_path.with_suffix(f".mo.{os.getpid()}.tmp")  # processes starting together each write their own
         with tmp.open("wb") as fh:
             write_mo(fh, catalog)
         tmp.replace(mo_path)

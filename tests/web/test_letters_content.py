@@ -147,8 +147,9 @@ def test_the_rejection_letter_gives_legal_reasons_with_full_provisions_and_the_c
         snapshot = latest_assessment(db.session, case.id)
         assert snapshot is not None
         table = table_of(db.session, snapshot.rule_table_version)
-        applied = [key.partition("#")[0] for key, v in snapshot.result["rule_results"].items() if v == "applies"]
-        provisions = [p for rule_id in applied for r in table.rules_by_id(rule_id)[-1:] for p in provisions_of(r)]
+        applied = [key for key, v in snapshot.result["rule_results"].items() if v == "applies"]
+        rows = {(f"{r.id}#{r.variant}" if r.variant else r.id): r for r in table.rules}  # the row itself, variant too
+        provisions = [p for key in applied for p in provisions_of(rows[key])]
     assert provisions
     for provision in provisions:  # each provision relied on, quoted in full (the catalogue's text, or the fallback)
         assert _flat(f"{provision.citation}规定：“{provision.text}”") in text, provision.citation

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from casefactory import make, run
+from casefactory import make, run, run_covered
 
 
 def test_crop_rate_from_the_demo_table_is_used_but_flagged_as_unverified() -> None:
@@ -14,7 +14,7 @@ def test_crop_rate_from_the_demo_table_is_used_but_flagged_as_unverified() -> No
 
 
 def test_stated_local_rate_wins_and_raises_no_flag() -> None:
-    result = run(make("crop"))
+    result = run_covered(make("crop"))
     assert (result["amount"], result["flags"]) == ("1200.00", [])
 
 

@@ -152,4 +152,4 @@ def test_the_calendar_page_says_whether_the_year_is_covered(app: Flask, office: 
     login(admin, "admin1")
     assert "本年已载入国务院办公厅节假日安排" in admin.get("/admin/calendar/?year=2025").text
     later = admin.get("/admin/calendar/?year=2031").text
-    assert "本年尚未载入完整的国务院办公厅节假日安排" in later and "casework holidays import" in later
+    assert "本年尚未载入完整的国务院办公厅节假日安排" in later and "节假日导入命令" in later

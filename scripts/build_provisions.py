@@ -59,6 +59,7 @@ class FromReference:
     note: str = ""  # what REFERENCE.md says about how sure the text is, for the reader
     row: str | None = None  # instead of a quoted block: the "Original text" cell of this §9 rule-table row
     phrases: tuple[str, ...] = ()  # instead of a block: phrases REFERENCE.md quotes inline, one line each, in order
+    unsourced: bool = False  # REFERENCE.md names the article but gives no text to copy: stored empty, with the note
 
 
 _HA = "4. 居民用户家用电器损坏处理办法"
@@ -119,6 +120,11 @@ REFERENCE = {
         "3.4", "", excerpt=True, phrases=("报本单位负责人批准", "在停电前三天至七天内，将停电通知书送达用户",
                                           "在停电前30分钟，将停电时间再通知用户一次"),
         note="1996年版未见官方文本；仅见本条三项程序的片段，据二手资料核实。"),
+    # REFERENCE.md §6 names the article (two years) but says its text is from memory: none is copied.
+    ("中华人民共和国民法通则", "第一百三十五条", None): FromReference(
+        "6", "", unsourced=True, excerpt=True,
+        note="民法通则已于2021年1月1日废止。本条规定诉讼时效期间为二年；条文仅凭记忆，未经核实，未予收录。"
+             "二年期间已由《最高人民法院关于适用〈民法总则〉诉讼时效制度若干问题的解释》第二条、第三条确认。"),
 }
 
 _ARTICLE = re.compile(r"^第[零〇一二三四五六七八九十百千]+条(?:之[一二三四五六七八九十]+)?(?=[\s　（(]|$)")
@@ -153,6 +159,9 @@ def _section(reference: str, prefix: str) -> list[str]:
 
 def reference_article(reference: str, spec: FromReference) -> str:
     """The quoted block of a provision: the "> " line that starts it and the quoted lines that continue it."""
+    if spec.unsourced:
+        _section(reference, spec.section)  # the section that names the article must still exist
+        return ""
     if spec.row:
         return _table_cell(reference, spec)
     if spec.phrases:

@@ -1,4 +1,8 @@
-"""Statutory holiday calendar and Civil Code period counting (民法典 第二百零一条–第二百零三条)."""
+"""Statutory holiday calendar and Civil Code period counting (民法典 第二百零一条–第二百零三条).
+
+The calendar knows which years it holds a published State Council arrangement for (`covered`): outside
+them a period end is counted with weekends only, and the rules say so (a date the officer must check).
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 _ONE_DAY = timedelta(days=1)
+#: A year counts as covered by a calendar kept day by day (the administrators' table) once it holds this many
+#: rest days: every published arrangement has about thirty (the Spring Festival alone seven), while a year's
+#: New Year break reaching into the previous year, or a day or two added by hand, has fewer.
+COVERED_YEAR_MIN_REST_DAYS = 20
 
 
 @dataclass(frozen=True)
@@ -24,6 +32,11 @@ class HolidayCalendar:
     holidays: frozenset[date] = frozenset()
     workdays: frozenset[date] = frozenset()
     years: tuple[Mapping[str, Any], ...] = field(default=(), compare=False)
+    #: The years for which a published arrangement is held: only there are holidays and adjusted working days
+    #: known. A period ending in another year is counted with weekends only (and flagged by the rules).
+    covered: frozenset[int] = frozenset()
+    #: The name of the holiday (or of the holiday a working day was adjusted for), by day, for explanations.
+    names: Mapping[date, str] = field(default_factory=dict, compare=False)
     #: Memo of results that depend only on dates, numbers and this calendar: period ends, keyed
     #: (start, unit, length), and the rules' limitation periods, keyed ("limitation", ...). Batch
     #: assessments ask for the same few thousand dates again and again; a calendar made for one case
@@ -36,6 +49,18 @@ class HolidayCalendar:
             return True
         return day.weekday() >= 5 and day not in self.workdays
 
+    def covers(self, day: date) -> bool:
+        """A published arrangement is held for the day's year."""
+        return day.year in self.covered
+
+    def name(self, day: date) -> str:
+        """The holiday the day belongs to (or was adjusted for), '' when none is known."""
+        return self.names.get(day, "")
+
+    def is_adjusted_workday(self, day: date) -> bool:
+        """A Saturday or Sunday that is a working day by the State Council arrangement (调休上班日)."""
+        return day.weekday() >= 5 and day in self.workdays
+
     def next_working_day(self, day: date) -> date:
         """The day itself when it is a working day, else the first working day after it."""
         while self.is_rest_day(day):
@@ -47,26 +72,55 @@ class HolidayCalendar:
         added = frozenset(extra)
         if not added or added <= self.holidays:
             return self
-        return HolidayCalendar(self.holidays | added, self.workdays, self.years)
+        return HolidayCalendar(self.holidays | added, self.workdays, self.years, self.covered, self.names)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> HolidayCalendar:
         """Build from the `holidays.json` shape: years → periods with rest ranges and work days."""
         holidays: set[date] = set()
         workdays: set[date] = set()
+        names: dict[date, str] = {}
         years = tuple(data.get("years", ()))
+        covered: set[int] = set()
         for year in years:
+            covered.add(int(year["year"]))
             for period in year.get("periods", ()):
                 day = date.fromisoformat(period["rest_from"])
                 last = date.fromisoformat(period["rest_to"])
                 if last < day:
                     raise ValueError(f"holiday period ends before it starts: {period!r}")
+                name = str(period.get("name") or "")
                 while day <= last:
                     holidays.add(day)
+                    names[day] = name
                     day += _ONE_DAY
-                workdays.update(date.fromisoformat(w) for w in period.get("work", ()))
+                for work in period.get("work", ()):
+                    workdays.add(date.fromisoformat(work))
+                    names.setdefault(date.fromisoformat(work), name)
         holidays.update(date.fromisoformat(d) for d in data.get("extra_holidays", ()))
-        return cls(frozenset(holidays), frozenset(workdays - holidays), years)
+        return cls(frozenset(holidays), frozenset(workdays - holidays), years, frozenset(covered), names)
+
+    @classmethod
+    def from_days(cls, days: Iterable[tuple[date, str, str]]) -> HolidayCalendar:
+        """Build from single days (day, "holiday" | "workday", name), as the administrators keep them.
+
+        A year is covered when it holds at least COVERED_YEAR_MIN_REST_DAYS rest days (a whole arrangement,
+        imported or entered), never because of a stray day."""
+        holidays: set[date] = set()
+        workdays: set[date] = set()
+        names: dict[date, str] = {}
+        per_year: dict[int, int] = {}
+        for day, kind, name in days:
+            (holidays if kind == "holiday" else workdays).add(day)
+            names[day] = name.removesuffix("调休") if kind == "workday" else name
+            if kind == "holiday":
+                per_year[day.year] = per_year.get(day.year, 0) + 1
+        covered = frozenset(y for y, n in per_year.items() if n >= COVERED_YEAR_MIN_REST_DAYS)
+        return cls(frozenset(holidays), frozenset(workdays - holidays), (), covered, names)
+
+    def coverage_years(self) -> tuple[int, int] | None:
+        """The first and last covered year (None when no arrangement is held)."""
+        return (min(self.covered), max(self.covered)) if self.covered else None
 
     def to_dict(self) -> dict[str, Any]:
         """Export in the shape `from_dict` reads; extra holidays outside `years` are kept apart."""
@@ -102,6 +156,31 @@ def add_years(start: date, years: int) -> date:
 def _ends_on(last: date, cal: HolidayCalendar) -> date:
     """Move a last day off a rest day: 民法典 第二百零三条 (法定休假日结束的次日)."""
     return cal.next_working_day(last)
+
+
+class Counted(NamedTuple):
+    """One period counted: from `start` (not counted), `length` days or months; `last` is the day the counting
+    reaches (民法典 第二百零一条、第二百零二条), `end` the period's last day once moved off rest days (第二百零三条)."""
+
+    start: date
+    length: int
+    unit: str  # "d" days, "m" months
+    last: date
+    end: date
+
+    @property
+    def moved(self) -> bool:
+        return self.end != self.last
+
+
+def count_days(start: date, days: int, cal: HolidayCalendar) -> Counted:
+    """The counting of a period in days, for explanations (period_end_days gives only its end)."""
+    return Counted(start, days, "d", start + timedelta(days=days), period_end_days(start, days, cal))
+
+
+def count_months(start: date, months: int, cal: HolidayCalendar) -> Counted:
+    """The counting of a period in months (years are twelve months), for explanations."""
+    return Counted(start, months, "m", add_months(start, months), period_end_months(start, months, cal))
 
 
 def period_end_days(start: date, days: int, cal: HolidayCalendar) -> date:

@@ -94,6 +94,20 @@ TOP_FIELDS: dict[str, FieldSpec] = {
     "facts": _f("object", "案件事实", "Facts", required=True),
     "in_supply_area": _f("bool", "在本企业供电营业区内", "Within supply area",
                          "损害地点在本供电企业批准的供电营业区内；为否时不属本企业业务（电力法第二十五条）", extension=True),
+    "limitation_events": _f("object_list", "诉讼时效事由", "Limitation events",
+                            "逐项列明请求、承认、同意履行、起诉等中断事由和中止事由，注明类别（民法典第一百九十二条、"
+                            "第一百九十四条、第一百九十五条）", extension=True, items={
+        "date": _f("date", "日期", "Date", "事由发生之日；中止事由为障碍开始之日", required=True),
+        "kind": _f("enum", "类别", "Kind", required=True, choices=(
+            ("claim", "权利人向供电企业提出履行请求"), ("acknowledgement", "供电企业承认债务"),
+            ("promise_to_pay", "供电企业同意履行（同意赔偿）"), ("suit", "提起诉讼或者申请仲裁"),
+            ("suspension", "不能行使请求权的障碍（诉讼时效中止）"))),
+        "until": _f("date", "结束日", "Until", "中止事由：障碍消除之日；诉讼或仲裁：程序终结之日"),
+        "ground": _f("enum", "中止事由", "Ground", "民法典第一百九十四条第一款所列障碍", choices=(
+            ("force_majeure", "不可抗力"), ("no_legal_representative", "无民事行为能力人或者限制民事行为能力人没有法定代理人"),
+            ("no_heir_or_administrator", "继承开始后未确定继承人或者遗产管理人"),
+            ("controlled", "权利人被义务人或者其他人控制"), ("other", "其他导致不能行使请求权的障碍"))),
+    }),
 }
 
 _APPLIANCE_ITEM: dict[str, FieldSpec] = {
@@ -293,6 +307,13 @@ HELP_EN: dict[str, str] = {
     "restoration_delay_loss": "Only the loss in the time beyond the restoration period",
     "nominal_voltage_v": "For example 220, 380, 10000, 35000",
     "system_abnormal": "The power system was in an abnormal state while measured",
+    "limitation_events": "Each claim, acknowledgement, agreement to pay, lawsuit or obstacle, with its kind, from "
+                         "which the limitation period is interrupted, suspended or lost (Civil Code Articles 192, "
+                         "194, 195)",
+    "limitation_events.date": "The day it happened; for an obstacle, the day it began",
+    "limitation_events.until": "For an obstacle, the day it ended; for a suit or arbitration, the day the "
+                               "proceedings ended",
+    "ground": "The obstacles listed in Civil Code Article 194(1)",
 }
 CHOICES_EN: dict[Any, str] = {
     "appliance": "Household appliance damage", "outage": "Outage loss", "power_quality": "Voltage or frequency loss",
@@ -325,6 +346,12 @@ CHOICES_EN: dict[Any, str] = {
     "climbing_tower": "Climbing a tower without permission", "kite_flying": "Flying a kite within 300 m of an overhead line",
     "disconnection_arrears_or_violation": "Supply stopped for arrears or a breach of the terms of use",
     "large_grid": "3,000 MW or more", "small_grid": "Under 3,000 MW",
+    "claim": "The claimant demanded performance from the utility", "acknowledgement": "The utility acknowledged the debt",
+    "promise_to_pay": "The utility agreed to perform (to pay)", "suit": "A lawsuit or an application for arbitration",
+    "suspension": "An obstacle to claiming (suspension of limitation)",
+    "no_legal_representative": "A person without or with limited capacity had no legal representative",
+    "no_heir_or_administrator": "No heir or estate administrator determined after succession opened",
+    "controlled": "The claimant was controlled by the obligor or another person",
 }
 
 # -- part D of issue 15: party agreements, contract-damage deductions, who the claimant is ----------------
@@ -389,7 +416,7 @@ def _in_english(fields: dict[str, FieldSpec], category: str = "") -> None:
     for key, spec in fields.items():
         items = dict(spec.items) if spec.items else None
         if items:
-            _in_english(items)
+            _in_english(items, key)  # an item's help is keyed "list.item", or by the item's name alone
         help_en = HELP_EN.get(f"{category}.{key}", HELP_EN.get(key, ""))
         fields[key] = replace(spec, help_en=help_en, items=items,
                               choices_en=tuple((v, CHOICES_EN.get(v, text)) for v, text in spec.choices))
@@ -558,6 +585,7 @@ def validate_case(obj: object, path: str = "case") -> list[FieldError]:
         errors.extend(validate_facts(category, facts, _join(path, "facts")))
         errors.extend(_check_contract_terms(obj, category, facts, path))
     errors.extend(_order_errors(obj, path))
+    errors.extend(_limitation_event_errors(obj.get("limitation_events"), _join(path, "limitation_events")))
     return errors
 
 
@@ -626,6 +654,24 @@ def _check_contract_terms(obj: Mapping[str, Any], category: str, facts: Mapping[
     if kind == "rule_formula_agreed" and event is not None and event < _RULES_2024:
         errors.append(FieldError(where, "'rule_formula_agreed' is the exception of the 2024 Rules (events from "
                                         "2024-06-01, see event_date); use 'liquidated_damages' before that"))
+    return errors
+
+
+def _limitation_event_errors(events: object, path: str) -> list[FieldError]:
+    """Each limitation event names its day and kind; an end cannot come before its start (both fields named)."""
+    if not isinstance(events, list):
+        return []
+    errors: list[FieldError] = []
+    for i, item in enumerate(events):
+        if not isinstance(item, Mapping):
+            continue  # reported by the type check
+        at = f"{path}[{i}]"
+        for key in ("date", "kind"):
+            if item.get(key) is None:
+                errors.append(FieldError(f"{at}.{key}", "required"))
+        start, until = date_or_none(item.get("date")), date_or_none(item.get("until"))
+        if start is not None and until is not None and until < start:
+            errors.append(FieldError(f"{at}.until", f"before {at}.date ({until.isoformat()} < {start.isoformat()})"))
     return errors
 
 

@@ -57,7 +57,8 @@ def _read_database(url: str, busy_timeout_s: int) -> tuple[RuleTable, HolidayCal
                 data = conn.execute(text(
                     "SELECT data FROM rule_table_version WHERE status = 'published' "
                     "ORDER BY published_at DESC, id DESC LIMIT 1").columns(data=JSON)).scalar()
-                days = conn.execute(text("SELECT day, kind FROM calendar_day").columns(day=Date, kind=String)).all()
+                days = conn.execute(text("SELECT day, kind, name FROM calendar_day")
+                                    .columns(day=Date, kind=String, name=String)).all()
         finally:
             engine.dispose()
     except SQLAlchemyError:
@@ -65,8 +66,7 @@ def _read_database(url: str, busy_timeout_s: int) -> tuple[RuleTable, HolidayCal
     table = RuleTable.from_dict(data) if data is not None else load_bundled_table()
     if not days:
         return table, None
-    return table, HolidayCalendar(frozenset(day for day, kind in days if kind == "holiday"),
-                                  frozenset(day for day, kind in days if kind == "workday"))
+    return table, HolidayCalendar.from_days((day, kind, name or "") for day, kind, name in days)
 
 
 @click.command("assess")

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from casework.auth.forms import ConfirmForm
 from casework.auth.guard import current_actor, requires
 from casework.domain.access import Perm
+from casework.domain.calendar import COVERED_YEAR_MIN_REST_DAYS
 from casework.infra.db import db, unit_of_work, utcnow
 from casework.ruletable.forms import CalendarDayForm
 from casework.ruletable.holidays import remove_day, set_day
@@ -34,7 +35,9 @@ def index() -> Any:
         return redirect(url_for("calendar.index", year=form.day.data.year))
     days = db.session.scalars(select(CalendarDay).where(CalendarDay.day.between(date(year, 1, 1), date(year, 12, 31)))
                               .order_by(CalendarDay.day)).all()
-    return render_template("ruletable/calendar.html", year=year, days=days, form=form, confirm=ConfirmForm())
+    covered = sum(1 for d in days if d.kind == "holiday" and d.day.year == year) >= COVERED_YEAR_MIN_REST_DAYS
+    return render_template("ruletable/calendar.html", year=year, days=days, form=form, confirm=ConfirmForm(),
+                           covered=covered)
 
 
 @bp.route("/<day>/remove", methods=["POST"])

@@ -111,5 +111,60 @@ def rates_import(path: Path, version: str, table_id: str | None, label: str | No
     click.echo(f"draft {version}: {len(rates['crop'])} crop and {len(rates['trees'])} tree rates from {path.name}")
 
 
+@click.group("holidays")
+def holidays_group() -> None:
+    """The statutory holiday calendar (国务院办公厅 annual arrangements) used to count periods."""
+
+
+@holidays_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=False)
+@click.option("--bundled", is_flag=True, help="import the arrangements shipped with the package (2016 onwards)")
+@with_appcontext
+def holidays_import(path: Path | None, bundled: bool) -> None:
+    """Add a year's arrangement (or several) to the calendar: a JSON file shaped like
+    casework/rules_data/holidays.json. It is checked whole first; each import is audited."""
+    from importlib import resources
+
+    from casework.domain.access import SYSTEM
+    from casework.infra.db import unit_of_work, utcnow
+    from casework.ruletable.holidays import CalendarFileError, import_arrangements
+
+    if (path is None) == (not bundled):
+        raise click.UsageError("give either FILE or --bundled")
+    if path is not None:
+        text, source = path.read_text(encoding="utf-8"), path.name
+    else:
+        text, source = resources.files("casework.rules_data").joinpath("holidays.json").read_text("utf-8"), "bundled"
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise click.ClickException(f"{source}: not valid JSON ({err})") from err
+    try:
+        with unit_of_work() as session:
+            counts = import_arrangements(session, SYSTEM, data, source=source, now=utcnow())
+    except CalendarFileError as err:
+        raise click.ClickException("\n".join(err.errors)) from err
+    click.echo(f"{counts['years']} year(s) from {source}: {counts['added']} days added, {counts['changed']} "
+               f"corrected, {counts['unchanged']} unchanged")
+    _echo_coverage()
+
+
+@holidays_group.command("coverage")
+@with_appcontext
+def holidays_coverage() -> None:
+    """The years the calendar in use holds a published arrangement for (periods ending elsewhere are flagged)."""
+    _echo_coverage()
+
+
+def _echo_coverage() -> None:
+    from casework.domain.rules import load_bundled_table
+    from casework.infra.db import db
+    from casework.ruletable.store import calendar
+
+    cal = calendar(db.session()) or load_bundled_table().calendar
+    years = sorted(cal.covered)
+    click.echo("covered years: " + (", ".join(map(str, years)) if years else "none"))
+
+
 #: Commands that run inside the app (registered by casework.cli.register_cli).
-APP_COMMANDS = (rules_group, rates_group,)
+APP_COMMANDS = (rules_group, rates_group, holidays_group)

@@ -67,12 +67,10 @@ def _on_this_instance(table: RuleTable) -> RuleTable:
 
 def calendar(session: Session) -> HolidayCalendar | None:
     """The calendar the administrators keep, or None to use the table's own bundled calendar."""
-    rows = session.execute(select(CalendarDay.day, CalendarDay.kind)).all()
+    rows = session.execute(select(CalendarDay.day, CalendarDay.kind, CalendarDay.name)).all()
     if not rows:
         return None
-    holidays = frozenset(day for day, kind in rows if kind == "holiday")
-    workdays = frozenset(day for day, kind in rows if kind == "workday")
-    return HolidayCalendar(holidays, workdays)
+    return HolidayCalendar.from_days((day, kind, name or "") for day, kind, name in rows)
 
 
 def load_bundled(session: Session, actor: Actor, now: datetime) -> RuleTableVersion | None:

@@ -115,6 +115,7 @@ ACTION = {
     "rules.recheck": _l("全部复查"),
     "calendar.set": _l("修改节假日"),
     "calendar.remove": _l("删除节假日"),
+    "calendar.import": _l("导入节假日安排"),
     "token.create": _l("创建接口令牌"),
     "token.revoke": _l("吊销接口令牌"),
     "evidence.upload": _l("上传证据"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import os
 from pathlib import Path
@@ -139,3 +140,14 @@ def check_expected(result: dict[str, Any], expected: dict[str, Any]) -> None:
         assert any(all(got.get(k) == v for k, v in want.items()) for got in result["citations"]), (want, result["citations"])
     for flag in expected.get("flags_include", []):
         assert flag in result["flags"]
+
+
+#: The bundled calendar as if every year's State Council arrangement were loaded: for tests about other flags
+#: than the calendar's coverage (a period ending in a year the calendar does not cover raises
+#: unverified_parameter, naming the day: issue 15, D4).
+COVERED = dataclasses.replace(TABLE.calendar, covered=frozenset(range(1900, 2200)))
+
+
+def run_covered(case: dict[str, Any]) -> dict[str, Any]:
+    """Assess with the bundled table and a calendar that covers every year."""
+    return assess(case, TABLE, COVERED)

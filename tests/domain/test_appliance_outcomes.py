@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from casefactory import item, make, run
+from casefactory import item, make, run, run_covered
 
 
 def test_item_bought_within_six_months_is_paid_at_full_price() -> None:
@@ -75,7 +75,7 @@ def test_item_without_invoice_is_paid_but_flagged_for_the_price_basis() -> None:
 
 
 def test_item_with_invoice_within_six_months_raises_no_flag() -> None:
-    assert run(make("appliance"))["flags"] == []
+    assert run_covered(make("appliance"))["flags"] == []
 
 
 def test_exemption_needs_the_authoritys_confirmation() -> None:
@@ -104,7 +104,7 @@ def test_general_law_claim_without_a_proven_loss_is_not_guessed() -> None:
 
 
 def test_late_report_is_time_barred_with_litigation_risk() -> None:
-    result = run(make("appliance", event_date="2025-07-10", report_date="2025-07-21"))
+    result = run_covered(make("appliance", event_date="2025-07-10", report_date="2025-07-21"))
     assert result["outcome"] == "time_barred"
     assert result["flags"] == ["litigation_risk"]
     assert {"kind": "report_window", "due": "2025-07-17",
@@ -219,3 +219,12 @@ def test_a_repair_below_ten_percent_of_the_price_needs_no_purchase_date() -> Non
     fridge = {k: v for k, v in item(**FRIDGE, repairable=True, repair_cost="300.00").items() if k != "purchase_date"}
     result = run(make("appliance", facts={"appliances": [fridge]}))
     assert (result["outcome"], result["amount"]) == ("liable", "300.00")
+def test_a_late_appliance_report_says_a_court_may_still_hear_the_claim() -> None:
+    """家电办法 第七条 (…即视为……自动放弃索赔权) bars the claim against the utility only; 民法典 第一百八十八条
+    (诉讼时效期间为三年) still lets a court hear it — said in words, not by the flag alone (issue 15)."""
+    result = run(make("appliance", event_date="2025-07-10", report_date="2025-07-21"))
+    step = next(s for s in result["explanation"] if "七日内投诉索赔" in s)
+    assert "请求人仍可在三年诉讼时效期间内向人民法院起诉（民法典第一百八十八条）" in step
+    assert "litigation_risk" in result["flags"]
+    english = next(s for s in result["explanation_en"] if "seven days" in s)
+    assert "may still sue in a people's court within the three-year limitation period" in english

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from casefactory import TABLE, make, run
+from casefactory import TABLE, make, run, run_covered
 
 from casework.domain.rules import missing_facts
 
 
 def test_stated_local_rate_wins_and_raises_no_flag() -> None:
-    result = run(make("crop"))
+    result = run_covered(make("crop"))
     assert (result["amount"], result["flags"]) == ("1200.00", [])
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
-from casefactory import TABLE, make, run
+from casefactory import TABLE, make, run, run_covered
 
 from casework.domain.calendar import (
     HolidayCalendar,
@@ -85,9 +85,9 @@ def test_completed_months() -> None:
     assert completed_months(D("2025-05-01"), D("2025-04-01")) == 0
 
 
-def test_bundled_calendar_covers_2020_to_2026_with_adjusted_days() -> None:
+def test_bundled_calendar_covers_2016_to_2026_with_adjusted_days() -> None:
     years = {y["year"] for y in CAL.years}
-    assert years == set(range(2020, 2027))
+    assert years == set(range(2016, 2027)) == CAL.covered
     assert CAL.is_rest_day(D("2020-02-02"))  # the extended 2020 Spring Festival
     assert CAL.is_rest_day(D("2020-02-01"))  # the planned working Saturday was cancelled by the extension
     assert not CAL.is_rest_day(D("2024-02-04"))  # 调休上班 Sunday
@@ -170,8 +170,84 @@ def test_civil_code_rules_standing_in_for_earlier_law_are_flagged() -> None:
     result = run(make("crop", event_date="2019-05-18", report_date="2019-05-20"))
     assert result["outcome"] == "liable"
     assert "unverified_parameter" in result["flags"]
-    assert run(make("crop"))["flags"] == []
+    assert run_covered(make("crop"))["flags"] == []
 
 
 def test_table_calendar_is_the_bundled_one() -> None:
     assert TABLE.calendar == CAL
+
+
+# -- issue 15, D4: the published arrangements 2016–2019, and the calendar's coverage ----------------------------
+def test_the_2016_to_2019_arrangements_are_those_the_notices_published() -> None:
+    """国办发明电〔2015〕18号, 〔2016〕17号, 〔2017〕12号, 〔2018〕15号 and 〔2019〕3号 (the 2019 Labour Day change)."""
+    rest = {D("2016-02-07"), D("2016-02-13"), D("2017-01-27"), D("2017-10-08"), D("2018-02-21"), D("2018-06-18"),
+            D("2018-12-31"), D("2019-02-04"), D("2019-05-04"), D("2019-10-07")}
+    work = {D("2016-02-06"), D("2016-02-14"), D("2016-10-09"), D("2017-01-22"), D("2017-09-30"), D("2018-04-28"),
+            D("2018-09-30"), D("2018-12-29"), D("2019-02-03"), D("2019-04-28"), D("2019-05-05"), D("2019-10-12")}
+    assert all(CAL.is_rest_day(d) for d in rest)
+    assert not any(CAL.is_rest_day(d) for d in work)
+    assert all(y.get("notice") and y.get("source") for y in CAL.years if y["year"] < 2020)
+
+
+def test_a_seven_day_window_ending_in_the_2019_spring_festival_runs_to_the_day_after_it() -> None:
+    """民法典 第二百零三条: 期间的最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日 — the
+    2019 Spring Festival break ran 4–10 February (国办发明电〔2018〕15号)."""
+    case = make("appliance", event_date="2019-01-28", report_date="2019-02-11",
+                facts={"appliances": [{"name": "电视机", "class": "electronic", "price": "3000.00",
+                                       "purchase_date": "2018-12-01", "invoice": True, "repairable": False}]})
+    result = run(case)
+    assert result["rule_results"]["ha_report_7d"] == "not_applicable"
+    assert {"kind": "report_window", "due": "2019-02-11",
+            "citation": {"instrument": "居民用户家用电器损坏处理办法", "article": "第七条"}} in result["deadlines"]
+    assert any("第7日为2019年2月4日（星期一），适逢春节假期，顺延至2019年2月11日" in s for s in result["explanation"])
+
+
+def test_an_adjusted_working_sunday_of_2016_ends_the_period() -> None:
+    """民法典 第二百零三条 moves only a 法定休假日: 14 February 2016 was a Sunday worked for the Spring Festival
+    (国办发明电〔2015〕18号: 2月14日（星期日）上班), so a period whose last day it is ends that day."""
+    result = run(make("appliance", event_date="2016-02-07", report_date="2016-02-15",
+                      facts={"appliances": [{"name": "冰箱", "class": "motor", "price": "3000.00",
+                                             "purchase_date": "2015-12-01", "invoice": True, "repairable": False}]}))
+    assert result["outcome"] == "time_barred"
+    assert any("第7日为2016年2月14日（星期日），虽逢星期日，但系春节调休上班日，不是法定休假日，期间于该日届满" in s
+               for s in result["explanation"])
+
+
+def test_a_period_ending_outside_the_calendar_is_flagged_naming_the_day() -> None:
+    """A last day in a year with no published arrangement is counted with weekends only: unverified_parameter,
+    and the note names the day (issue 15, D4)."""
+    result = run(make("crop", event_date="2025-05-18", report_date="2025-05-20"))
+    assert result["outcome"] == "liable" and "unverified_parameter" in result["flags"]
+    notes = " ".join(n["zh"] for n in result["to_verify"])
+    assert "3年诉讼时效期间的最后一日2028年5月18日" in notes and "2016年至2026年" in notes
+    assert run_covered(make("crop", event_date="2025-05-18", report_date="2025-05-20"))["flags"] == []
+
+
+def test_periods_ending_inside_the_calendar_raise_no_flag() -> None:
+    # damage in 2006, known in 2023: the longstop ends in 2026, the limitation in 2026 — both covered
+    result = run(make("crop", event_date="2006-03-01", knew_date="2023-03-01", report_date="2023-03-10"))
+    assert result["outcome"] == "liable"
+    assert not any("节假日日历" in n["zh"] for n in result.get("to_verify", []))
+
+
+def test_the_calendar_kept_day_by_day_covers_only_whole_years() -> None:
+    days = [(d, "holiday", "春节") for d in (D("2027-02-05") + timedelta(days=i) for i in range(25))]
+    kept = HolidayCalendar.from_days([*days, (D("2028-01-01"), "holiday", "元旦"), (D("2027-01-31"), "workday", "春节调休")])
+    assert kept.covered == frozenset({2027})
+    assert kept.is_adjusted_workday(D("2027-01-31")) and kept.name(D("2027-01-31")) == "春节"
+
+
+# -- showing the counting (issue 15: "第7日为…，适逢端午节假期，顺延至…") ------------------------------------------
+def test_the_counting_is_shown_where_it_decides() -> None:
+    """民法典 第二百零一条、第二百零三条, shown: the issue's own example (端午节 2025: 31 May – 2 June)."""
+    case = make("appliance", event_date="2025-05-24", report_date="2025-06-03")
+    steps = run(case)["explanation"]
+    assert any("第7日为2025年5月31日（星期六），适逢端午节假期，顺延至2025年6月3日（星期二）（民法典第二百零三条）" in s
+               for s in steps)
+
+
+def test_no_counting_paragraph_where_the_counting_does_not_decide() -> None:
+    result = run(make("appliance", event_date="2025-08-01", report_date="2025-08-03"))
+    assert result["rule_results"]["period_counting"] == "not_applicable"
+    assert not any("期间的计算" in s for s in result["explanation"])
+    assert {"instrument": "中华人民共和国民法典", "article": "第二百零三条"} not in result["citations"]

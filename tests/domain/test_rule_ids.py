@@ -94,7 +94,12 @@ CASES: dict[str, tuple[Case, Case]] = {
     "lim_20y_longstop": (
         crop(event_date="2003-05-18", knew_date="2024-01-02", report_date="2025-05-20"), crop()),
     "lim_3y_general": (crop(event_date="2021-05-18", report_date="2025-05-20"), crop()),
-    "period_counting": (crop(), service(facts={"employee_on_duty": False})),
+    "lim_transition_gpcl#bar": (crop(event_date="2015-03-02", report_date="2017-12-01"), crop()),
+    "lim_suspension": (
+        crop(event_date="2021-05-18", report_date="2024-07-01", limitation_events=[
+            {"date": "2024-03-01", "kind": "suspension", "until": "2024-04-10", "ground": "force_majeure"}]), crop()),
+    # the counting is shown where it decides: the claim on the day the period, moved off a Sunday, ends
+    "period_counting": (crop(event_date="2022-05-18", report_date="2025-05-19"), crop()),
     "liability_by_ownership": (
         appliance(event_date=OLD, report_date=OLD, facility_owner="customer", utility_maintains=False),
         appliance(event_date=OLD, report_date=OLD),

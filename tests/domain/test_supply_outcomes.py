@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from casefactory import make, run
+from casefactory import make, run, run_covered
 
 GYR24_97 = {"instrument": "供电营业规则", "article": "第九十七条", "version": "2024"}
 GYR96_95 = {"instrument": "供电营业规则", "article": "第九十五条", "version": "1996"}
@@ -30,7 +30,7 @@ def test_the_1996_minimum_hour_is_unverified_and_flagged_only_when_it_bites() ->
     assert GYR96_95 in short["citations"]
     # the 1996 price base (目录电价) is unverified too, so any 1996 accident case is flagged
     assert "unverified_parameter" in long["flags"]
-    assert run(outage(outage_hours="0.5"))["flags"] == []
+    assert run_covered(outage(outage_hours="0.5"))["flags"] == []
 
 
 def test_accident_without_contract_clause_is_actual_loss_with_no_multiplier() -> None:

@@ -144,3 +144,12 @@ def test_admin_calendar_change_moves_a_deadline(app: Flask, office: dict) -> Non
     assert "2025年7月29日" in page.text
     listing = admin.get("/admin/calendar/?year=2025").text
     assert "测试休假" in listing and "国庆节" in listing
+
+
+def test_the_calendar_page_says_whether_the_year_is_covered(app: Flask, office: dict) -> None:  # type: ignore[type-arg]
+    """Issue 15 D4: a year without a loaded arrangement is said to be counted with weekends only."""
+    admin = app.test_client()
+    login(admin, "admin1")
+    assert "本年已载入国务院办公厅节假日安排" in admin.get("/admin/calendar/?year=2025").text
+    later = admin.get("/admin/calendar/?year=2031").text
+    assert "本年尚未载入完整的国务院办公厅节假日安排" in later and "节假日导入命令" in later

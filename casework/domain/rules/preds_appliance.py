@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import timedelta
 
-from casework.domain.calendar import period_end_days
+from casework.domain.calendar import count_days
 from casework.domain.rules.context import NOT_APPLICABLE, Ctx, Verdict, missing, no, yes
 from casework.domain.rules.model import Rule
 from casework.domain.rules.preds_common import gate, ha_scope
+from casework.domain.rules.preds_time import counted
 from casework.domain.rules.registry import predicate
 from casework.domain.rules.words import CAUSE, EMPTY, FAULT, Say, day, join, money, word
 
@@ -78,8 +79,9 @@ def p_ha_report_late(ctx: Ctx, rule: Rule) -> Verdict:
     if state is False:
         return NOT_APPLICABLE
     days = int(ctx.param("ha_report_days"))
-    due = period_end_days(ctx.event_date, days, ctx.cal)
-    ctx.cache["periods_counted"] = True
+    count = count_days(ctx.event_date, days, ctx.cal)
+    due = count.end
+    counted(ctx, Say(f"{days}日投诉索赔期限", f"the {days}-day period to complain and claim"), count, decisive=True)
     report = ctx.report_date
     if report is None:
         return Verdict("missing", EMPTY, ("report_date",), due)
@@ -88,9 +90,14 @@ def p_ha_report_late(ctx: Ctx, rule: Rule) -> Verdict:
         return Verdict("missing", EMPTY, gaps, due)
     ev, dd, rp = day(ctx.event_date), day(due), day(report)
     if report > due:
-        return yes(Say(f"损坏发生于{ev.zh}，{days}日期限的最后一日为{dd.zh}，请求人{rp.zh}才投诉索赔",
+        return yes(Say(f"损坏发生于{ev.zh}，{days}日期限的最后一日为{dd.zh}，请求人{rp.zh}才投诉索赔，"
+                       "依本办法视为放弃索赔权；但这只是向供电企业索赔的期限，请求人仍可在三年诉讼时效期间内向人民法院"
+                       "起诉（民法典第一百八十八条），法院是否支持须另行评估",
                        f"the damage occurred on {ev.en}; the {days}-day period ended on {dd.en}, and the claimant "
-                       f"complained and claimed only on {rp.en}"), due)
+                       f"complained and claimed only on {rp.en}, which the Measures treat as giving up the claim; this "
+                       "is only the period for claiming from the utility, and the claimant may still sue in a people's "
+                       "court within the three-year limitation period (Civil Code, Art. 188), with what a court would "
+                       "allow to be assessed separately"), due)
     return no(Say(f"请求人{rp.zh}投诉索赔，在{days}日期限（至{dd.zh}）内",
                   f"the claimant complained and claimed on {rp.en}, within the {days}-day period (ending {dd.en})"), due)
 

@@ -659,3 +659,57 @@ TEXT_EN.update({
         "the owner of the facility, the village collective economic organisation (villagers' committee), liable "
         "in tort for fault (Civil Code, Art. 1165)",
 })
+
+
+# -- period counting and limitation events (issue 15, part A) ---------------------------------
+_WEEKDAYS = (Say("星期一", "Monday"), Say("星期二", "Tuesday"), Say("星期三", "Wednesday"), Say("星期四", "Thursday"),
+             Say("星期五", "Friday"), Say("星期六", "Saturday"), Say("星期日", "Sunday"))
+#: The statutory holidays by their Chinese names (全国年节及纪念日放假办法), as the calendar names its periods.
+HOLIDAY_EN: dict[str, str] = {
+    "元旦": "New Year's Day", "春节": "Spring Festival", "清明节": "Qingming Festival", "劳动节": "Labour Day",
+    "端午节": "Dragon Boat Festival", "中秋节": "Mid-Autumn Festival", "国庆节": "National Day",
+}
+
+
+def weekday(d: date) -> Say:
+    """星期六 / Saturday."""
+    return _WEEKDAYS[d.weekday()]
+
+
+def holiday(name: str) -> Say:
+    """A calendar period's name as a holiday: '春节（延长至2月2日…）' → 春节 / Spring Festival; '国庆节、中秋节' →
+    国庆节、中秋节 / National Day and Mid-Autumn Festival. A name the list lacks reads as "a statutory holiday"."""
+    base = name.split("（", 1)[0].split("(", 1)[0].strip()
+    parts = [p for p in base.split("、") if p]
+    if not parts:
+        return Say("法定节假日", "a statutory holiday")
+    english = [HOLIDAY_EN.get(p) for p in parts]
+    if any(e is None for e in english):
+        return Say(base, "a statutory holiday")
+    return Say(base, " and ".join(e for e in english if e))
+
+
+#: What each kind of limitation event is (contract `limitation_events[].kind`), and the untyped dates of
+#: `limitation_interruptions` ("interruption").
+LIMITATION_EVENT: dict[str, Say] = {
+    "interruption": Say("时效中断事由", "an event interrupting the limitation period"),
+    "claim": Say("权利人向供电企业提出履行请求", "the claimant demanded performance from the utility"),
+    "acknowledgement": Say("供电企业承认债务", "the utility acknowledged the debt"),
+    "promise_to_pay": Say("供电企业同意履行", "the utility agreed to perform"),
+    "suit": Say("权利人提起诉讼或者申请仲裁", "the claimant sued or applied for arbitration"),
+    "suspension": Say("出现不能行使请求权的障碍", "an obstacle arose that prevented the claimant from claiming"),
+}
+#: The obstacles of 民法典 第一百九十四条第一款 (contract `limitation_events[].ground`).
+SUSPENSION_GROUND: dict[str, Say] = {
+    "force_majeure": Say("不可抗力", "force majeure"),
+    "no_legal_representative": Say("无民事行为能力人或者限制民事行为能力人没有法定代理人",
+                                    "a person without or with limited capacity had no legal representative"),
+    "no_heir_or_administrator": Say("继承开始后未确定继承人或者遗产管理人",
+                                    "no heir or estate administrator had been determined"),
+    "controlled": Say("权利人被义务人或者其他人控制", "the claimant was controlled by the obligor or another"),
+    "other": Say("其他导致权利人不能行使请求权的障碍", "another obstacle prevented the claimant from claiming"),
+}
+INSTRUMENT_EN["中华人民共和国民法通则"] = "General Principles of the Civil Law of the PRC"
+RULE_TITLE_EN["lim_transition_gpcl#bar"] = "Two-year limitation period (General Principles of the Civil Law)"
+RULE_TITLE_EN["lim_suspension"] = "Suspension of the limitation period"
+PARAMETER["suspension_months"] = Say("诉讼时效中止后的剩余期间", "period left after the cause of a suspension ends")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from casefactory import TABLE, make, run
+from casefactory import COVERED, TABLE, make, run
 
 from casework.domain.rules import RateTable, RuleTable, assess
 
@@ -58,7 +58,7 @@ def test_a_real_schedule_wins_over_the_fictional_one_on_any_instance() -> None:
     data["rate_tables"] = [*data["rate_tables"], real.to_dict()]
     table = RuleTable.from_dict(data)
     for instance in (table, table.on_instance(demo=True)):
-        result = assess(make("crop", drop=NO_RATE), instance)
+        result = assess(make("crop", drop=NO_RATE), instance, COVERED)  # a calendar for every year: no coverage flag
         assert (result["amount"], result["flags"]) == ("880.00", [])
 
 

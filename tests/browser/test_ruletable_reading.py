@@ -16,7 +16,7 @@ def test_the_whole_article_unfolds_beside_the_rule(app: Flask, server: str, brow
                                                    tmp_path: Path) -> None:
     problems: list[str] = []
     page = phone_page(browser, server, "legal1", problems)
-    page.goto(f"{server}/rules/2025.1?instrument=中华人民共和国电力法")
+    page.goto(f"{server}/rules/2026.1?instrument=中华人民共和国电力法")
     row = page.locator(".rule-row", has_text="供电营业区").first
     expect(row).to_contain_text("「供电企业在批准的供电营业区内向用户供电」")
     rest = row.get_by_text("一个供电营业区内只设立一个供电营业机构", exact=False)

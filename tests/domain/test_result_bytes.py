@@ -4,6 +4,10 @@ Issue 14 reworded the explanation (words instead of codes) and added `explanatio
 `to_verify`; so `sha256_without_explanation` (the bytes of every other key, recorded before that change) proves
 the contract keys did not move by a byte, while `sha256`/`json` were re-recorded deliberately with the new wording.
 
+Issue 15 fixed the defects a legal review found (table 2026.1) and re-recorded every entry with
+`scripts/rerecord_golden.py`; the cases whose outcome or needed facts changed are listed in that merge's commit
+message, each with the defect that changed it. A case the contract now refuses is recorded with its `errors`.
+
 `golden/assessments.json` was recorded by running the engine of commit 6fd09e3 (before the results were typed)
 over the contract's examples and a sweep of variations of every category (each fact dropped, each enum value,
 late reports, old event dates, malformed input). It holds each case, the SHA-256 of

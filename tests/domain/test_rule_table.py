@@ -28,7 +28,7 @@ def test_table_round_trips_through_plain_json() -> None:
     data = json.loads(json.dumps(TABLE.to_dict(), ensure_ascii=False))
     again = RuleTable.from_dict(data)
     assert again.to_dict() == TABLE.to_dict()
-    assert again.version == TABLE.version == "2025.1"
+    assert again.version == TABLE.version == "2026.1"
 
 
 def test_a_table_built_from_dicts_assesses_like_the_bundled_one() -> None:

@@ -118,5 +118,5 @@ def test_assess_on_an_instance_without_a_database_uses_the_bundled_table(tmp_pat
     monkeypatch.delenv("CASEWORK_DATABASE_URL", raising=False)
     result = CliRunner().invoke(main, ["assess", "-"], input=json.dumps(load(example_files()[0])["case"]))
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["rule_table_version"] == "2025.1"
+    assert json.loads(result.stdout)["rule_table_version"] == "2026.1"
     assert not (instance / "casework.sqlite").exists()  # reading creates no empty database

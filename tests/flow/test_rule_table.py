@@ -117,7 +117,7 @@ def test_published_change_never_rewrites_a_stored_snapshot_and_recheck_reports_i
     with app.app_context():
         snapshots = db.session.scalars(select(Assessment).order_by(Assessment.id)).all()
         assert [(s.rule_table_version, s.amount) for s in snapshots] == [
-            ("2025.1", Decimal("300.00")), (version, Decimal("600.00"))]
+            ("2026.1", Decimal("300.00")), (version, Decimal("600.00"))]
         assert db.session.get(Case, office["fridge"].id).assessment_amount == Decimal("600.00")  # type: ignore[union-attr]
     again = app.test_cli_runner().invoke(args=["recheck"])
     assert "checked 1 open cases; 0 changed" in again.output
@@ -129,7 +129,7 @@ def test_export_and_import_round_trip_as_a_new_draft(app: Flask, office: dict, t
     out = tmp_path / "table.json"
     assert runner.invoke(args=["rules", "export", "--out", str(out)]).exit_code == 0
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert data["version"] == "2025.1" and len(data["rules"]) > 50
+    assert data["version"] == "2026.1" and len(data["rules"]) > 50
     imported = runner.invoke(args=["rules", "import", str(out), "--version", "2025.9", "--summary", "往返测试"])
     assert imported.exit_code == 0, imported.output
     with app.app_context():

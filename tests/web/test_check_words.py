@@ -54,7 +54,7 @@ def test_chinese_page_has_words_not_codes_and_a_finding_under_each_rule(app: Fla
 
 def test_english_page_reads_english(app: Flask, fridge: str) -> None:
     text = _body(_checked(app, fridge, english=True).get(f"/cases/{fridge}/check").text)
-    assert "Step 1: Rule table version 2025.1 applies" in text
+    assert "Step 1: Rule table version 2026.1 applies" in text
     assert "20 July 2025" in text and "第1步" not in text
     assert "Scope of the Appliance Measures" in text  # a rule title in English
     assert "bought on 20 July 2019" in text  # the finding in English

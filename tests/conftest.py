@@ -18,7 +18,6 @@ from casework import create_app
 from casework.infra.db import db
 
 
-
 def _per_worker(url: str) -> str:
     """Under pytest-xdist each worker gets its own PostgreSQL database beside the configured one (test_gw0,
     test_gw1…), since every test truncates the tables it used; SQLite needs nothing, each test has its file."""

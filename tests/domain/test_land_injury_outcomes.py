@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from casefactory import TABLE, make, run, run_covered
 
 from casework.domain.rules import missing_facts

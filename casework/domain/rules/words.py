@@ -521,9 +521,10 @@ TEXT_EN.update({
     "2024年规则同样要求计划检修提前七日、临时检修提前二十四小时通知或公告":
         "The 2024 Rules likewise require notice or announcement seven days before planned maintenance and "
         "twenty-four hours before temporary maintenance",
-    "按实际损失赔偿，以订立合同时可以预见的损失为限；因未采取适当措施致使扩大的损失和用户过错部分应扣减":
-        "Actual loss is compensated, up to what could be foreseen when the contract was made; loss increased by a "
-        "failure to take proper measures, and the customer's share of fault, are deducted",
+    "按实际损失赔偿，以订立合同时可以预见的损失为限（民法典第五百八十四条）；因未采取适当措施致使扩大的损失（第五百九十一条）和用户过错部分（第五百九十二条）应扣减":
+        "Actual loss is compensated, up to what could be foreseen when the contract was made (Civil Code, Art. "
+        "584); loss increased by a failure to take proper measures (Art. 591), and the customer's share of fault "
+        "(Art. 592), are deducted",
     "损害地点所在供电营业区的供电企业": "the utility of the power supply business area where the damage occurred",
     "该员工本人（民法典第一千一百六十五条），可协商、报警或向人民法院起诉":
         "the employee personally (Civil Code, Art. 1165), by negotiation, a police report or a suit",

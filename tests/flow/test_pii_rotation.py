@@ -157,7 +157,10 @@ def test_rotation_needs_the_search_key_pinned_first(app: Flask, db_url: str, cas
         db.session.rollback()
 
 
-def test_production_refuses_a_key_set_without_a_search_key(db_url: str) -> None:
+def test_production_refuses_a_key_set_without_a_search_key(db_url: str, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    # An empty instance folder: a developer's own instance/config.py (after `make run`) holds a SEARCH_KEY.
+    monkeypatch.setenv("CASEWORK_INSTANCE_PATH", str(tmp_path / "instance"))
     with pytest.raises(RuntimeError, match="SEARCH_KEY"):
         create_app({"DATABASE_URL": db_url, "SECRET_KEY": "s" * 40, "PII_KEYS": f"{NEW},{OLD}"})
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import os
 import secrets
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -281,6 +282,40 @@ def bench_seed(cases: int, units: int) -> None:
     seed(cases, units, say=click.echo)
 
 
+@click.group("analytics")
+def analytics_group() -> None:
+    """The claims summary behind the analytics (unit × month × category)."""
+
+
+@analytics_group.command("rebuild")
+@with_appcontext
+def analytics_rebuild() -> None:
+    """Recompute the summary from the cases and correct, and report, every figure that differed."""
+    from sqlalchemy import func, select
+
+    from casework.audit.service import record
+    from casework.cases.models import Case
+    from casework.cases.summary import rebuild
+    from casework.domain.access import SYSTEM
+    from casework.infra.db import db, unit_of_work, utcnow
+
+    total = db.session.scalar(select(func.count()).select_from(Case)) or 0
+    with click.progressbar(length=total, label="summing the cases", file=sys.stderr) as bar, \
+            unit_of_work() as session:
+        report = rebuild(session, progress=bar.update)
+        shown = [{"unit": key[0], "month": key[1].isoformat()[:7], "category": key[2], "figure": name,
+                  "stored": str(stored), "recomputed": str(fresh)} for key, name, stored, fresh in report.corrected]
+        record(session, SYSTEM, "analytics.rebuild", now=utcnow(), object_type="case_summary",
+               after={"cases": report.cases, "rows": report.rows, "corrected_rows": report.corrected_rows,
+                      "corrected_figures": len(shown), "corrections": shown[:200]})
+    for item in shown:
+        click.echo(f"corrected {item['unit']} {item['month']} {item['category']} {item['figure']}: "
+                   f"{item['stored']} → {item['recomputed']}")
+    click.echo(f"summed {report.cases} cases into {report.rows} rows; corrected {report.corrected_rows} rows "
+               f"({len(shown)} figures)" if shown else
+               f"summed {report.cases} cases into {report.rows} rows; nothing to correct")
+
+
 def app_commands() -> tuple[click.Command, ...]:
     """The commands that run inside the app (Flask-Migrate adds `db` itself)."""
     from casework.auth import cli as auth_cli
@@ -291,7 +326,7 @@ def app_commands() -> tuple[click.Command, ...]:
     from casework.rulecheck import cli as rulecheck_cli
     from casework.ruletable import cli as ruletable_cli
 
-    return (demo_command, users_group, units_group, audit_group, bench_group, *auth_cli.APP_COMMANDS,
+    return (demo_command, users_group, units_group, audit_group, bench_group, analytics_group, *auth_cli.APP_COMMANDS,
             *ruletable_cli.APP_COMMANDS, *rulecheck_cli.APP_COMMANDS, *evidence_cli.APP_COMMANDS,
             *export_cli.APP_COMMANDS, *backup_cli.APP_COMMANDS, *pii_cli.APP_COMMANDS,
             *retention_cli.APP_COMMANDS)

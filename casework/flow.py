@@ -11,6 +11,8 @@ them. This file says what the later stages do when that happens, and what they t
                 whether the head of legal must approve), a payment recorded, a judgment recorded
     case page → the panels of site visit, decision, dossier and evidence, in that order
     待办      → the decision stage's queue (proposals awaiting approval, proposals returned)
+    summary   → every flush that moves a case's figures keeps the claims summary (cases.summary), in the same
+                transaction; bulk writers (the re-check, the seeder) tell it which cases they changed
     fixity    → letters and sealed dossiers keep files in the evidence store too (evidence.fixity owners)
 
 A decision is made on the decision page (decision/views.py → decision/service.py), which fires PROPOSE,
@@ -29,7 +31,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from casework.audit.anchors import configured_stamper
-from casework.cases import pages, work, workflow
+from casework.cases import pages, summary, work, workflow
 from casework.cases.assignment import assign_on_submit
 from casework.cases.models import Case
 from casework.cases.site_visit import case_panel as site_visit_panel
@@ -72,5 +74,6 @@ def install() -> None:
     workflow.REACTIONS = REACTIONS
     pages.PANELS[:] = PANELS
     work.QUEUE.update(QUEUE)
+    summary.install()
     for owner in (LETTERS, DOSSIERS):
         fixity.register(owner)

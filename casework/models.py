@@ -3,7 +3,7 @@
 from casework.audit.models import AuditAnchor, AuditEvent
 from casework.auth.factor_models import AccountRequest, RecoveryCode, SecondFactor
 from casework.auth.models import ApiToken, LoginFailure, Unit, User, UserSession
-from casework.cases.models import Case, CaseDeadline, CaseNumberCounter, CaseSearch
+from casework.cases.models import Case, CaseDeadline, CaseNumberCounter, CaseSearch, CaseSummary
 from casework.cases.retention import LegalHold, RetentionAction, RetiredFile
 from casework.cases.site_visit import SiteVisit
 from casework.cases.submissions import FormSubmission
@@ -16,7 +16,7 @@ from casework.rulecheck.models import Assessment
 from casework.ruletable.models import CalendarDay, RuleTableVersion
 
 __all__ = [
-    "ApiToken", "Assessment", "AuditAnchor", "DamageMark", "CaseDocument", "LitigationEntry", "Payment", "Proposal", "AuditEvent", "CalendarDay", "Case", "CaseDeadline", "CaseNumberCounter", "CaseSearch", "DossierVersion", "Evidence",
+    "ApiToken", "Assessment", "AuditAnchor", "DamageMark", "CaseDocument", "LitigationEntry", "Payment", "Proposal", "AuditEvent", "CalendarDay", "Case", "CaseDeadline", "CaseNumberCounter", "CaseSearch", "CaseSummary", "DossierVersion", "Evidence",
     "EvidenceWaiver", "ExportJob", "FormSubmission", "LegalHold", "LoginFailure", "RetentionAction", "RetiredFile",
     "RuleTableVersion", "SiteVisit", "Unit", "User", "UserSession",
     "AccountRequest", "RecoveryCode", "SecondFactor",

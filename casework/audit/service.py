@@ -32,6 +32,12 @@ def _plain(value: Mapping[str, Any] | None) -> dict[str, Any] | None:
     return json.loads(json.dumps(dict(value), default=default, ensure_ascii=False))  # type: ignore[no-any-return]
 
 
+def lock_chain(session: Session) -> None:
+    """Take the chain lock now, for a writer about to lock other shared rows (the claims summary): every write
+    ends by appending here anyway, so taking it first keeps one order and two writers never deadlock."""
+    lock_for_append(session, _CHAIN_LOCK)
+
+
 def record(
     session: Session,
     actor: Actor,

@@ -36,6 +36,9 @@ class Case(Base):
         Index("ix_case_record_category_created", "category", "created_at", "id"),
         # Similar claims nearby (issue 6): the same kind of claim in the same unit, in an amount band.
         Index("ix_case_record_unit_category_amount", "unit_path", "category", "claimed_amount"),
+        # Figures grouped by fault cause or by decision (issue 16), within a unit's scope and a period.
+        Index("ix_case_record_cause_unit", "cause", "unit_path"),
+        Index("ix_case_record_decision_kind_decided", "decision_kind", "decided_on"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -80,6 +83,15 @@ class Case(Base):
     duty_due_on: Mapped[date | None] = mapped_column(Date, index=True)
     # Set when a settlement that the law did not require is approved (issue 6): shown in lists and reports.
     goodwill_payment: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Copied out of the JSON so figures can be grouped (issue 16): the fault cause as the intake recorded it
+    # (circumstances.cause, kept by the validator below), the approved decision (settled | rejected | court,
+    # see domain.summary) and the money settled and paid (decision.service keeps these).
+    cause: Mapped[str | None] = mapped_column(String(40))
+    decision_kind: Mapped[str | None] = mapped_column(String(16))
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    settled_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    paid_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    paid_on: Mapped[date | None] = mapped_column(Date)
 
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
@@ -98,6 +110,13 @@ class Case(Base):
     def _as_state(self, _key: str, value: State | str) -> State:
         # A state set as its code ("draft") is the enum at once, not only after a reload: `is` holds.
         return State(value)
+
+    @validates("circumstances")
+    def _keep_cause(self, _key: str, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        # Every writer assigns a new dict (intake, correction), so the column follows the JSON in the same flush.
+        cause = (value or {}).get("cause")
+        self.cause = cause if isinstance(cause, str) and cause else None
+        return value
 
     def contract_case(self) -> dict[str, Any]:
         """The case as the assessment contract's input object (spec/assessment.md)."""
@@ -159,3 +178,35 @@ class CaseSearch(Base):
 
     case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id"), primary_key=True)
     grams: Mapped[str] = mapped_column(Text)
+
+
+class CaseSummary(Base):
+    """The claims summary: per unit, month of registration and category, the sum of its cases' contributions
+    (domain.summary). Kept in the transaction of every change that moves a figure (cases.summary); `casework
+    analytics rebuild` recomputes it from the cases."""
+
+    __tablename__ = "case_summary"
+
+    unit_path: Mapped[str] = mapped_column(String(255), primary_key=True)
+    month_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    category: Mapped[str] = mapped_column(String(24), primary_key=True)
+    cases: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    withdrawn: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    check_liable: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    check_reduced: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    check_not_liable: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    check_time_barred: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    check_outside_service_boundary: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    check_insufficient_facts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    check_other: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    check_none: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    decided_settled: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    decided_rejected: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    decided_court: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    goodwill: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Sums of many cases: wider than a single amount's Numeric(12, 2).
+    claimed_amount: Mapped[Decimal] = mapped_column(Numeric(16, 2), default=0, server_default="0")
+    assessed_amount: Mapped[Decimal] = mapped_column(Numeric(16, 2), default=0, server_default="0")
+    settled_amount: Mapped[Decimal] = mapped_column(Numeric(16, 2), default=0, server_default="0")
+    paid_amount: Mapped[Decimal] = mapped_column(Numeric(16, 2), default=0, server_default="0")
+    paid_above_assessed_amount: Mapped[Decimal] = mapped_column(Numeric(16, 2), default=0, server_default="0")

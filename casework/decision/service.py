@@ -21,6 +21,7 @@ from casework.decision.models import LitigationEntry, Payment, Proposal
 from casework.domain.access import Actor, Role
 from casework.domain.decision import Precedent, approver, is_goodwill, may_approve, precedent_risk, reason_problems
 from casework.domain.lifecycle import Event, State
+from casework.domain.summary import CHINA, DECISION_OF_PROPOSAL
 from casework.rulecheck.present import applied_rules
 from casework.rulecheck.service import latest_assessment, table_of
 
@@ -264,6 +265,9 @@ def decide(session: Session, actor: Actor, case: Case, *, approve: bool, comment
     proposal.decided_by_id, proposal.decided_at, proposal.comment = actor.user_id, now, comment.strip() or None
     if approve and proposal.kind == "settle":
         case.goodwill_payment = proposal.goodwill
+    if approve:  # the decision as columns, so figures group by it (issue 16); the summary follows at the flush
+        case.decision_kind, case.decided_on = DECISION_OF_PROPOSAL[proposal.kind], now.astimezone(CHINA).date()
+        case.settled_amount = proposal.amount if proposal.kind == "settle" else None
     record(session, actor, "decision.approve" if approve else "decision.return", now=now, object_type="case",
            object_id=case.number, case_id=case.id, after={"kind": proposal.kind, "comment": comment.strip()})
     return proposal
@@ -288,6 +292,8 @@ def record_payment(session: Session, actor: Actor, case: Case, *, amount: str, p
     payment = Payment(case_id=case.id, proposal_id=proposal.id, amount=value, paid_on=paid_on,
                       voucher=voucher.strip(), recorded_by_id=actor.user_id, recorded_at=now)
     session.add(payment)
+    case.paid_amount = (case.paid_amount or Decimal("0.00")) + value
+    case.paid_on = max(paid_on, case.paid_on) if case.paid_on else paid_on
     session.flush()
     fire(session, actor, case, Event.RECORD_PAYMENT, now=now, targets=targets)
     record(session, actor, "decision.payment", now=now, object_type="case", object_id=case.number, case_id=case.id,

@@ -17,6 +17,7 @@ from sqlalchemy import func, insert, select
 from casework.audit.service import record
 from casework.auth.models import Unit, User
 from casework.auth.passwords import hash_password
+from casework.cases import summary
 from casework.cases.models import Case, CaseDeadline, CaseNumberCounter, CaseSearch
 from casework.cases.search import grams
 from casework.demo.data import FACTS, fictional_id_number
@@ -109,7 +110,7 @@ def _rows(rng: random.Random, n: int, stations: list[Unit], creator: int, table:
             "claimant_id_number": fictional_id_number(rng, date(1950 + rng.randint(0, 50), 1 + i % 12, 10)),
             "claimant_address": f"{unit.name[:2]}镇{village}{rng.randint(1, 12)}组",
             "unit_id": unit.id, "unit_path": unit.path, "address": f"{village}{rng.randint(1, 99)}号",
-            "event_on": event, "reported_on": reported, "circumstances": circumstances, "facts": facts,
+            "event_on": event, "reported_on": reported, "circumstances": circumstances, "cause": circumstances["cause"], "facts": facts,
             "claimed_amount": Decimal(rng.randint(200, 80000)), "description": _description(rng),
             "created_by_id": creator, "created_at": created, "updated_at": created, "version": 1,
         }
@@ -168,4 +169,5 @@ def _flush(batch: list[tuple[dict[str, Any], dict[str, Any], list[Any]]]) -> int
                          for i, (_, _, ds) in zip(ids, batch, strict=True) for d in ds]
         if deadline_rows:
             session.execute(insert(CaseDeadline), deadline_rows)
+        summary.count_in(session, ids)  # bulk rows bypass the flush that keeps the summary
     return len(batch)

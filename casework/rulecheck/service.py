@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from casework.audit.service import record, record_many
-from casework.cases import deadlines
+from casework.cases import deadlines, summary
 from casework.cases.models import CONTRACT_COLUMNS, Case, CaseDeadline, contract_case
 from casework.cases.site_visit import visited_among
 from casework.domain.access import Actor
@@ -156,9 +156,10 @@ def _recheck_batch(session: Session, actor: Actor, rows: Any, table: RuleTable, 
         return
     session.execute(insert(Assessment), snapshots)
     cases = Case.__table__
-    session.execute(update(cases).where(cases.c.id == bindparam("b_id")).values(  # type: ignore[arg-type]
-        assessment_outcome=bindparam("b_outcome"), assessment_amount=bindparam("b_amount"),
-        assessment_version=bindparam("b_version"), assessed_at=now, duty_due_on=bindparam("b_duty")), updates)
+    with summary.tracking(session, [u["b_id"] for u in updates]):  # a bulk statement: the ORM's upkeep misses it
+        session.execute(update(cases).where(cases.c.id == bindparam("b_id")).values(  # type: ignore[arg-type]
+            assessment_outcome=bindparam("b_outcome"), assessment_amount=bindparam("b_amount"),
+            assessment_version=bindparam("b_version"), assessed_at=now, duty_due_on=bindparam("b_duty")), updates)
     session.execute(delete(CaseDeadline).where(CaseDeadline.case_id.in_([u["b_id"] for u in updates])))
     if new_deadlines:
         session.execute(insert(CaseDeadline), new_deadlines)

@@ -1,4 +1,5 @@
-"""Several worker processes writing at once: no "database is locked", no duplicate number, an intact chain."""
+"""Several worker processes writing at once: no "database is locked", no duplicate number, an intact chain, and
+a claims summary that counts every claim once."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 
 from casework.audit.service import verify
 from casework.cases.models import Case
+from casework.cases.summary import recomputed_summary, stored_summary
 from casework.domain.access import Role
 from casework.infra.db import db
 from tests.conftest import base_config
@@ -24,6 +26,7 @@ def _worker(url: str, pii_key: str, user_id: int, unit_id: int, out: mp.Queue) -
     from casework.auth.models import Unit, User
     from casework.cases.listing import list_cases
     from casework.cases.service import open_case
+    from casework.domain.lifecycle import State
     from casework.infra.db import unit_of_work, utcnow
 
     app = create_app({**base_config(url), "PII_KEY": pii_key})
@@ -35,7 +38,7 @@ def _worker(url: str, pii_key: str, user_id: int, unit_id: int, out: mp.Queue) -
                 list_cases(db.session(), actor, per_page=5)  # a read transaction is open now
                 with unit_of_work() as session:
                     open_case(session, actor, category="crop", unit=session.get(Unit, unit_id), now=utcnow(),
-                              claimant_name="并发")
+                              claimant_name="并发", state=State.REGISTERED)  # registered: each moves the summary
             except Exception as exc:  # noqa: BLE001 - every failure is reported to the parent
                 errors.append(repr(exc))
         db.engine.dispose()
@@ -58,6 +61,9 @@ def test_parallel_workers_never_lock_or_duplicate(app: Flask, db_url: str) -> No
     with app.app_context():
         numbers = db.session.scalars(select(Case.number)).all()
         assert len(numbers) == len(set(numbers)) == 1 + WORKERS * CASES_EACH
+        stored = stored_summary(db.session)
+        assert stored == recomputed_summary(db.session)[0]
+        assert sum(int(row["cases"]) for row in stored.values()) == 1 + WORKERS * CASES_EACH
         assert db.session.scalar(select(func.max(Case.number))).endswith(f"{1 + WORKERS * CASES_EACH:06d}")
         report = verify(db.session())
         assert report.ok and report.count == 7 + 1 + 1 + WORKERS * CASES_EACH

@@ -1,0 +1,205 @@
+"""Upkeep of the claims summary (case_summary) in the transaction of every change, and its rebuild.
+
+The summary always equals the sum of the contributions (domain.summary) of the case rows as stored. So the
+upkeep reads, for every case a flush is about to change, its row as stored before the flush and again after
+it, and applies the difference: whichever service moved the figure (intake, correction, check, decision,
+payment, withdrawal, closing), through the ORM or a bulk statement (`tracking`), nothing can be forgotten
+and nothing is counted twice. The same statements run on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, cast
+
+from sqlalchemy import Table, delete, event, inspect, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from casework.audit.service import lock_chain
+from casework.cases.models import Case, CaseSummary
+from casework.domain.summary import (
+    FIGURES,
+    MONEY,
+    CaseFigures,
+    Contribution,
+    Key,
+    Totals,
+    contribution,
+    difference,
+    summed,
+)
+
+#: The columns a contribution reads: a change to any other column moves no figure.
+READ = (Case.id, Case.unit_path, Case.category, Case.state, Case.created_at, Case.submitted_at, Case.claimed_amount,
+        Case.assessment_outcome, Case.assessment_amount, Case.decision_kind, Case.settled_amount, Case.paid_amount,
+        Case.goodwill_payment)
+_ATTRS = tuple(column.key for column in READ if column.key != "id")
+_PENDING = "case_summary.before"  # session.info: case id → its contribution as stored before this flush
+_TABLE = cast(Table, CaseSummary.__table__)
+
+
+def figures_of(row: Any) -> CaseFigures:
+    state = row.state.value if hasattr(row.state, "value") else str(row.state)
+    return CaseFigures(unit_path=row.unit_path, category=row.category, state=state,
+                       registered_at=row.submitted_at or row.created_at, claimed_amount=row.claimed_amount,
+                       assessment_outcome=row.assessment_outcome, assessment_amount=row.assessment_amount,
+                       decision_kind=row.decision_kind, settled_amount=row.settled_amount, paid_amount=row.paid_amount,
+                       goodwill_payment=bool(row.goodwill_payment))
+
+
+def stored_contributions(session: Session, ids: Iterable[int]) -> dict[int, Contribution | None]:
+    """The contributions of these cases as their rows are stored now (a missing row contributes nothing)."""
+    wanted = sorted(set(ids))
+    found: dict[int, Contribution | None] = dict.fromkeys(wanted)
+    connection = session.connection()  # never autoflushes: this also runs inside a flush
+    for start in range(0, len(wanted), 500):
+        for row in connection.execute(select(*READ).where(Case.id.in_(wanted[start:start + 500]))):
+            found[row.id] = contribution(figures_of(row))
+    return found
+
+
+def apply_difference(session: Session, totals: Totals) -> None:
+    """Add a difference to the summary: a missing row is created with zeros first (insert-or-nothing on both
+    databases, so two writers creating the same row do not collide), then every figure moves by its delta.
+    Rows are touched in key order, after the audit chain's lock, so concurrent writers queue, never deadlock."""
+    if not totals:
+        return
+    lock_chain(session)  # the audit chain's lock before the summary's rows: one lock order for every writer
+    connection = session.connection()
+    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    for (unit_path, month_on, category), moved in sorted(totals.items()):
+        key = {"unit_path": unit_path, "month_on": month_on, "category": category}
+        connection.execute(insert(_TABLE).values(**key).on_conflict_do_nothing())
+        connection.execute(update(_TABLE).where(*(_TABLE.c[k] == v for k, v in key.items()))
+                           .values({_TABLE.c[name]: _TABLE.c[name] + delta for name, delta in moved.items()}))
+
+
+@contextmanager
+def tracking(session: Session, ids: Iterable[int]) -> Iterator[None]:
+    """Around a bulk statement that changes these cases' rows (the re-check): apply what it moved."""
+    wanted = list(ids)
+    before = stored_contributions(session, wanted)
+    yield
+    after = stored_contributions(session, wanted)
+    apply_difference(session, difference(before.values(), after.values()))
+
+
+def count_in(session: Session, ids: Iterable[int]) -> None:
+    """Cases just inserted in bulk (the benchmark seeder): add their contributions."""
+    apply_difference(session, summed(stored_contributions(session, ids).values()))
+
+
+def _moves_a_figure(obj: Case) -> bool:
+    state = inspect(obj)
+    return state.deleted or any(state.attrs[name].history.has_changes() for name in _ATTRS)
+
+
+def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    pending: dict[int, Contribution | None] = session.info.setdefault(_PENDING, {})
+    ids = []
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, Case) and (identity := inspect(obj).identity) and identity[0] not in pending \
+                and _moves_a_figure(obj):
+            ids.append(identity[0])
+    if ids:
+        pending.update(stored_contributions(session, ids))
+    session.info.setdefault(_PENDING + ".new", []).extend(obj for obj in session.new if isinstance(obj, Case))
+
+
+def _after_flush(session: Session, _context: Any) -> None:
+    pending: dict[int, Contribution | None] = session.info.pop(_PENDING, {})
+    new = [obj.id for obj in session.info.pop(_PENDING + ".new", []) if obj.id is not None]
+    ids = [*pending, *new]
+    if ids:
+        after = stored_contributions(session, ids)
+        apply_difference(session, difference(pending.values(), after.values()))
+
+
+def _forget(session: Session, *_args: Any) -> None:
+    session.info.pop(_PENDING, None)
+    session.info.pop(_PENDING + ".new", None)
+
+
+def install() -> None:
+    """Keep the summary in every session's flushes (idempotent; called by casework.flow.install)."""
+    for name, listener in (("before_flush", _before_flush), ("after_flush", _after_flush),
+                           ("after_soft_rollback", _forget)):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+
+
+@dataclass
+class RebuildReport:
+    cases: int = 0
+    rows: int = 0  # rows in the rebuilt table
+    corrected: list[tuple[Key, str, Any, Any]] = field(default_factory=list)  # key, figure, stored, recomputed
+
+    @property
+    def corrected_rows(self) -> int:
+        return len({key for key, *_ in self.corrected})
+
+
+def stored_summary(session: Session) -> Totals:
+    """The summary table as it is, without its all-zero figures (what upkeep leaves when cases move away)."""
+    out: Totals = {}
+    for row in session.execute(select(_TABLE)).mappings():
+        figures = {name: row[name] for name in FIGURES if row[name]}
+        if figures:
+            out[(row["unit_path"], row["month_on"], row["category"])] = figures
+    return out
+
+
+def recomputed_summary(session: Session, progress: Callable[[int], None] | None = None,
+                       batch: int = 5000) -> tuple[Totals, int]:
+    """The summary summed afresh from every case, read in id order in batches; and the number of cases."""
+    items: list[Contribution | None] = []
+    totals: Totals = {}
+    last, count = 0, 0
+    while True:
+        rows = session.execute(select(*READ).where(Case.id > last).order_by(Case.id).limit(batch)).all()
+        if not rows:
+            break
+        last, count = rows[-1].id, count + len(rows)
+        items = [contribution(figures_of(row)) for row in rows]
+        for key, row in summed(items).items():
+            target = totals.setdefault(key, {})
+            for name, value in row.items():
+                target[name] = target.get(name, 0) + value
+        if progress:
+            progress(len(rows))
+    return totals, count
+
+
+def _same(a: Any, b: Any) -> bool:
+    return Decimal(a or 0) == Decimal(b or 0)
+
+
+def rebuild(session: Session, progress: Callable[[int], None] | None = None) -> RebuildReport:
+    """Recompute the summary from the cases and correct every row that differs; say what was corrected.
+
+    Writers wait while it runs (PostgreSQL: the table locked against other writers; SQLite holds its write
+    lock), so a change committed meanwhile is neither missed nor counted twice."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("LOCK TABLE case_summary IN EXCLUSIVE MODE"))
+    stored = stored_summary(session)
+    fresh, count = recomputed_summary(session, progress)
+    report = RebuildReport(cases=count, rows=len(fresh))
+    for key in sorted(set(stored) | set(fresh)):
+        have, want = stored.get(key, {}), {k: v for k, v in fresh.get(key, {}).items() if v}
+        for name in FIGURES:
+            if not _same(have.get(name), want.get(name)):
+                report.corrected.append((key, name, have.get(name, 0), want.get(name, 0)))
+    wrong = {key for key, *_ in report.corrected}
+    for unit_path, month_on, category in sorted(wrong):
+        where = (_TABLE.c.unit_path == unit_path, _TABLE.c.month_on == month_on, _TABLE.c.category == category)
+        session.execute(delete(_TABLE).where(*where))
+        if recomputed := fresh.get((unit_path, month_on, category)):
+            values = {name: recomputed.get(name, Decimal("0.00") if name in MONEY else 0) for name in FIGURES}
+            session.execute(_TABLE.insert().values(unit_path=unit_path, month_on=month_on, category=category,
+                                                   **values))
+    return report

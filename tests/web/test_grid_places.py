@@ -15,7 +15,9 @@ from casework.assets.models import Asset, AssetRegister
 from casework.audit.models import AuditEvent
 from casework.cases.models import Case
 from casework.domain.access import Role
-from casework.infra.db import db
+from casework.dossier.content import dossier_values
+from casework.infra.db import db, utcnow
+from casework.infra.storage import configured_store
 from tests.factories import ctx, load, login, make_case, make_units, make_user, token
 from tests.web.test_intake import CLAIMANT, cases, post
 
@@ -140,3 +142,15 @@ def test_the_place_is_corrected_on_a_registered_case_and_audited(app: Flask, wor
         assert event.after["grid_tower"] == "河西线#12"
     history = client.get(f"/cases/{case.number}").text
     assert "杆塔号" in history
+
+
+def test_the_dossier_lists_the_recorded_place_and_leaves_out_what_was_not(app: Flask, world: dict[str, Any]) -> None:
+    case = make_case(world["units"]["S1"], world["users"]["field"], grid_district="河西村台区", grid_tower="河西线#12")
+    with ctx():
+        stored = db.session.get(Case, case.id)
+        assert stored is not None
+        values = dossier_values(db.session(), stored, configured_store("", app.instance_path), sealed_at=utcnow(),
+                                chain=(1, "0" * 64))
+    facts = dict(values["facts"])
+    assert facts["台区"] == "河西村台区" and facts["杆塔号"] == "河西线#12"
+    assert "线路" not in facts and "表号" not in facts

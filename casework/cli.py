@@ -318,6 +318,7 @@ def analytics_rebuild() -> None:
 
 def app_commands() -> tuple[click.Command, ...]:
     """The commands that run inside the app (Flask-Migrate adds `db` itself)."""
+    from casework.assets import cli as assets_cli
     from casework.auth import cli as auth_cli
     from casework.evidence import cli as evidence_cli
     from casework.export import cli as export_cli
@@ -329,7 +330,7 @@ def app_commands() -> tuple[click.Command, ...]:
     return (demo_command, users_group, units_group, audit_group, bench_group, analytics_group, *auth_cli.APP_COMMANDS,
             *ruletable_cli.APP_COMMANDS, *rulecheck_cli.APP_COMMANDS, *evidence_cli.APP_COMMANDS,
             *export_cli.APP_COMMANDS, *backup_cli.APP_COMMANDS, *pii_cli.APP_COMMANDS,
-            *retention_cli.APP_COMMANDS)
+            *retention_cli.APP_COMMANDS, *assets_cli.APP_COMMANDS)
 
 
 def register_cli(app: Flask) -> None:

@@ -1,5 +1,6 @@
 """Every model module, imported in one place so Alembic and the app see the whole schema."""
 
+from casework.assets.models import Asset, AssetRegister
 from casework.audit.models import AuditAnchor, AuditEvent
 from casework.auth.factor_models import AccountRequest, RecoveryCode, SecondFactor
 from casework.auth.models import ApiToken, LoginFailure, Unit, User, UserSession
@@ -19,5 +20,5 @@ __all__ = [
     "ApiToken", "Assessment", "AuditAnchor", "DamageMark", "CaseDocument", "LitigationEntry", "Payment", "Proposal", "AuditEvent", "CalendarDay", "Case", "CaseDeadline", "CaseNumberCounter", "CaseSearch", "CaseSummary", "DossierVersion", "Evidence",
     "EvidenceWaiver", "ExportJob", "FormSubmission", "LegalHold", "LoginFailure", "RetentionAction", "RetiredFile",
     "RuleTableVersion", "SiteVisit", "Unit", "User", "UserSession",
-    "AccountRequest", "RecoveryCode", "SecondFactor",
+    "AccountRequest", "RecoveryCode", "SecondFactor", "Asset", "AssetRegister",
 ]

@@ -131,6 +131,7 @@ NAV = (
     ("admin.units", _l("单位"), Perm.UNITS_MANAGE),
     ("account.approvals_page", _l("账号审批"), Perm.ACCOUNTS_APPROVE),
     ("calendar.index", _l("节假日"), Perm.CALENDAR_MANAGE),
+    ("assets.index", _l("资产台账"), Perm.ASSETS_IMPORT),
 )
 
 
@@ -193,6 +194,7 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
     app.add_url_rule("/vendor/<filename>", endpoint="vendor", view_func=vendor)
     from casework.api.views import bp as api_bp
+    from casework.assets.views import bp as assets_bp
     from casework.auth.admin_views import bp as admin_bp
     from casework.auth.factor_views import bp as account_bp
     from casework.auth.views import bp as auth_bp
@@ -209,7 +211,7 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (main_bp, auth_bp, admin_bp, cases_bp, work_bp, intake_bp, rulecheck_bp, evidence_bp, decision_bp, dossier_bp,
                export_bp,
-               rules_bp, calendar_bp, api_bp, account_bp):
+               rules_bp, calendar_bp, api_bp, account_bp, assets_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # bearer tokens, not cookies: a browser cannot be tricked into sending one
 

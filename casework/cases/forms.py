@@ -80,12 +80,18 @@ class CaseEditForm(FlaskForm):
         render_kw={"inputmode": "decimal"},
     )
     description = TextAreaField(FIELD["description"], validators=[Optional(), Length(max=5000), no_control_characters])
+    grid_line = _text(FIELD["grid_line"], 100, render_kw={"autocomplete": "off"})
+    grid_district = _text(FIELD["grid_district"], 100, render_kw={"autocomplete": "off"})
+    grid_tower = _text(FIELD["grid_tower"], 40, render_kw={"autocomplete": "off"})
+    customer_number = _text(FIELD["customer_number"], 40, render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    meter_number = _text(FIELD["meter_number"], 40, render_kw={"inputmode": "numeric", "autocomplete": "off"})
     submit = SubmitField(_l("保存"))
 
     def changes(self) -> dict[str, Any]:
         """Only the declared case fields, never anything else the request carried (no mass assignment)."""
         fields = ("claimant_name", "claimant_id_number", "claimant_phone", "claimant_address",
-                  "claimant_bank_account", "address", "event_on", "reported_on", "claimed_amount", "description")
+                  "claimant_bank_account", "address", "event_on", "reported_on", "claimed_amount", "description",
+                  "grid_line", "grid_district", "grid_tower", "customer_number", "meter_number")
         out: dict[str, Any] = {}
         for name in fields:
             value = getattr(self, name).data

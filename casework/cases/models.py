@@ -39,6 +39,11 @@ class Case(Base):
         # Figures grouped by fault cause or by decision (issue 16), within a unit's scope and a period.
         Index("ix_case_record_cause_unit", "cause", "unit_path"),
         Index("ix_case_record_decision_kind_decided", "decision_kind", "decided_on"),
+        # Where on the network (issue 16): claims are grouped by place × kind of claim.
+        Index("ix_case_record_grid_line", "grid_line", "category"),
+        Index("ix_case_record_grid_district", "grid_district", "category"),
+        Index("ix_case_record_grid_tower", "grid_tower", "category"),
+        Index("ix_case_record_customer_number", "customer_number"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -62,6 +67,13 @@ class Case(Base):
     address: Mapped[str | None] = mapped_column(String(255))
     gps_lat: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
     gps_lng: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
+    # The grid's own map (issue 16), all optional and free text: the asset register (casework.assets) offers
+    # its names at intake, but a place it does not list yet is still recorded as typed.
+    grid_line: Mapped[str | None] = mapped_column(String(100))  # 线路 / feeder
+    grid_district: Mapped[str | None] = mapped_column(String(100))  # 台区, the transformer district
+    grid_tower: Mapped[str | None] = mapped_column(String(40))  # 杆塔号
+    customer_number: Mapped[str | None] = mapped_column(String(40))  # 户号
+    meter_number: Mapped[str | None] = mapped_column(String(40))  # 表号
 
     # The contract's top-level facts (event/report dates, ownership, cause …) and the category's facts.
     event_on: Mapped[date | None] = mapped_column(Date)

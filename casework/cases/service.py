@@ -33,6 +33,7 @@ from casework.infra.pii import cipher
 EDITABLE = (
     "claimant_name", "claimant_id_number", "claimant_phone", "claimant_address", "claimant_bank_account",
     "address", "event_on", "reported_on", "claimed_amount", "description",
+    "grid_line", "grid_district", "grid_tower", "customer_number", "meter_number",
 )
 _MASK = {"claimant_id_number": mask_id_number, "claimant_phone": mask_phone,
          "claimant_bank_account": mask_bank_account}

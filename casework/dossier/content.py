@@ -193,7 +193,7 @@ def dossier_values(session: Session, case: Case, store: Store, *, sealed_at: dat
         "precedent_risk": any(p.precedent_risk for p in proposals(session, case.id)),
         "description": case.description or "",
         "facts": [("索赔人", case.claimant_name), ("住址", case.claimant_address or "—"),
-                  ("事发地点", case.address or "—"), ("事发日期", day(case.event_on, ZH)),
+                  ("事发地点", case.address or "—"), *_grid_place(case), ("事发日期", day(case.event_on, ZH)),
                   ("报案日期", day(case.reported_on, ZH)),
                   ("索赔金额", yuan(case.claimed_amount) if case.claimed_amount is not None else "—"),
                   *facts],
@@ -221,3 +221,11 @@ def dossier_values(session: Session, case: Case, store: Store, *, sealed_at: dat
         "chain_seq": chain[0], "chain_head": chain[1],
     }
 
+
+#: Where on the grid (issue 16), in the order the case page shows it.
+GRID_PLACE = ("grid_line", "grid_district", "grid_tower", "customer_number", "meter_number")
+
+
+def _grid_place(case: Case) -> list[tuple[str, str]]:
+    """The grid place facts that were recorded; ones left empty are not listed (most claims have few)."""
+    return [(str(label(name, "field", ZH)), value) for name in GRID_PLACE if (value := getattr(case, name))]

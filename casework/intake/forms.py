@@ -41,7 +41,10 @@ IMPLAUSIBLE = {"report_before_event": _l("报案日期不能早于事发日期")
 REQUIRED = frozenset({"claimant_name", "event_date", "report_date"})
 # The controls above the facts, as the page shows them (the banner lists what to fix in this order).
 PAGE_ORDER = ("claimant_name", "claimant_id_number", "claimant_phone", "claimant_address", "claimant_bank_account",
-              "unit_id", "address", "gps_lat", "gps_lng")
+              "unit_id", "address", "gps_lat", "gps_lng", "grid_line", "grid_district", "grid_tower",
+              "customer_number", "meter_number")
+# Where on the grid (issue 16): free text, the register's names offered as suggestions (casework.assets).
+GRID_FIELDS = ("grid_line", "grid_district", "grid_tower", "customer_number", "meter_number")
 
 
 def english() -> bool:
@@ -203,6 +206,11 @@ class IntakeForm(FlaskForm):
     address = _text(FIELD["address"], 255)
     gps_lat = HiddenField(validators=[Optional(), _coordinate(90)])
     gps_lng = HiddenField(validators=[Optional(), _coordinate(180)])
+    grid_line = _text(FIELD["grid_line"], 100, render_kw={"autocomplete": "off"})
+    grid_district = _text(FIELD["grid_district"], 100, render_kw={"autocomplete": "off"})
+    grid_tower = _text(FIELD["grid_tower"], 40, render_kw={"autocomplete": "off"})
+    customer_number = _text(FIELD["customer_number"], 40, render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    meter_number = _text(FIELD["meter_number"], 40, render_kw={"inputmode": "numeric", "autocomplete": "off"})
     description = TextAreaField(FIELD["description"], [Optional(), _length(5000), no_control_characters])
     category: str = ""
     top_names: tuple[str, ...] = ()  # the generated top-level fact controls, in contract order
@@ -272,7 +280,7 @@ class IntakeForm(FlaskForm):
         fields: dict[str, Any] = {
             name: (getattr(self, name).data or "").strip() or None
             for name in ("claimant_id_number", "claimant_phone", "claimant_address", "claimant_bank_account",
-                         "address", "description")
+                         "address", "description", *GRID_FIELDS)
         }
         fields["claimant_name"] = (self.claimant_name.data or "").strip()  # the column is never null
         facts.update({key: fields[key] for key in SHARED if key in FACT_FIELDS[self.category] and fields[key]})
@@ -393,7 +401,7 @@ def form_class(category: str) -> type[IntakeForm]:
 def form_data(case: Case) -> dict[str, Any]:
     """A stored draft as its form shows it. Full identifiers are never echoed into a form (cases.forms)."""
     data: dict[str, Any] = {name: getattr(case, name) or "" for name in (
-        "claimant_name", "claimant_address", "address", "description")}
+        "claimant_name", "claimant_address", "address", "description", *GRID_FIELDS)}
     data.update(unit_id=str(case.unit_id), version=str(case.version),
                 gps_lat="" if case.gps_lat is None else str(case.gps_lat),
                 gps_lng="" if case.gps_lng is None else str(case.gps_lng))

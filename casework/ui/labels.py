@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
@@ -430,3 +432,40 @@ FIELD.update({
     "gps": _l("现场定位"),
     "duty_due_on": _l("下一期限"),
 })
+
+# i16-grid: where on the network a claim happened, and the asset register it is chosen from.
+FIELD.update({
+    "grid_line": _l("线路"),
+    "grid_district": _l("台区"),
+    "grid_tower": _l("杆塔号"),
+    "customer_number": _l("户号"),
+    "meter_number": _l("表号"),
+})
+ACTION.update({"assets.import": _l("导入资产台账")})
+ASSET_KIND = {"line": _l("线路"), "district": _l("台区"), "tower": _l("杆塔")}
+ASSET_PROBLEM = {
+    "empty_file": _l("文件是空的，第一行应为表头"),
+    "no_rows": _l("文件只有表头，没有资产"),
+    "too_many_rows": _l("行数过多（最多 %(detail)s 行），请按单位分开导入"),
+    "too_large": _l("文件过大（最大 16 MB）"),
+    "encoding": _l("无法识别文件编码：请保存为 UTF-8 或 GB18030 编码的 CSV，或 XLSX"),
+    "not_a_table": _l("无法读取为表格：请上传 CSV 或 XLSX 文件"),
+    "missing_column": _l("缺少“%(detail)s”列"),
+    "kind_missing": _l("未填写类型"),
+    "kind_unknown": _l("类型“%(detail)s”无法识别，应为 线路、台区 或 杆塔"),
+    "name_missing": _l("未填写名称"),
+    "unit_outside": _l("单位编码“%(detail)s”不存在，或不在导入的单位之下"),
+    "duplicate": _l("与第 %(detail)s 行重复（同一单位、同一类型、同一名称）"),
+    "too_long": _l("“%(detail)s”过长"),
+    "control_characters": _l("“%(detail)s”包含无法显示的控制字符"),
+}
+ASSET_LINE = _l("第 %(line)s 行")
+ASSET_FILE = _l("文件")
+
+
+def asset_problem(problem: Any) -> str:
+    """One import problem as a person reads it: where (the row, or the file), then what is wrong."""
+    where = ASSET_LINE % {"line": problem.line} if problem.line else ASSET_FILE
+    text = ASSET_PROBLEM.get(problem.code)
+    what = text % {"detail": problem.detail} if text is not None else problem.code
+    return f"{where}：{what}"

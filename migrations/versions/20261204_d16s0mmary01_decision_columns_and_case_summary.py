@@ -1,7 +1,7 @@
 """Fault cause and decision as case columns, and the claims summary (unit × month × category), back-filled
 
 Revision ID: d16s0mmary01
-Revises: b2a1e9c4d7f0
+Revises: d4e5a6b7c8f9
 Create Date: 2026-12-04 04:40:00
 
 """
@@ -15,7 +15,7 @@ from casework.domain.summary import CHINA, DECISION_OF_PROPOSAL, FIGURES, MONEY,
 
 # revision identifiers, used by Alembic.
 revision = 'd16s0mmary01'
-down_revision = 'b2a1e9c4d7f0'
+down_revision = 'd4e5a6b7c8f9'
 branch_labels = None
 depends_on = None
 

@@ -8,7 +8,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[2] / "casework"
 # The flow of a case; a stage may import an earlier one, never a later one.
 STAGES = ["intake", "rulecheck", "evidence", "decision", "dossier", "export"]
-SHARED = ["auth", "cases", "audit", "ruletable", "api", "infra", "ui"]
+SHARED = ["auth", "cases", "audit", "ruletable", "api", "infra", "ui", "assets"]
 # The composition root wires blueprints and reactions together, so it alone may import every views module.
 ROOT_MODULES = {PACKAGE / "web.py", PACKAGE / "flow.py"}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
+from casework.assets.models import AssetRegister
 from casework.cases.models import Case
 from casework.decision.letters import generate
 from casework.decision.models import Proposal
@@ -68,6 +69,11 @@ MATRIX: dict[str, set[str] | str] = {
     "rules.decide_draft": RULE_EDITORS,
     "calendar.index": {"admin"},
     "calendar.remove": {"admin"},
+    # The asset register: legal staff for their company, administrators for any unit; intake's suggestions.
+    "assets.index": {"legal", "legal_head", "admin"},
+    "assets.show": {"legal", "legal_head", "admin"},
+    "assets.search": CASE_EDITORS,
+    "assets.options": CASE_EDITORS,
     "api.assess_cases": "token",
     "work.fire_event": CASE_EDITORS,
     "work.assign_case": {"legal", "legal_head"},
@@ -131,10 +137,16 @@ def world(app: Flask) -> dict:  # type: ignore[type-arg]
         session.add(ExportJob(public_id="matrix-job", requested_by_id=users["legal_head"].id,
                               requested_by_name="head1", requested_at=utcnow(), heartbeat_at=utcnow(), criteria={},
                               state="done", total=0, done=0, failed=[], result_name="matrix.zip", result_size=22))
+        # an asset register of the county the legal staff's city is over (readable by them and the admin)
+        register = AssetRegister(unit_id=units["K1"].id, version=1, is_current=True, source_name="matrix.csv",
+                                 sha256="0" * 64, row_count=0, imported_by_name="admin1", imported_at=utcnow())
+        session.add(register)
+        session.flush()
+        register_id = register.id
     exports_root(ACTIVE_APP[0]).mkdir(parents=True, exist_ok=True)
     (exports_root(ACTIVE_APP[0]) / "matrix.zip").write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip
     return {"units": units, "users": users, "own": own, "foreign": foreign, "version": version, "photo": photo,
-            "letter": letter}
+            "letter": letter, "register": register_id}
 
 
 def _url(endpoint: str, world: dict) -> str:  # type: ignore[type-arg]
@@ -167,6 +179,8 @@ def _url(endpoint: str, world: dict) -> str:  # type: ignore[type-arg]
         "work.site_visit": f"/cases/{world['own'].number}/site-visit",
         "work.record_site_visit": f"/cases/{world['own'].number}/site-visit",
         "calendar.index": "/admin/calendar/", "calendar.remove": "/admin/calendar/2025-01-01/remove",
+        "assets.index": "/assets/", "assets.show": f"/assets/{world['register']}",
+        "assets.search": "/assets/search?q=x", "assets.options": "/assets/options/grid_line",
         "evidence.page": f"/cases/{world['own'].number}/evidence",
         "evidence.upload": f"/cases/{world['own'].number}/evidence",
         "evidence.download": f"/cases/{world['own'].number}/evidence/{world['photo'].public_id}/download",

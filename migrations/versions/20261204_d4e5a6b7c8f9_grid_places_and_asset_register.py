@@ -71,13 +71,10 @@ def downgrade():
         batch_op.drop_index('ix_asset_register_kind_name')
     op.drop_table('asset')
     op.drop_table('asset_register')
-    with op.batch_alter_table('case_record', schema=None) as batch_op:
-        batch_op.drop_index('ix_case_record_customer_number')
-        batch_op.drop_index('ix_case_record_grid_tower')
-        batch_op.drop_index('ix_case_record_grid_district')
-        batch_op.drop_index('ix_case_record_grid_line')
-        batch_op.drop_column('meter_number')
-        batch_op.drop_column('customer_number')
-        batch_op.drop_column('grid_tower')
-        batch_op.drop_column('grid_district')
-        batch_op.drop_column('grid_line')
+    for name in ('ix_case_record_customer_number', 'ix_case_record_grid_tower', 'ix_case_record_grid_district',
+                 'ix_case_record_grid_line'):
+        op.drop_index(name, table_name='case_record')
+    # Plain DROP COLUMN (SQLite 3.35+): batch mode would copy case_record, and dropping the old copy fails on
+    # SQLite while proposals, payments and evidence refer to its rows.
+    for name in ('meter_number', 'customer_number', 'grid_tower', 'grid_district', 'grid_line'):
+        op.drop_column('case_record', name)

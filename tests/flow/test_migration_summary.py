@@ -34,7 +34,7 @@ def test_upgrading_back_fills_the_columns_and_the_summary(app: Flask, office: di
     assert {row[2] for row in kept_by_services[0]} == {"settled", "rejected", None}
     with app.app_context():
         directory = app.extensions["migrate"].directory
-        downgrade(directory=directory, revision="b2a1e9c4d7f0")
+        downgrade(directory=directory, revision="b2a1e9c4d7f0")  # both issue-16 revisions, with data
         upgrade(directory=directory)
         db.engine.dispose()
     assert _stored() == kept_by_services

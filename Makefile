@@ -29,7 +29,7 @@ run: install
 TEST_WORKERS ?= auto
 
 test: install-dev
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(TEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(TEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -50,6 +50,8 @@ class FieldSpec:
     choices_en: tuple[tuple[Any, str], ...] = ()  # the same values, labelled in English
     #: For quantities: "positive" (> 0) or "non_negative" (>= 0); a value outside is invalid input, not a fact.
     sign: str = ""
+    #: For quantities: the largest value allowed (a decimal string, inclusive), e.g. "1" for a share.
+    at_most: str = ""
 
     @property
     def values(self) -> tuple[Any, ...]:
@@ -378,7 +380,8 @@ TOP_FIELDS.update({
 })
 _CONTRACT_DAMAGES: dict[str, FieldSpec] = {
     "customer_fault_share": _f("quantity", "用户过错比例", "Customer's fault share",
-                               "用户对损失发生的过错比例，0至1之间，如 0.3（民法典第五百九十二条第二款）", extension=True),
+                               "用户对损失发生的过错比例，0至1之间，如 0.3（民法典第五百九十二条第二款）", extension=True,
+                               sign="non_negative", at_most="1"),
     "unmitigated_loss": _f("money", "未采取适当措施致使扩大的损失", "Unmitigated loss",
                            "用户未采取适当措施防止损失扩大而扩大的部分（民法典第五百九十一条）", extension=True),
     "unforeseeable_loss": _f("money", "订立合同时不能预见的损失", "Unforeseeable loss",
@@ -514,6 +517,8 @@ def _check_value(spec: FieldSpec, value: Any, path: str, errors: list[FieldError
                 errors.append(FieldError(path, "must be greater than zero"))
             elif spec.sign == "non_negative" and number < 0:
                 errors.append(FieldError(path, "must not be negative"))
+            if spec.at_most and number > Decimal(spec.at_most):
+                errors.append(FieldError(path, f"must not be more than {spec.at_most}"))
     elif kind == "text":
         if not isinstance(value, str):
             errors.append(FieldError(path, "not a string"))
@@ -624,16 +629,9 @@ _RULES_2024 = date(2024, 6, 1)
 
 
 def _check_contract_terms(obj: Mapping[str, Any], category: str, facts: Mapping[str, Any], path: str) -> list[FieldError]:
-    """What the field types cannot say about the agreement and the deductions (part D of issue 15)."""
+    """What the field specs cannot say about the agreement and the deductions (part D of issue 15): across
+    fields, and by category and date."""
     errors: list[FieldError] = []
-    share = facts.get("customer_fault_share")
-    if share is not None:
-        try:
-            ok = Decimal(0) <= parse_quantity(share) <= Decimal(1)
-        except MoneyError:
-            ok = True  # already reported as not a number
-        if not ok:
-            errors.append(FieldError(_join(path, "facts.customer_fault_share"), "must be between 0 and 1"))
     parts = [(k, facts.get(k)) for k in ("unforeseeable_loss", "unmitigated_loss") if facts.get(k) is not None]
     if parts and facts.get("proven_loss") is not None:
         try:

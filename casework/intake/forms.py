@@ -144,6 +144,13 @@ def read_value(spec: FieldSpec, text: str) -> Any:
         raise ValueError(_l("请输入数字，例如 1800.00")) from None
     if number > MAX_MONEY:
         raise ValueError(_l("数值过大"))
+    # The field's own bounds, as the contract checks them (a zero-hour outage, a fault share above the whole).
+    if spec.sign == "positive" and number <= 0:
+        raise ValueError(_l("须大于零"))
+    if spec.sign == "non_negative" and number < 0:
+        raise ValueError(_l("不能为负数"))
+    if spec.at_most and number > Decimal(spec.at_most):
+        raise ValueError(_l("不能大于%(limit)s", limit=spec.at_most))
     if spec.kind == "count":
         if number != number.to_integral_value():
             raise ValueError(_l("请输入整数"))

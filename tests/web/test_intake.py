@@ -431,3 +431,27 @@ def test_the_form_speaks_english_on_request(app: Flask, world: dict[str, Any]) -
     client.post("/language", data={"lang": "en", "csrf_token": token(client)})
     page = client.get("/intake/new/appliance").text
     assert "Fault type" in page and "Appliances" in page and "Report date" in page  # the contract's English labels
+
+
+OUT_OF_RANGE = [  # the same bounds the contract refuses on the CLI and the API (issue 15, D6 and part D)
+    ("zero_hours", {"facts-outage_hours": "0"}, "须大于零"),
+    ("negative_hours", {"facts-outage_hours": "-2"}, "不能为负数"),
+    ("fault_share_above_one", {"facts-customer_fault_share": "1.5"}, "不能大于1"),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "message"), OUT_OF_RANGE, ids=[i[0] for i in OUT_OF_RANGE])
+def test_a_quantity_out_of_its_range_is_refused_next_to_its_field(app: Flask, world: dict[str, Any], name: str,
+                                                                  data: dict[str, str], message: str) -> None:
+    """A zero-hour outage or a fault share above the whole is not a claim the check can weigh: the form says so
+    beside the field and keeps what was typed (it used to pass the form and end in 403)."""
+    client = app.test_client()
+    login(client, "field1")
+    base = {"claimant_name": "王芳", "event_date": "2025-08-01", "report_date": "2025-08-03"}
+    response = post(client, "/intake/new/outage", {**base, **data})
+    assert response.status_code == 422
+    banner = response.text.split('id="form-problems"')[1].split("</div>")[0]
+    assert message in banner and "已填写的内容都保留着" in response.text
+    for key, value in data.items():
+        assert _input_value(response.text, key) == value
+    assert cases() == []

@@ -157,7 +157,6 @@ def stored_summary(session: Session) -> Totals:
 def recomputed_summary(session: Session, progress: Callable[[int], None] | None = None,
                        batch: int = 5000) -> tuple[Totals, int]:
     """The summary summed afresh from every case, read in id order in batches; and the number of cases."""
-    items: list[Contribution | None] = []
     totals: Totals = {}
     last, count = 0, 0
     while True:
@@ -165,8 +164,7 @@ def recomputed_summary(session: Session, progress: Callable[[int], None] | None 
         if not rows:
             break
         last, count = rows[-1].id, count + len(rows)
-        items = [contribution(figures_of(row)) for row in rows]
-        for key, row in summed(items).items():
+        for key, row in summed(contribution(figures_of(row)) for row in rows).items():
             target = totals.setdefault(key, {})
             for name, value in row.items():
                 target[name] = target.get(name, 0) + value

@@ -294,10 +294,12 @@ def analytics_rebuild() -> None:
     from sqlalchemy import func, select
 
     from casework.audit.service import record
+    from casework.auth.models import Unit
     from casework.cases.models import Case
     from casework.cases.summary import rebuild
     from casework.domain.access import SYSTEM
     from casework.infra.db import db, unit_of_work, utcnow
+    from casework.ui.labels import CATEGORY, SUMMARY_FIGURE
 
     total = db.session.scalar(select(func.count()).select_from(Case)) or 0
     with click.progressbar(length=total, label="summing the cases", file=sys.stderr) as bar, \
@@ -308,8 +310,13 @@ def analytics_rebuild() -> None:
         record(session, SYSTEM, "analytics.rebuild", now=utcnow(), object_type="case_summary",
                after={"cases": report.cases, "rows": report.rows, "corrected_rows": report.corrected_rows,
                       "corrected_figures": len(shown), "corrections": shown[:200]})
+    # The operator reads places and figures in words: the unit by name, 2025年8月, the category and figure labels.
+    rows = db.session.execute(select(Unit.path, Unit.name).where(Unit.path.in_({i["unit"] for i in shown})))
+    names: dict[str, str] = {path: name for path, name in rows}
     for item in shown:
-        click.echo(f"corrected {item['unit']} {item['month']} {item['category']} {item['figure']}: "
+        year, month = item["month"].split("-")
+        click.echo(f"corrected {names.get(item['unit'], item['unit'])} {year}年{int(month)}月 "
+                   f"{CATEGORY.get(item['category'], item['category'])} {SUMMARY_FIGURE[item['figure']]}: "
                    f"{item['stored']} → {item['recomputed']}")
     click.echo(f"summed {report.cases} cases into {report.rows} rows; corrected {report.corrected_rows} rows "
                f"({len(shown)} figures)" if shown else

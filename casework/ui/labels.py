@@ -469,3 +469,26 @@ def asset_problem(problem: Any) -> str:
     text = ASSET_PROBLEM.get(problem.code)
     what = text % {"detail": problem.detail} if text is not None else problem.code
     return f"{where}：{what}"
+
+# -- the claims summary's figures (casework analytics rebuild reports them) ------------------------------
+SUMMARY_FIGURE = {
+    "cases": _l("案件数"),
+    "withdrawn": _l("撤回数"),
+    "check_liable": _l("审查结论为应当赔偿的案件数"),
+    "check_reduced": _l("审查结论为可能酌减的案件数"),
+    "check_not_liable": _l("审查结论为不承担责任的案件数"),
+    "check_time_barred": _l("审查结论为已超过时限的案件数"),
+    "check_outside_service_boundary": _l("审查结论为不属于业务范围的案件数"),
+    "check_insufficient_facts": _l("审查结论为事实不足的案件数"),
+    "check_other": _l("审查结论为其他的案件数"),
+    "check_none": _l("尚未审查的案件数"),
+    "decided_settled": _l("决定和解的案件数"),
+    "decided_rejected": _l("决定不予赔偿的案件数"),
+    "decided_court": _l("移交诉讼的案件数"),
+    "goodwill": _l("酌情补偿的案件数"),
+    "claimed_amount": _l("索赔金额"),
+    "assessed_amount": _l("审查应赔金额"),
+    "settled_amount": _l("和解金额"),
+    "paid_amount": _l("已付金额"),
+    "paid_above_assessed_amount": _l("超出审查金额的已付金额"),
+}

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -170,7 +171,9 @@ def test_rebuild_corrects_a_tampered_row_and_says_so(app: Flask, office: dict[st
             session.execute(text("UPDATE case_summary SET cases = cases + 5, claimed_amount = claimed_amount - 0.01"))
     result = app.test_cli_runner().invoke(args=["analytics", "rebuild"])
     assert result.exit_code == 0, result.output
-    assert "cases: 7 → 2" in result.output and "claimed_amount: 1334.55 → 1334.56" in result.output
+    assert "案件数: 7 → 2" in result.output and "索赔金额: 1334.55 → 1334.56" in result.output
+    line = next(line for line in result.output.splitlines() if "案件数: 7 → 2" in line)
+    assert re.search(r"\d{4}年\d{1,2}月", line) and "家电损坏" in line and "/" not in line  # in words, no path
     assert "corrected 1 rows (2 figures)" in result.output
     with ctx():
         _summary_matches_a_rebuild()

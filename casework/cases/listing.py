@@ -149,12 +149,16 @@ def list_cases(
     assignee: int | str | None = None, outcome: str = "", overdue: bool = False, today: date | None = None,
     created_from: datetime | None = None, created_before: datetime | None = None,
     event_from: date | None = None, event_to: date | None = None,
+    registered_from: datetime | None = None, registered_before: datetime | None = None,
+    decision: str = "", goodwill: bool = False, cause: str = "", place: tuple[str, str] | None = None,
     sort: str = "new", after: str = "", per_page: int = 25,
 ) -> Page:
     """One page of the cases the actor may see, filtered and sorted, continuing after the `after` token.
 
     `assignee` is a user id, "me" or "none"; `overdue` needs `today` (services never read the clock);
-    created_before is exclusive, event_to inclusive.
+    created_before and registered_before are exclusive, event_to inclusive. The analytics link here with the
+    filters of a figure: registration period, decision (settled | rejected | court), goodwill, fault cause and
+    a grid place (`place` = ("line" | "district" | "tower", name)).
     """
     query = scoped(actor, select(Case))
     if (scope := case_scope(actor)) and scope != "/":
@@ -192,6 +196,19 @@ def list_cases(
         query = query.where(Case.event_on >= event_from)
     if event_to is not None:
         query = query.where(Case.event_on <= event_to)
+    if registered_from is not None:
+        query = query.where(Case.registered_at >= registered_from)
+    if registered_before is not None:
+        query = query.where(Case.registered_at < registered_before)
+    if decision:
+        query = query.where(Case.decision_kind == decision)
+    if goodwill:
+        query = query.where(Case.goodwill_payment.is_(True))
+    if cause:
+        query = query.where(Case.cause == cause)
+    if place is not None:
+        column = {"line": Case.grid_line, "district": Case.grid_district, "tower": Case.grid_tower}[place[0]]
+        query = query.where(column == place[1])
     sort = sort if sort in SORTS else "new"
     cursor = Cursor.decode(after, sort) if after else None
     rows = _keyset(session, query, sort, cursor, per_page + 1)

@@ -44,6 +44,7 @@ class Case(Base):
         Index("ix_case_record_grid_district", "grid_district", "category"),
         Index("ix_case_record_grid_tower", "grid_tower", "category"),
         Index("ix_case_record_customer_number", "customer_number"),
+        Index("ix_case_record_registered_unit", "registered_at", "unit_path"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -91,6 +92,10 @@ class Case(Base):
 
     # Lifecycle dates and the earliest duty still open, so "due today" and "overdue" are index lookups.
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the claim became a case (issue 16): its submission, or its opening when it never was a draft. Set
+    # at the flush that moves it out of draft (cases.summary); every figure and the case list's period filter
+    # count a case in the month of this moment, so a chart and the list it links to agree.
+    registered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     complete_on: Mapped[date | None] = mapped_column(Date)
     duty_due_on: Mapped[date | None] = mapped_column(Date, index=True)
     # Set when a settlement that the law did not require is approved (issue 6): shown in lists and reports.

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from casework.audit.service import lock_chain
 from casework.cases.models import Case, CaseSummary
+from casework.domain.lifecycle import State
 from casework.domain.summary import (
     FIGURES,
     MONEY,
@@ -35,7 +36,8 @@ from casework.domain.summary import (
 )
 
 #: The columns a contribution reads: a change to any other column moves no figure.
-READ = (Case.id, Case.unit_path, Case.category, Case.state, Case.created_at, Case.submitted_at, Case.claimed_amount,
+READ = (Case.id, Case.unit_path, Case.category, Case.state, Case.registered_at, Case.created_at, Case.submitted_at,
+        Case.claimed_amount,
         Case.assessment_outcome, Case.assessment_amount, Case.decision_kind, Case.settled_amount, Case.paid_amount,
         Case.goodwill_payment)
 _ATTRS = tuple(column.key for column in READ if column.key != "id")
@@ -46,7 +48,7 @@ _TABLE = cast(Table, CaseSummary.__table__)
 def figures_of(row: Any) -> CaseFigures:
     state = row.state.value if hasattr(row.state, "value") else str(row.state)
     return CaseFigures(unit_path=row.unit_path, category=row.category, state=state,
-                       registered_at=row.submitted_at or row.created_at, claimed_amount=row.claimed_amount,
+                       registered_at=row.registered_at or row.submitted_at or row.created_at, claimed_amount=row.claimed_amount,
                        assessment_outcome=row.assessment_outcome, assessment_amount=row.assessment_amount,
                        decision_kind=row.decision_kind, settled_amount=row.settled_amount, paid_amount=row.paid_amount,
                        goodwill_payment=bool(row.goodwill_payment))
@@ -99,7 +101,15 @@ def _moves_a_figure(obj: Case) -> bool:
     return state.deleted or any(state.attrs[name].history.has_changes() for name in _ATTRS)
 
 
+def _stamp_registration(session: Session) -> None:
+    """A case leaving draft is registered now: at its submission, else (opened past draft) at its opening."""
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, Case) and obj.registered_at is None and obj.state is not State.DRAFT:
+            obj.registered_at = obj.submitted_at or obj.created_at
+
+
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    _stamp_registration(session)
     pending: dict[int, Contribution | None] = session.info.setdefault(_PENDING, {})
     ids = []
     for obj in (*session.dirty, *session.deleted):

@@ -22,6 +22,7 @@ from casework.auth.guard import current_actor, requires
 from casework.cases import deadlines
 from casework.cases.assignment import officers_for
 from casework.cases.forms import CaseEditForm, iso_day
+from casework.cases.linked import LINKED_ARGS, linked_criteria, linked_words
 from casework.cases.listing import filter_choices, list_cases
 from casework.cases.models import Case
 from casework.cases.pages import case_or_404, case_page, panels
@@ -60,7 +61,7 @@ def identifiers(case: Case, actor: Actor) -> dict[str, Any]:
 
 # The list's GET parameters; anything else (and anything malformed) is ignored, never an error.
 LIST_ARGS = ("q", "state", "category", "unit", "assignee", "outcome", "overdue", "created_from", "created_to",
-             "event_from", "event_to", "sort")
+             "event_from", "event_to", "sort", *LINKED_ARGS)
 SORT = {"new": _l("最新登记在前"), "old": _l("最早登记在前"), "due": _l("期限最近在前"), "amount": _l("索赔金额从高到低")}
 
 
@@ -87,6 +88,7 @@ def _criteria(args: dict[str, str], tz: ZoneInfo) -> dict[str, Any]:
         "created_before": start_of(created_to + timedelta(days=1)) if created_to else None,
         "event_from": iso_day(args["event_from"]), "event_to": iso_day(args["event_to"]),
         "sort": args["sort"] if args["sort"] in SORT else "new",
+        **linked_criteria(args, start_of),
     }
 
 
@@ -163,11 +165,14 @@ def index() -> Any:
     if term is not None:  # the links carry the token, never the term
         filters.pop("q", None)
         filters["t"] = hidden
+    unlinked: dict[str, Any] = {n: v for n, v in filters.items() if n not in LINKED_ARGS}
     return render_template(
         "cases/list.html", page=result, rows=[_row(c, terms, prefix, lang) for c in result.items], args=args, filters=filters,
         states=STATE, categories=CATEGORY, outcomes=OUTCOME, sorts=SORT, units=units, officers=officers,
         # The secondary filters stay folded (results first on a phone); the fold says how many are set.
-        more_set=sum(1 for n in LIST_ARGS if args[n] and n not in ("q", "state", "category", "sort")),
+        more_set=sum(1 for n in LIST_ARGS if args[n] and n not in ("q", "state", "category", "sort", *LINKED_ARGS)),
+        linked=linked_words(args), linked_args=LINKED_ARGS,
+        unlinked_url=url_for("cases.index", **unlinked),
     )
 
 

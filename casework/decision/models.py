@@ -84,6 +84,8 @@ class LitigationEntry(Base):
     on: Mapped[date | None] = mapped_column(Date)
     text: Mapped[str] = mapped_column(Text)
     amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))  # awarded, for a judgment
+    # How a judgment ended for the utility (issue 16): won | partly | lost | mediated | withdrawn.
+    result: Mapped[str | None] = mapped_column(String(16))
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

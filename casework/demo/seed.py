@@ -113,6 +113,7 @@ def _rows(rng: random.Random, n: int, stations: list[Unit], creator: int, table:
             "event_on": event, "reported_on": reported, "circumstances": circumstances, "cause": circumstances["cause"], "facts": facts,
             "claimed_amount": Decimal(rng.randint(200, 80000)), "description": _description(rng),
             "created_by_id": creator, "created_at": created, "updated_at": created, "version": 1,
+            "registered_at": None if state is State.DRAFT else created,
         }
         contract = {"category": category, "event_date": event.isoformat(), "report_date": reported.isoformat(),
                     **circumstances, "facts": facts}

@@ -323,6 +323,22 @@ LITIGATION_STEP = {
     "enforcement": _l("执行"),
 }
 
+# How a lawsuit ended for the utility (litigation_entry.result, on a judgment).
+JUDGMENT_RESULT = {
+    "won": _l("胜诉"),
+    "partly": _l("部分胜诉"),
+    "lost": _l("败诉"),
+    "mediated": _l("调解或和解结案"),
+    "withdrawn": _l("对方撤诉"),
+}
+
+# The approved decision as the case keeps it (case_record.decision_kind, domain.summary.DECISIONS).
+DECIDED = {
+    "settled": _l("已和解赔偿"),
+    "rejected": _l("不予赔偿"),
+    "court": _l("移交诉讼"),
+}
+
 SIMILAR_WHY = {
     "same_claimant": _l("同一索赔人"),
     "same_event": _l("同一事件"),

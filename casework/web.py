@@ -125,6 +125,7 @@ NAV = (
     ("admin.users", _l("用户"), Perm.USERS_MANAGE),
     ("rules.index", _l("规则表"), Perm.RULES_READ),
     ("work.team", _l("工作量"), Perm.WORKLOAD_READ),
+    ("analytics.overview", _l("统计分析"), Perm.ANALYTICS_READ),
     ("decision.goodwill_report", _l("善意补偿"), Perm.REPORTS_READ),
     ("decision.precedent_risk_report", _l("先例风险"), Perm.REPORTS_READ),
     ("export.index", _l("导出"), Perm.CASES_EXPORT),
@@ -152,7 +153,7 @@ def _no_store(response: Response) -> Response:
 
 
 # Front-end libraries installed from npm (package.json), served by the app itself: no CDN.
-VENDOR = {"htmx.min.js": "htmx.org/dist/htmx.min.js"}
+VENDOR = {"htmx.min.js": "htmx.org/dist/htmx.min.js", "echarts.min.js": "echarts/dist/echarts.min.js"}
 
 
 def vendor(filename: str) -> Response:
@@ -193,6 +194,7 @@ def register_blueprints(app: Flask) -> None:
     # Before any rule is added: `<int:...>` then matches only ids an INTEGER column can hold (review F-11).
     app.url_map.converters["int"] = IdConverter
     app.add_url_rule("/vendor/<filename>", endpoint="vendor", view_func=vendor)
+    from casework.analytics.views import bp as analytics_bp
     from casework.api.views import bp as api_bp
     from casework.assets.views import bp as assets_bp
     from casework.auth.admin_views import bp as admin_bp
@@ -211,7 +213,7 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (main_bp, auth_bp, admin_bp, cases_bp, work_bp, intake_bp, rulecheck_bp, evidence_bp, decision_bp, dossier_bp,
                export_bp,
-               rules_bp, calendar_bp, api_bp, account_bp, assets_bp):
+               rules_bp, calendar_bp, api_bp, account_bp, assets_bp, analytics_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # bearer tokens, not cookies: a browser cannot be tricked into sending one
 

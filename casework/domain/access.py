@@ -32,19 +32,21 @@ class Perm(StrEnum):
     UNITS_MANAGE = "units.manage"
     ACCOUNTS_APPROVE = "accounts.approve"  # approve what an admin asked for an account (casework/auth/approvals.py)
     ASSETS_IMPORT = "assets.import"  # import a unit's asset register (lines, 台区, towers) as a new version
+    ANALYTICS_READ = "analytics.read"  # figures across the cases in one's scope, their downloads and report
 
 
 ROLE_PERMS: dict[Role, frozenset[Perm]] = {
     Role.FIELD: frozenset({Perm.CASE_READ, Perm.CASE_EDIT, Perm.CASE_CHECK}),
     Role.LEGAL: frozenset({Perm.CASE_READ, Perm.CASE_EDIT, Perm.CASE_PII_FULL, Perm.CASE_CHECK, Perm.DECISION_READ,
-                           Perm.RULES_READ, Perm.RULES_EDIT, Perm.DOSSIER_SEAL, Perm.ASSETS_IMPORT}),
+                           Perm.RULES_READ, Perm.RULES_EDIT, Perm.DOSSIER_SEAL, Perm.ASSETS_IMPORT,
+                           Perm.ANALYTICS_READ}),
     Role.LEGAL_HEAD: frozenset({Perm.CASE_READ, Perm.CASE_EDIT, Perm.CASE_PII_FULL, Perm.CASE_CHECK,
                                  Perm.DECISION_READ, Perm.RULES_READ, Perm.RULES_EDIT, Perm.WORKLOAD_READ,
                                  Perm.REPORTS_READ, Perm.DOSSIER_SEAL, Perm.CASES_EXPORT, Perm.ACCOUNTS_APPROVE,
-                                 Perm.ASSETS_IMPORT}),
+                                 Perm.ASSETS_IMPORT, Perm.ANALYTICS_READ}),
     # Auditors read everything and change nothing; full identifiers need a logged unmask (later).
     Role.AUDITOR: frozenset({Perm.CASE_READ, Perm.DECISION_READ, Perm.AUDIT_READ, Perm.RULES_READ, Perm.REPORTS_READ,
-                             Perm.DOSSIER_SEAL, Perm.CASES_EXPORT}),
+                             Perm.DOSSIER_SEAL, Perm.CASES_EXPORT, Perm.ANALYTICS_READ}),
     # The administrator runs accounts, units and the holiday calendar, and sees no case content.
     Role.ADMIN: frozenset({Perm.USERS_MANAGE, Perm.UNITS_MANAGE, Perm.CALENDAR_MANAGE, Perm.ACCOUNTS_APPROVE,
                            Perm.ASSETS_IMPORT}),

@@ -140,8 +140,20 @@ def fact_label(category: str, path: str, english: bool = False) -> str:
     return said.en if english else said.zh
 
 
+def month_of(value: date, lang: str | None = None) -> str:
+    """2025年7月 / Jul 2025."""
+    return f"{value.year}年{value.month}月" if (lang or language()) == "zh" else f"{_MONTHS[value.month - 1][:3]} {value.year}"
+
+
+def cell(value: Any, column: Any, lang: str | None = None) -> str:
+    """An analytics table's cell as a person reads it (analytics.tables.cell_text)."""
+    from casework.analytics.tables import cell_text
+
+    return cell_text(column, value, lang or language())
+
+
 def register(app: Flask) -> None:
-    app.jinja_env.filters.update(money=money, day=day, moment=moment, label=label, audit_value=audit_value, isoday=isoday, refusal=refusal,
+    app.jinja_env.filters.update(month_of=month_of, cell=cell, money=money, day=day, moment=moment, label=label, audit_value=audit_value, isoday=isoday, refusal=refusal,
                                  param_text=param_text, filesize=filesize)
     app.jinja_env.globals["options"] = options
     app.jinja_env.globals["form_key_input"] = key_input  # a create form's one-time key (cases.submissions)

@@ -62,6 +62,7 @@ def identifiers(case: Case, actor: Actor) -> dict[str, Any]:
 # The list's GET parameters; anything else (and anything malformed) is ignored, never an error.
 LIST_ARGS = ("q", "state", "category", "unit", "assignee", "outcome", "overdue", "created_from", "created_to",
              "event_from", "event_to", "sort", *LINKED_ARGS)
+GRID_FIELDS = ("grid_line", "grid_district", "grid_tower")
 SORT = {"new": _l("最新登记在前"), "old": _l("最早登记在前"), "due": _l("期限最近在前"), "amount": _l("索赔金额从高到低")}
 
 
@@ -203,6 +204,11 @@ def edit(case: Case) -> Any:
     if not can_edit_case(actor, case.unit_path, case.state):
         abort(403)
     form = CaseEditForm(obj=case)
+    for name in GRID_FIELDS:  # as at intake: the register's names offered as one types, anything typed kept
+        getattr(form, name).render_kw = {
+            "autocomplete": "off", "list": f"{name}-options", "hx-get": url_for("assets.options", field=name),
+            "hx-trigger": "input changed delay:300ms", "hx-target": f"#{name}-options", "hx-swap": "innerHTML",
+            "hx-sync": "this:replace"}
     if request.method == "GET":
         form.version.data = str(case.version)
         for field in ("claimant_id_number", "claimant_phone", "claimant_bank_account"):
@@ -226,6 +232,6 @@ def edit(case: Case) -> Any:
     if conflict is not None:
         form.version.data = str(conflict.current_version)
         flash(_("保存失败：在您编辑期间，该案件已被他人修改。请核对下面标出的差异后重新保存。"), "danger")
-        return render_template("cases/edit.html", form=form, case=case, conflict=conflict), 409
-    return render_template("cases/edit.html", form=form, case=case, conflict=None)
+        return render_template("cases/edit.html", form=form, case=case, conflict=conflict, grid=GRID_FIELDS), 409
+    return render_template("cases/edit.html", form=form, case=case, conflict=None, grid=GRID_FIELDS)
 

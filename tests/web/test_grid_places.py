@@ -130,6 +130,9 @@ def test_the_place_is_corrected_on_a_registered_case_and_audited(app: Flask, wor
     page = client.get(f"/cases/{case.number}/edit").text
     version = re.search(r'name="version"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="version"', page)
     assert version and 'value="河西村台区"' in page
+    # The edit page offers the register's names as intake does (the datalist filled as one types).
+    assert 'list="grid_district-options"' in page and 'id="grid_district-options"' in page
+    assert "/assets/options/grid_tower" in page
     data = {"csrf_token": token(client), "version": version.group(1) or version.group(2), "claimant_name": "张三",
             "event_on": "2025-07-20", "reported_on": "2025-07-22", "claimed_amount": "4800.00",
             "grid_district": "河西村台区", "grid_tower": "河西线#12", "customer_number": "3101234567"}

@@ -206,6 +206,7 @@ def register_blueprints(app: Flask) -> None:
     from casework.dossier.views import bp as dossier_bp
     from casework.evidence.views import bp as evidence_bp
     from casework.export.views import bp as export_bp
+    from casework.health import bp as health_bp
     from casework.intake.views import bp as intake_bp
     from casework.rulecheck.views import bp as rulecheck_bp
     from casework.ruletable.calendar_views import bp as calendar_bp
@@ -213,7 +214,7 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (main_bp, auth_bp, admin_bp, cases_bp, work_bp, intake_bp, rulecheck_bp, evidence_bp, decision_bp, dossier_bp,
                export_bp,
-               rules_bp, calendar_bp, api_bp, account_bp, assets_bp, analytics_bp):
+               rules_bp, calendar_bp, api_bp, account_bp, assets_bp, analytics_bp, health_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # bearer tokens, not cookies: a browser cannot be tricked into sending one
 

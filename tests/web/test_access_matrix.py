@@ -34,6 +34,8 @@ MATRIX: dict[str, set[str] | str] = {
     "static": "public",
     "bootstrap.static": "public",
     "vendor": "public",
+    "health.healthz": "public",
+    "health.readyz": "public",
     "auth.login": "public",
     "main.set_language": "public",
     "main.index": ALL,

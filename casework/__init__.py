@@ -16,6 +16,22 @@ def instance_path() -> str:
     return os.environ.get("CASEWORK_INSTANCE_PATH") or str(ROOT / "instance")
 
 
+def _check_keys(app: Flask) -> None:
+    """An instance whose PII or search key differs from the deployment's refuses to start (infra.key_guard)."""
+    from casework.infra.db import db
+    from casework.infra.key_guard import check_keys
+    from casework.infra.pii import cipher
+
+    with app.app_context():
+        if "casework.infra.pii" in app.extensions:
+            try:
+                check_keys(db.engine, cipher())
+            finally:
+                # No connection is kept from the check: an app refused, or made and dropped by a command, leaves
+                # none open, and a forking server's workers open their own.
+                db.engine.dispose()
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Config → extensions → blueprints → flow → CLI → error handlers; nothing else (no migrations, no prompts)."""
     from casework import cli, config, flow, models, web  # noqa: F401  (models: the whole schema for Alembic)
@@ -32,6 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     config.check_secret(app)
     init_db(app)
     init_pii(app)
+    _check_keys(app)
     web.init_extensions(app)
     web.register_blueprints(app)
     flow.install()

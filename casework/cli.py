@@ -120,6 +120,8 @@ def init_command() -> None:
     from casework.domain.access import SYSTEM
     from casework.infra.db import db, unit_of_work, utcnow
     from casework.infra.i18n import compile_translations
+    from casework.infra.key_guard import record_keys, recorded
+    from casework.infra.pii import cipher
     from casework.ruletable.store import load_bundled, load_bundled_calendar
 
     compile_translations()
@@ -135,6 +137,13 @@ def init_command() -> None:
             loaded = load_bundled(session, SYSTEM, utcnow())
             version = loaded.version if loaded else None
             days = load_bundled_calendar(session)
+            # The first instance names the keys the data is written with; later ones must have them.
+            first_keys = not recorded(session)
+            if first_keys:
+                record_keys(session, cipher())
+        if first_keys:
+            click.echo(f"the database now records PII key {cipher().current_id} and this search key: every "
+                       "instance of this deployment must run with them (CASEWORK_PII_KEY, CASEWORK_SEARCH_KEY)")
         if version:
             click.echo(f"rule table {version} published (bundled with the package)")
         if days:

@@ -131,6 +131,13 @@ def _coerce(raw: str, like: Any) -> Any:
     return raw
 
 
+def _read_secret(variable: str, path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8").strip()
+    except OSError as error:
+        raise RuntimeError(f"{variable} names {path}, which cannot be read: {error.strerror}") from None
+
+
 def _apply_layers(config: Config) -> None:
     """Defaults, then the instance's config.py (beside `config.root_path`), then CASEWORK_* variables."""
     for key in dir(Defaults):
@@ -138,8 +145,15 @@ def _apply_layers(config: Config) -> None:
             config[key] = getattr(Defaults, key)
     config.from_pyfile("config.py", silent=True)
     for key in dir(Defaults):
+        if not key.isupper():
+            continue
         env = os.environ.get(f"CASEWORK_{key}")
-        if key.isupper() and env is not None:
+        # Several instances share their secrets through the environment, or through a file it names (a
+        # mounted secret: CASEWORK_SECRET_KEY_FILE=/run/secrets/casework_secret), never through a checkout.
+        named = os.environ.get(f"CASEWORK_{key}_FILE")
+        if named:
+            env = _read_secret(f"CASEWORK_{key}_FILE", named)
+        if env is not None:
             config[key] = _coerce(env, getattr(Defaults, key))
 
 

@@ -13,6 +13,7 @@ from casework.dossier.models import DossierVersion
 from casework.evidence.models import Evidence, EvidenceWaiver
 from casework.export.models import ExportJob
 from casework.infra.damage import DamageMark
+from casework.infra.key_guard import DeploymentFact
 from casework.rulecheck.models import Assessment
 from casework.ruletable.models import CalendarDay, RuleTableVersion
 
@@ -20,5 +21,5 @@ __all__ = [
     "ApiToken", "Assessment", "AuditAnchor", "DamageMark", "CaseDocument", "LitigationEntry", "Payment", "Proposal", "AuditEvent", "CalendarDay", "Case", "CaseDeadline", "CaseNumberCounter", "CaseSearch", "CaseSummary", "DossierVersion", "Evidence",
     "EvidenceWaiver", "ExportJob", "FormSubmission", "LegalHold", "LoginFailure", "RetentionAction", "RetiredFile",
     "RuleTableVersion", "SiteVisit", "Unit", "User", "UserSession",
-    "AccountRequest", "RecoveryCode", "SecondFactor", "Asset", "AssetRegister",
+    "AccountRequest", "RecoveryCode", "SecondFactor", "Asset", "AssetRegister", "DeploymentFact",
 ]

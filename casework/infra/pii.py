@@ -105,6 +105,10 @@ class PiiCipher:
         """Made with the newest key (nothing for `casework pii rotate` to do)."""
         return stored.startswith(self.current_id + SEP)
 
+    def digest_key_bytes(self) -> bytes:
+        """The search key (for its public id in infra.key_guard; never shown)."""
+        return self._digest_key
+
     def digest(self, value: str) -> str:
         """A keyed hash for equality search (same claimant) without storing the value in clear."""
         return hmac.new(self._digest_key, value.encode("utf-8"), hashlib.sha256).hexdigest()

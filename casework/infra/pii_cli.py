@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 from flask.cli import with_appcontext
@@ -68,6 +69,7 @@ def rotate_command(batch: int) -> None:
     total = pending(db.session(), pii.current_id)
     db.session.rollback()
     if not total:
+        _record_newest(pii)
         click.echo(f"nothing to do: every value is under key {pii.current_id}")
         return
     try:
@@ -80,10 +82,21 @@ def rotate_command(batch: int) -> None:
     db.session.rollback()
     click.echo(f"{done.rotated} values re-encrypted with key {pii.current_id}"
                + (f"; {done.skipped} changed meanwhile and left as saved" if done.skipped else ""))
+    if not left:
+        _record_newest(pii)
     if left:
         click.echo(f"{left} values are still under an older key (written meanwhile by a worker that runs with the "
                    "old PII_KEYS?): restart the workers and run again", err=True)
         sys.exit(1)
+
+
+def _record_newest(pii: Any) -> None:
+    """Every value is under the newest key: the database says so, and an instance without it no longer starts."""
+    from casework.infra.db import unit_of_work
+    from casework.infra.key_guard import record_keys
+
+    with unit_of_work() as session:
+        record_keys(session, pii)
 
 
 APP_COMMANDS = (pii_group,)

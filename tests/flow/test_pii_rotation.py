@@ -110,6 +110,13 @@ def test_rotation_keeps_every_value_and_every_look_up(app: Flask, db_url: str, c
         new_case = make_case_here(cases)  # written now: the newest key, the same digests
         assert _found("13700000000") == [new_case]
 
+    # The database now records the newest key: an instance still on the old one, or with another search key,
+    # refuses to start instead of writing what the others cannot read (issue 17).
+    with pytest.raises(RuntimeError, match=f"written with PII key {key_id(NEW)}, which this instance does not have"):
+        create_app({**base_config(db_url), "PII_KEYS": [OLD], "SEARCH_KEY": pinned})
+    with pytest.raises(RuntimeError, match="search key"):
+        create_app({**base_config(db_url), "PII_KEYS": [NEW], "SEARCH_KEY": "ab" * 32})
+
 
 def make_case_here(cases: list[str]) -> str:
     from casework.auth.models import Unit, User

@@ -55,6 +55,25 @@ def test_app_refuses_to_start_without_a_strong_secret(tmp_path: Path, monkeypatc
         create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": "dev"})
 
 
+def test_secrets_come_from_files_the_environment_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Several instances share one secret key and PII key, mounted as files (issue 17), not one per machine."""
+    from cryptography.fernet import Fernet
+
+    monkeypatch.setenv("CASEWORK_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.delenv("CASEWORK_SECRET_KEY", raising=False)
+    monkeypatch.delenv("CASEWORK_PII_KEY", raising=False)
+    (tmp_path / "secret").write_text("s" * 48 + "\n")
+    key = Fernet.generate_key().decode()
+    (tmp_path / "pii").write_text(key)
+    monkeypatch.setenv("CASEWORK_SECRET_KEY_FILE", str(tmp_path / "secret"))
+    monkeypatch.setenv("CASEWORK_PII_KEY_FILE", str(tmp_path / "pii"))
+    app = create_app({"DATABASE_URL": "sqlite://"})
+    assert app.config["SECRET_KEY"] == "s" * 48 and app.config["PII_KEY"] == key
+    monkeypatch.setenv("CASEWORK_PII_KEY_FILE", str(tmp_path / "missing"))
+    with pytest.raises(RuntimeError, match="CASEWORK_PII_KEY_FILE names .*missing, which cannot be read"):
+        create_app({"DATABASE_URL": "sqlite://"})
+
+
 def test_init_twice_is_harmless_and_keeps_the_secret(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str
 ) -> None:
@@ -79,6 +98,22 @@ def test_init_twice_is_harmless_and_keeps_the_secret(
     assert not app.testing and len(app.config["SECRET_KEY"]) >= 32
     if not PG_URL:
         assert (instance / "casework.sqlite").exists()
+    # The first init named its keys in the database; a second machine that ran its own init (its own keys)
+    # against the same database refuses to start rather than write what the first cannot read.
+    assert "the database now records PII key" in first.output and "records PII key" not in second.output
+    other = tmp_path / "second-machine"
+    monkeypatch.setenv("CASEWORK_INSTANCE_PATH", str(other))
+    monkeypatch.setenv("CASEWORK_DATABASE_URL", url)
+    refused = runner.invoke(main, ["init"])
+    assert refused.exit_code != 0 and "casework will not start: the database is written with PII key" in str(
+        refused.exception)
+    if PG_URL:  # the worker's database outlives this test: later tests' apps have the suite's own keys
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text("DELETE FROM deployment_fact"))
+        engine.dispose()
     os.environ.pop("CASEWORK_DATABASE_URL", None)
 
 

@@ -116,7 +116,8 @@ def overview(session: Session, view: View, link: Link) -> Section:
     for code in OUTCOMES:
         if total.get(f"check_{code}"):
             outcome_rows.append({"outcome": OUTCOME[code], "cases": total[f"check_{code}"]})
-            outcome_links.append(link("cases.index", **view.list_args(outcome=code)))
+            # the summary counts a withdrawn claim as withdrawn only: its check is not counted, nor listed
+            outcome_links.append(link("cases.index", **view.list_args(outcome=code, withdrawn="0")))
     if total.get("check_none"):
         outcome_rows.append({"outcome": _l("尚未审查"), "cases": total["check_none"]})
         outcome_links.append(None)
@@ -129,7 +130,7 @@ def overview(session: Session, view: View, link: Link) -> Section:
     decision_rows.append({"decision": _l("撤回"), "cases": total.get("withdrawn", 0)})
     section.tables.append(Table(
         "decisions", _l("处理决定"), [Column("decision", _l("决定")), Column("cases", _l("案件数"), "count")],
-        decision_rows, [*(link("cases.index", **view.list_args(decision=code)) for code in DECISIONS),
+        decision_rows, [*(link("cases.index", **view.list_args(decision=code, withdrawn="0")) for code in DECISIONS),
                         link("cases.index", **view.list_args(state="withdrawn"))]))
     section.charts.append(Chart("decisions", _l("处理决定"), "decision", ("cases",), "pie"))
 

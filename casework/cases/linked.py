@@ -15,7 +15,7 @@ from casework.domain.summary import DECISIONS
 from casework.ui.filters import day
 from casework.ui.labels import ASSET_KIND, DECIDED, FACT_CHOICE
 
-LINKED_ARGS = ("reg_from", "reg_to", "decision", "goodwill", "cause", "line", "district", "tower")
+LINKED_ARGS = ("reg_from", "reg_to", "decision", "goodwill", "cause", "line", "district", "tower", "withdrawn")
 PLACES = ("line", "district", "tower")
 
 
@@ -30,6 +30,8 @@ def linked_criteria(args: dict[str, str], start_of: Callable[[date | None], date
         "goodwill": args["goodwill"] == "1",
         "cause": args["cause"] if args["cause"] in FACT_CHOICE["cause"] else "",
         "place": place,
+        # withdrawn=0: a figure that counts a withdrawn claim as withdrawn only (its check, its decision)
+        "without_withdrawn": args["withdrawn"] == "0",
     }
 
 
@@ -46,4 +48,6 @@ def linked_words(args: dict[str, str]) -> list[str]:
     if args["cause"] in FACT_CHOICE["cause"]:
         words.append(f"{_('原因')}：{FACT_CHOICE['cause'][args['cause']]}")
     words.extend(f"{ASSET_KIND[kind]}：{args[kind]}" for kind in PLACES if args[kind])
+    if args["withdrawn"] == "0":
+        words.append(_("不含已撤回"))
     return words

@@ -22,6 +22,7 @@ from casework.cases.models import Case
 from casework.cases.search import search
 from casework.cases.service import scoped
 from casework.domain.access import Actor, Role, case_scope
+from casework.domain.lifecycle import State
 
 # Sort name -> (column, descending). Every order ends on the id, so each row has one place in it.
 SORTS: dict[str, tuple[Any, bool]] = {
@@ -151,14 +152,14 @@ def list_cases(
     event_from: date | None = None, event_to: date | None = None,
     registered_from: datetime | None = None, registered_before: datetime | None = None,
     decision: str = "", goodwill: bool = False, cause: str = "", place: tuple[str, str] | None = None,
-    sort: str = "new", after: str = "", per_page: int = 25,
+    without_withdrawn: bool = False, sort: str = "new", after: str = "", per_page: int = 25,
 ) -> Page:
     """One page of the cases the actor may see, filtered and sorted, continuing after the `after` token.
 
     `assignee` is a user id, "me" or "none"; `overdue` needs `today` (services never read the clock);
     created_before and registered_before are exclusive, event_to inclusive. The analytics link here with the
     filters of a figure: registration period, decision (settled | rejected | court), goodwill, fault cause and
-    a grid place (`place` = ("line" | "district" | "tower", name)).
+    a grid place (`place` = ("line" | "district" | "tower", name)), and leaving out withdrawn claims.
     """
     query = scoped(actor, select(Case))
     if (scope := case_scope(actor)) and scope != "/":
@@ -209,6 +210,8 @@ def list_cases(
     if place is not None:
         column = {"line": Case.grid_line, "district": Case.grid_district, "tower": Case.grid_tower}[place[0]]
         query = query.where(column == place[1])
+    if without_withdrawn:
+        query = query.where(Case.state != State.WITHDRAWN)
     sort = sort if sort in SORTS else "new"
     cursor = Cursor.decode(after, sort) if after else None
     rows = _keyset(session, query, sort, cursor, per_page + 1)

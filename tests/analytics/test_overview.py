@@ -133,3 +133,89 @@ def test_field_staff_have_no_analytics(app: Flask, world: dict[str, Any]) -> Non
     client = app.test_client()
     login(client, "field1")
     assert client.get("/analytics/").status_code == 403
+
+
+def _cases_behind(client: Any, html: str, pattern: str) -> str:
+    """The case list behind the first link of the page matching `pattern`."""
+    import re
+
+    found = re.search(rf'href="(/cases/\?[^"]*{pattern}[^"]*)"', html)
+    assert found is not None, pattern
+    return str(client.get(found.group(1).replace("&amp;", "&")).text)
+
+
+def test_a_claim_registered_on_march_31_at_16_30_utc_counts_in_april(app: Flask, world: dict[str, Any]) -> None:
+    late = make_case(world["units"]["S1"], world["auditor"], category="crop", claimed_amount=Decimal("10.00"))
+    _register(late, datetime(2025, 3, 31, 16, 30, tzinfo=UTC))  # 2025-04-01 00:30 in China
+    client = app.test_client()
+    login(client, "audit1")
+    html = client.get("/analytics/?from=2025-03&to=2025-04").text
+    months = {row[0]: row[1] for row in _table(html, "by_month")}
+    assert months == {"2025年3月": "3", "2025年4月": "1"}
+    april = _cases_behind(client, html, "reg_from=2025-04-01")
+    assert "共 1 件" in april and late.number in april
+    march = _cases_behind(client, html, "reg_from=2025-03-01&amp;reg_to=2025-03-31")
+    assert "共 3 件" in march and late.number not in march
+
+
+def test_ten_years_count_every_month(app: Flask, world: dict[str, Any]) -> None:
+    client = app.test_client()
+    login(client, "audit1")
+    html = client.get("/analytics/?from=2016-01&to=2025-12").text
+    months = _table(html, "by_month")
+    assert len(months) == 120 and months[0][0] == "2016年1月" and months[-1][0] == "2025年12月"
+    assert {row[0]: row[1] for row in months}["2024年12月"] == "1"  # 2024-12-31 23:59 in China
+    assert [row[:2] for row in _table(html, "by_category")] == [["家电损坏", "4"], ["青苗补偿", "1"]]
+    assert sum(int(row[1]) for row in months) == 5
+
+
+def test_a_bad_period_is_named_and_the_default_shown(app: Flask, world: dict[str, Any]) -> None:
+    client = app.test_client()
+    login(client, "audit1")
+    page = client.get("/analytics/?from=2025-13&to=2025-12")
+    assert page.status_code == 200
+    assert "请按“年-月”填写统计期间" in page.text and 'data-problem="from"' in page.text
+    months = _table(page.text, "by_month")  # the last 12 months, ending with this one
+    assert len(months) == 12
+    from casework.domain.summary import CHINA
+    from casework.infra.db import utcnow
+
+    today = utcnow().astimezone(CHINA)
+    assert months[-1][0] == f"{today.year}年{today.month}月"
+
+
+def test_the_drill_down_from_the_province_to_a_station_links_each_level(app: Flask, world: dict[str, Any]) -> None:
+    import re
+
+    client = app.test_client()
+    login(client, "audit1")
+    units = world["units"]
+    html = client.get(f"/analytics/?{PERIOD}").text
+    for parent, child, count in (("P", "C1", "3"), ("C1", "K1", "3"), ("K1", "S1", "3")):
+        rows = _table(html, "by_unit")
+        row = next(r for r in rows if r[0] == f"单位{child}")
+        assert row[1] == count, (parent, rows)
+        drill = re.search(rf'<a href="(/analytics/\?[^"]*unit={units[child].id}[^"]*)">单位{child}</a>', html)
+        assert drill is not None, child
+        listed = _cases_behind(client, html, f"unit={units[child].id}")
+        assert f"共 {count} 件" in listed
+        html = client.get(drill.group(1).replace("&amp;", "&")).text
+        assert f"单位{child}" in html.split("</h1>", 1)[0]
+    assert _table(html, "by_unit") == []  # a station has no units below it
+    assert [row[:2] for row in _table(html, "by_category")] == [["家电损坏", "2"], ["青苗补偿", "1"]]
+
+
+def test_the_overview_in_english(app: Flask, world: dict[str, Any]) -> None:
+    from tests.conftest import csrf_from
+
+    client = app.test_client()
+    login(client, "audit1")
+    client.post("/language", data={"lang": "en", "csrf_token": csrf_from(client.get("/password").text)})
+    html = client.get(f"/analytics/?{PERIOD}").text
+    rows = _table(html, "by_category")
+    assert rows[0][:2] == ["Appliance damage", "3"], rows
+    assert "Jul 2025" in html or "July 2025" in html
+    import re
+
+    assert not re.search(r"[\u4e00-\u9fff]", re.sub(r"<[^>]+>", " ", html.split("<main", 1)[1])
+                         .replace("单位", "").replace("中文", "")), "Chinese left untranslated"  # names, the switch

@@ -194,6 +194,7 @@ def register_blueprints(app: Flask) -> None:
     # Before any rule is added: `<int:...>` then matches only ids an INTEGER column can hold (review F-11).
     app.url_map.converters["int"] = IdConverter
     app.add_url_rule("/vendor/<filename>", endpoint="vendor", view_func=vendor)
+    from casework.analytics import report_views  # noqa: F401  (the PDF report's routes join the analytics blueprint)
     from casework.analytics.views import bp as analytics_bp
     from casework.api.views import bp as api_bp
     from casework.assets.views import bp as assets_bp

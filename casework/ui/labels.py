@@ -508,3 +508,6 @@ SUMMARY_FIGURE = {
     "paid_amount": _l("已付金额"),
     "paid_above_assessed_amount": _l("超出审查金额的已付金额"),
 }
+
+# -- the analytics PDF report (analytics.report_views) ------------------------------------------------
+ACTION.update({"analytics.report": _l("下载统计分析报告")})

@@ -228,7 +228,7 @@ def _decide(clients: dict[str, FlaskClient], number: str, category: str, snapsho
                      voucher=TYPED[8]) == 303
     elif kind == "escalate":
         assert _post(legal, decision, f"{decision}/litigation", step="judgment", on="2026-10-01", text=TYPED[5],
-                     awarded="0") == 303
+                     awarded="0", result="partly") == 303
     snapshot(_state(number))
     assert _post(legal, case_page, f"{case_page}/events/close", confirm="1") == 303
     assert _state(number) == "closed", number

@@ -125,7 +125,7 @@ READY = (
 READY_PLACES = {
     "appliance": {"grid_line": "10kV东岗线", "grid_district": "东岗村台区", "customer_number": "3100730001",
                   "meter_number": "003600730001"},
-    "land_tower": {"grid_line": "10kV青山线", "grid_tower": "青山线#17"},
+    "land_tower": {"grid_line": "10kV青山线", "grid_tower": "青山线#09"},
     "injury": {"grid_line": "10kV石桥线", "grid_tower": "石桥线#41"},
 }
 

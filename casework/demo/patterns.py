@@ -5,8 +5,8 @@ Each claim is taken through the real services at the moment it happened: opened 
 
 - repeats: appliance claims at 河西村台区 (4 in the last 12 months, a fifth before), outages on 10kV石桥线
   (3 in the last 12 months, 2 of them at 石桥村台区) and trees cut under tower 青山线#17 (3); places with
-  one or two claims beside them (柳湾村台区, 白水镇南街台区, 新华街台区);
-- a goodwill payment at 东岗村台区 (paid above the assessed amount, approved by the head, paid in the month
+  one or two claims beside them (桃园村台区, 白水镇南街台区, 新华街台区);
+- a goodwill payment at 杨庄村台区 (paid above the assessed amount, approved by the head, paid in the month
   8 months ago), two appliance claims there in the 6 months before and six in the 6 months after;
 - three lawsuits, judged: one won, one lost with an amount awarded, one ended by mediation.
 """
@@ -35,8 +35,8 @@ from casework.ui.filters import SHANGHAI
 
 # place → (line, 台区, tower, address, station). Supply claims name the 台区; land, trees and injuries the tower.
 PLACES = {
-    "dg": ("10kV东岗线", "东岗村台区", "东岗线#08", "青山镇东岗村", "DEMO-JC-QS-01"),
-    "lw": ("10kV青山线", "柳湾村台区", "青山线#17", "青山镇柳湾村", "DEMO-JC-QS-01"),
+    "yz": ("10kV东岗线", "杨庄村台区", "东岗线#08", "青山镇杨庄村", "DEMO-JC-QS-01"),
+    "ty": ("10kV青山线", "桃园村台区", "青山线#17", "青山镇桃园村", "DEMO-JC-QS-01"),
     "qs": ("10kV青山线", "青山镇人民路台区", "", "青山镇人民路", "DEMO-JC-QS-01"),
     "sq": ("10kV石桥线", "石桥村台区", "石桥线#41", "石桥镇石桥村", "DEMO-JC-QS-02"),
     "qj": ("10kV石桥线", "前进村台区", "石桥线#23", "石桥镇前进村", "DEMO-JC-QS-02"),
@@ -67,16 +67,16 @@ class Claim:
 
 
 CLAIMS = (
-    # 东岗村台区: two appliance claims in the 6 months before the goodwill payment, six in the 6 months after.
-    Claim("dg", "appliance", 13, 6, "pay"),
-    Claim("dg", "appliance", 11, 15, "reject", late_report=True, late_visit=True),
-    Claim("dg", "appliance", 9, 20, "goodwill", until=(8, 5)),
-    Claim("dg", "appliance", 7, 10, "pay"),
-    Claim("dg", "appliance", 6, 3, "pay", late_visit=True),
-    Claim("dg", "appliance", 6, 22, "reject", late_report=True),
-    Claim("dg", "appliance", 5, 14, "pay"),
-    Claim("dg", "appliance", 4, 8, "reject", late_report=True, late_visit=True),
-    Claim("dg", "appliance", 3, 19, "open"),
+    # 杨庄村台区: two appliance claims in the 6 months before the goodwill payment, six in the 6 months after.
+    Claim("yz", "appliance", 13, 6, "pay"),
+    Claim("yz", "appliance", 11, 15, "reject", late_report=True, late_visit=True),
+    Claim("yz", "appliance", 9, 20, "goodwill", until=(8, 5)),
+    Claim("yz", "appliance", 7, 10, "pay"),
+    Claim("yz", "appliance", 6, 3, "pay", late_visit=True),
+    Claim("yz", "appliance", 6, 22, "reject", late_report=True),
+    Claim("yz", "appliance", 5, 14, "pay"),
+    Claim("yz", "appliance", 4, 8, "reject", late_report=True, late_visit=True),
+    Claim("yz", "appliance", 3, 19, "open"),
     # 河西村台区: appliances again and again (one 14 months ago, outside the last 12), and one outage.
     Claim("hx", "appliance", 14, 10, "pay"),
     Claim("hx", "appliance", 10, 4, "pay"),
@@ -89,12 +89,12 @@ CLAIMS = (
     Claim("qj", "outage", 7, 2, "pay", late_visit=True),
     Claim("sq", "outage", 3, 12, "pay"),
     # Tower 青山线#17: trees cleared under it, three times.
-    Claim("lw", "trees", 10, 16, "pay"),
-    Claim("lw", "trees", 8, 9, "pay", late_visit=True),
-    Claim("lw", "trees", 5, 27, "pay"),
+    Claim("ty", "trees", 10, 16, "pay"),
+    Claim("ty", "trees", 8, 9, "pay", late_visit=True),
+    Claim("ty", "trees", 5, 27, "pay"),
     # Places with one or two claims.
-    Claim("lw", "appliance", 11, 20, "pay"),
-    Claim("lw", "appliance", 5, 6, "reject", late_report=True),
+    Claim("ty", "appliance", 11, 20, "pay"),
+    Claim("ty", "appliance", 5, 6, "reject", late_report=True, claimed="6300.00"),
     Claim("nj", "power_quality", 6, 14, "pay"),
     Claim("xh", "appliance", 9, 2, "open"),  # 柳林 is 河口市's: no demo officer there decides it
     Claim("xh", "crop", 12, 5, "open"),
@@ -108,7 +108,7 @@ CLAIMS = (
     # Lawsuits: won, lost with damages awarded, ended by mediation.
     Claim("sq", "injury", 16, 8, "court", until=(11, 15), result="won", awarded="0", claimed="120000.00"),
     Claim("qj", "outage", 13, 3, "court", until=(6, 20), result="lost", awarded="36500.00", claimed="52000.00"),
-    Claim("dg", "crop", 10, 1, "court", until=(4, 11), result="mediated", awarded="8000.00", claimed="15000.00"),
+    Claim("yz", "crop", 10, 1, "court", until=(4, 11), result="mediated", awarded="8000.00", claimed="15000.00"),
 )
 
 NAMES = ("张建国", "王秀英", "李桂兰", "赵志强", "刘丽华", "陈海燕", "杨永红", "黄春生", "周玉梅", "吴德胜", "徐小平",

@@ -59,15 +59,15 @@ def test_after_the_demo_the_summary_rebuild_has_nothing_to_correct(demo: dict[st
 def test_claims_keep_coming_from_a_few_places_and_others_have_one_or_two(demo: dict[str, Any]) -> None:
     assert _within_a_year(demo, grid_district="河西村台区")["appliance"] == 4  # a fifth, 14 months ago, is older
     assert sum(1 for c in demo["cases"] if c.grid_district == "河西村台区" and c.category == "appliance") == 5
-    assert _within_a_year(demo, grid_district="东岗村台区")["appliance"] >= 3
+    assert _within_a_year(demo, grid_district="杨庄村台区")["appliance"] >= 3
     assert _within_a_year(demo, grid_line="10kV石桥线")["outage"] == 3
     assert _within_a_year(demo, grid_tower="青山线#17")["trees"] == 3
     assert _within_a_year(demo, grid_district="石桥村台区")["outage"] == 2  # one short of the line's count
-    assert _within_a_year(demo, grid_district="柳湾村台区")["appliance"] == 2
+    assert _within_a_year(demo, grid_district="桃园村台区")["appliance"] == 2
     assert _within_a_year(demo, grid_district="白水镇南街台区")["power_quality"] == 1
     district_counts = Counter((c.grid_district, c.category) for c in demo["cases"] if c.grid_district)
     repeats = {place for (place, _), n in district_counts.items() if n >= 3}
-    assert repeats == {"河西村台区", "东岗村台区"}  # no repeat the patterns did not make
+    assert repeats == {"河西村台区", "杨庄村台区"}  # no repeat the patterns did not make
     with ctx():
         head = db.session.scalar(select(User).where(User.username == "demo.head"))
         registered = set(db.session.scalars(select(Asset.name).join(AssetRegister).where(
@@ -75,23 +75,23 @@ def test_claims_keep_coming_from_a_few_places_and_others_have_one_or_two(demo: d
         assert head is not None
         scope = head.unit.path
     places = {p for c in demo["cases"] for p in (c.grid_line, c.grid_district, c.grid_tower) if p}
-    assert places <= registered and "河西村台区" in registered and "东岗村台区" in registered
+    assert places <= registered and "河西村台区" in registered and "杨庄村台区" in registered
     assert all(c.unit_path.startswith(scope) for c in demo["cases"]
-               if c.grid_district in ("河西村台区", "东岗村台区") or c.grid_tower == "青山线#17")
+               if c.grid_district in ("河西村台区", "杨庄村台区") or c.grid_tower == "青山线#17")
 
 
 def test_a_goodwill_payment_is_followed_by_copycat_claims(demo: dict[str, Any]) -> None:
     goodwill = [c for c in demo["cases"] if c.goodwill_payment]
     assert len(goodwill) == 1
     paid = goodwill[0]
-    assert (paid.grid_district, paid.category, paid.state) == ("东岗村台区", "appliance", "paid")
+    assert (paid.grid_district, paid.category, paid.state) == ("杨庄村台区", "appliance", "paid")
     assert paid.paid_amount and paid.assessment_amount and paid.paid_amount > paid.assessment_amount
     assert paid.paid_on is not None
     six_months = timedelta(days=183)
     first = min(_registered(c) for c in demo["cases"] if c.registered_at)
     assert paid.paid_on - six_months >= first  # the window fits inside the data
     assert paid.paid_on + six_months <= demo["today"]
-    same = [_registered(c) for c in demo["cases"] if c.id != paid.id and c.grid_district == "东岗村台区"
+    same = [_registered(c) for c in demo["cases"] if c.id != paid.id and c.grid_district == "杨庄村台区"
             and c.category == "appliance"]
     before = [d for d in same if paid.paid_on - six_months <= d < paid.paid_on]
     after = [d for d in same if paid.paid_on < d <= paid.paid_on + six_months]

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from casework.auth.models import Unit
+from casework.auth.models import Unit, User
 from casework.infra.db import Base, UTCDateTime
 
 
@@ -29,6 +29,12 @@ class AssetRegister(Base):
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     unit: Mapped[Unit] = relationship()
+    imported_by: Mapped[User | None] = relationship()
+
+    @property
+    def importer(self) -> str:
+        """Who imported it, as people are named on pages (the username is the login's, not a name)."""
+        return self.imported_by.display_name if self.imported_by else self.imported_by_name
 
 
 class Asset(Base):

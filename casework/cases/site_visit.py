@@ -91,19 +91,31 @@ def visited_among(session: Session, case_ids: list[int]) -> dict[int, frozenset[
 
 def record_visit(session: Session, actor: Actor, case: Case, form: SiteVisitForm, *, now: datetime,
                  targets: Any) -> SiteVisit | str:
-    """Record the visit, or return the refusal code (nothing stored). Audited; the case's next duty moves."""
-    visited_at = form.visited_at.data.replace(tzinfo=SHANGHAI).astimezone(UTC)
+    """Record the visit as the form gives it, or return the refusal code (nothing stored)."""
+    return record_visit_at(session, actor, case, form.visited_at.data.replace(tzinfo=SHANGHAI).astimezone(UTC),
+                           visitors=form.visitors.data, place=form.place.data, attendees=form.attendees.data or "",
+                           notes=without_controls(form.notes.data or ""),
+                           gps=(form.gps_lat.data, form.gps_lng.data, form.gps_accuracy.data), now=now,
+                           targets=targets)
+
+
+def record_visit_at(session: Session, actor: Actor, case: Case, visited_at: datetime, *, visitors: str, place: str,
+                    attendees: str = "", notes: str = "",
+                    gps: tuple[Decimal | None, Decimal | None, Decimal | None] = (None, None, None),
+                    now: datetime, targets: Any) -> SiteVisit | str:
+    """Record a visit at `visited_at` (aware), or return the refusal code (nothing stored). Audited; the
+    case's next duty moves. The form's path and the demo's both come here, so both are audited alike."""
     reported = (datetime.combine(case.reported_on, time(), tzinfo=SHANGHAI).astimezone(UTC)
                 if case.reported_on else None)
     refusal = visit_refusal(visited_at, reported_at=reported, now=now)
     if refusal:
         return refusal
     before_due = case.duty_due_on
-    visit = SiteVisit(case_id=case.id, visited_at=visited_at, visitors=form.visitors.data.strip(),
-                      place=form.place.data.strip(), attendees=(form.attendees.data or "").strip() or None,
-                      notes=without_controls(form.notes.data or "").strip() or None,
-                      gps_lat=form.gps_lat.data, gps_lng=form.gps_lng.data, gps_accuracy_m=form.gps_accuracy.data,
-                      recorded_by_id=actor.user_id, recorded_at=now)
+    lat, lng, accuracy = gps
+    visit = SiteVisit(case_id=case.id, visited_at=visited_at, visitors=visitors.strip(),
+                      place=place.strip(), attendees=attendees.strip() or None, notes=notes.strip() or None,
+                      gps_lat=lat, gps_lng=lng, gps_accuracy_m=accuracy, recorded_by_id=actor.user_id,
+                      recorded_at=now)
     session.add(visit)
     session.flush()
     deadlines.refresh(session, case, targets=targets)

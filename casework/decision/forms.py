@@ -119,6 +119,7 @@ class LitigationForm(OnceForm):
     on = _text()  # optional: typed text that is not a date is left out
     text = _text(5000)
     amount = _text(20, name="awarded")
+    result = _text(16)  # a judgment's: won | partly | lost | mediated | withdrawn (the service checks it)
 
     @property
     def day(self) -> date | None:

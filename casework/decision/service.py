@@ -28,6 +28,7 @@ from casework.rulecheck.service import latest_assessment, table_of
 PAYMENT_METHODS = ("bank_transfer", "cash", "offset")
 LITIGATION_ROLES = ("defendant", "plaintiff")
 LITIGATION_STEPS = ("court_number", "hearing", "judgment", "appeal", "enforcement")
+JUDGMENT_RESULTS = ("won", "partly", "lost", "mediated", "withdrawn")  # how a judgment ended for the utility
 APPROVE = {"settle": Event.APPROVE_SETTLEMENT, "reject": Event.APPROVE_REJECTION,
            "escalate": Event.APPROVE_ESCALATION}
 PAID_STATES = frozenset({State.SETTLED.value, State.PAID.value})
@@ -302,8 +303,9 @@ def record_payment(session: Session, actor: Actor, case: Case, *, amount: str, p
 
 
 def record_litigation(session: Session, actor: Actor, case: Case, *, kind: str, on: date | None, text: str,
-                      amount: str, now: datetime, targets: Mapping[str, int]) -> LitigationEntry:
-    """One step of the lawsuit; a judgment moves the case to judged."""
+                      amount: str, now: datetime, targets: Mapping[str, int], result: str = "") -> LitigationEntry:
+    """One step of the lawsuit; a judgment moves the case to judged. A judgment says how it ended for the
+    utility (won, lost …: the litigation figures count by it); any other step has no result, whatever was sent."""
     problems = {}
     if kind not in LITIGATION_STEPS:
         problems["kind"] = "required"
@@ -312,19 +314,23 @@ def record_litigation(session: Session, actor: Actor, case: Case, *, kind: str, 
     value = _amount(amount) if amount.strip() else None
     if amount.strip() and (value is None or value < 0):
         problems["amount"] = "amount"
+    outcome = result.strip() if kind == "judgment" else ""
+    if kind == "judgment" and outcome not in JUDGMENT_RESULTS:
+        problems["result"] = "required"
     if case.state not in (State.IN_LITIGATION.value, State.JUDGED.value):
         problems["state"] = "not_in_litigation"
     if problems:
         raise DecisionError(problems)
     entry = LitigationEntry(case_id=case.id, kind=kind, on=on, text=text.strip(), amount=value,
-                            recorded_by_id=actor.user_id, recorded_at=now)
+                            result=outcome or None, recorded_by_id=actor.user_id, recorded_at=now)
     session.add(entry)
     session.flush()
     if kind == "judgment" and case.state == State.IN_LITIGATION.value:
         fire(session, actor, case, Event.RECORD_JUDGMENT, now=now, targets=targets)
     record(session, actor, "decision.litigation", now=now, object_type="case", object_id=case.number,
            case_id=case.id, after={"kind": kind, "on": on.isoformat() if on else None, "text": text.strip(),
-                                   "amount": str(value) if value is not None else None})
+                                   "amount": str(value) if value is not None else None,
+                                   **({"result": outcome} if kind == "judgment" else {})})
     return entry
 
 

@@ -34,6 +34,7 @@ from casework.decision.letters import LETTERS, TITLES, documents, generate
 from casework.decision.models import CaseDocument
 from casework.decision.service import (
     DECIDING_ROLES,
+    JUDGMENT_RESULTS,
     LITIGATION_ROLES,
     LITIGATION_STEPS,
     PAYMENT_METHODS,
@@ -122,7 +123,8 @@ def _page(case: Case, *, status: int = 200, problems: dict[str, str] | None = No
         checklist=checklist_status(case.category, present(session, case.id), waivers(session, case.id)),
         letter_for=current or approved_proposal(session, case.id), letters=LETTERS,
         allowed=allowed, prefill=prefill, chosen=_chosen_kind(case, typed or {}),
-        settled=approved_proposal(session, case.id), methods=PAYMENT_METHODS, roles=LITIGATION_ROLES, steps=LITIGATION_STEPS, threshold=_threshold(),
+        settled=approved_proposal(session, case.id), methods=PAYMENT_METHODS, roles=LITIGATION_ROLES, steps=LITIGATION_STEPS,
+        results=JUDGMENT_RESULTS, threshold=_threshold(),
         problems={k: str(DECISION_PROBLEM.get(v, v)) for k, v in (problems or {}).items()}, typed=typed or {},
         form=FlaskForm(), today=utcnow().astimezone(SHANGHAI).date(),
     ), status
@@ -225,7 +227,8 @@ def litigation_view(case: Case) -> Any:
         now = utcnow()
         once = claim(session, current_actor(), form.key(), "litigation", now=now)  # a step is recorded once
         entry = record_litigation(session, current_actor(), case, kind=form.kind.data, on=form.day,
-                                  text=form.text.data, amount=form.amount.data, now=now, targets=deadline_targets())
+                                  text=form.text.data, amount=form.amount.data, result=form.result.data, now=now,
+                                  targets=deadline_targets())
         settle(session, once, entry.id)
 
     return _submit(case, form, use_case, _("诉讼进展已登记。"))

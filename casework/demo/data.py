@@ -13,12 +13,14 @@ from sqlalchemy import select
 from casework.auth.models import Unit
 from casework.auth.service import create_unit, create_user, temporary_password
 from casework.cases.service import open_case
+from casework.demo.patterns import add_demo_history, at
+from casework.demo.register import QUIET, SUPPLY, import_demo_registers
 from casework.demo.work import add_demo_work
 from casework.domain.access import SYSTEM, Role
 from casework.domain.lifecycle import State
 from casework.domain.personal import id_check_digit
 from casework.infra.db import db, unit_of_work, utcnow
-from casework.infra.settings import setting
+from casework.infra.settings import deadline_targets, setting
 from casework.rulecheck.service import run_rule_check
 from casework.ruletable.store import calendar, current_table
 
@@ -120,6 +122,14 @@ READY = (
 )
 
 
+READY_PLACES = {
+    "appliance": {"grid_line": "10kV东岗线", "grid_district": "东岗村台区", "customer_number": "3100730001",
+                  "meter_number": "003600730001"},
+    "land_tower": {"grid_line": "10kV青山线", "grid_tower": "青山线#09"},
+    "injury": {"grid_line": "10kV石桥线", "grid_tower": "石桥线#41"},
+}
+
+
 def _ready_to_decide(session: Any, users: dict[Role, Any], station: Unit, table: Any, days: Any, now: Any) -> None:
     """Checked cases whose evidence is complete: for the appliance the files themselves (drawn photos and
     PDFs, kept by the real upload path), for the others paper files recorded as waivers."""
@@ -135,7 +145,8 @@ def _ready_to_decide(session: Any, users: dict[Role, Any], station: Unit, table:
                          claimant_phone=phone, event_on=event,
                          reported_on=event + timedelta(days=2), claimed_amount=claimed,
                          description="【示范数据】" + story, facts=facts,
-                         circumstances={"facility_owner": "utility", "utility_maintains": True, "cause": cause})
+                         circumstances={"facility_owner": "utility", "utility_maintains": True, "cause": cause},
+                         **READY_PLACES[category])
         case.submitted_at, case.assignee = now, users[Role.LEGAL]
         run_rule_check(session, legal, case, table=table, calendar=days, now=now)
         if category == "appliance":
@@ -173,29 +184,43 @@ def load_demo(say: Callable[[str], None]) -> None:
             event = date(2025, 1, 5) + timedelta(days=rng.randint(0, 600))
             station = stations[i % len(stations)]
             field_user = users[Role.FIELD]
+            # Drawn in the order they always were, so the demo stays the same demo.
+            person = {"claimant_name": rng.choice(SURNAMES) + rng.choice(GIVEN),
+                      "claimant_id_number": fictional_id_number(rng, date(1950 + rng.randint(0, 50),
+                                                                          rng.randint(1, 12), 15)),
+                      "claimant_phone": f"139{rng.randint(10_000_000, 99_999_999)}",
+                      "claimant_address": rng.choice(VILLAGES), "address": rng.choice(VILLAGES),
+                      "claimant_bank_account": f"6222{rng.randint(10**11, 10**12 - 1)}"}
+            reported = event + timedelta(days=rng.randint(1, 12))
+            # Registered on the day it was reported (the analytics count claims by registration month) and
+            # checked the next day, never later than now.
+            opened = min(at(reported, 9), now)
             case = open_case(
-                session, field_user.actor(), category=category, unit=station, now=now,
-                state=STATES[i % len(STATES)],
-                claimant_name=rng.choice(SURNAMES) + rng.choice(GIVEN),
-                claimant_id_number=fictional_id_number(rng, date(1950 + rng.randint(0, 50), rng.randint(1, 12), 15)),
-                claimant_phone=f"139{rng.randint(10_000_000, 99_999_999)}",
-                claimant_address=rng.choice(VILLAGES), address=rng.choice(VILLAGES),
-                claimant_bank_account=f"6222{rng.randint(10**11, 10**12 - 1)}",
-                event_on=event, reported_on=event + timedelta(days=rng.randint(1, 12)),
+                session, field_user.actor(), category=category, unit=station, now=opened,
+                state=STATES[i % len(STATES)], **person, event_on=event, reported_on=reported,
                 claimed_amount=Decimal(rng.randint(300, 60000)).quantize(Decimal("0.01")),
                 description="【示范数据】" + ("家中电器在停电恢复后损坏。" if category == "appliance" else "请核实现场情况。"),
                 facts=FACTS[category](rng),
                 circumstances={"facility_owner": "utility", "utility_maintains": True, "cause": "utility_fault"},
             )
+            if category in SUPPLY:  # the household's 台区 and numbers, as the station records them
+                case.grid_district = QUIET[station.code][i // 8 % 2]
+                case.customer_number, case.meter_number = f"3100{i:02d}{event:%y%m}", f"0036{i * 7717 % 10**8:08d}"
             if case.state != State.DRAFT:  # submitted: checked, and the company's officer has it
-                case.submitted_at = now
-                run_rule_check(session, users[Role.LEGAL].actor(), case, table=table, calendar=days, now=now)
+                case.submitted_at = opened
+                run_rule_check(session, users[Role.LEGAL].actor(), case, table=table, calendar=days,
+                               now=min(at(reported + timedelta(days=1), 14), now))
                 if case.unit_path.startswith(users[Role.LEGAL].unit.path):
                     case.assignee = users[Role.LEGAL]
         _ready_to_decide(session, users, units["DEMO-JC-QS-01"], table, days, now)
-        add_demo_work(session, field=users[Role.FIELD], legal=users[Role.LEGAL], now=now,
-                      threshold=Decimal(str(setting("SETTLEMENT_APPROVAL_THRESHOLD"))))
-    say("demo data loaded: 10 units, 5 users, 29 cases. Demo logins (shown once, keep them):")
+        threshold = Decimal(str(setting("SETTLEMENT_APPROVAL_THRESHOLD")))
+        add_demo_work(session, field=users[Role.FIELD], legal=users[Role.LEGAL], now=now, threshold=threshold)
+        assets = import_demo_registers(session, users[Role.ADMIN].actor(), units, now=now)
+        past = add_demo_history(session, units=units, field=users[Role.FIELD], legal=users[Role.LEGAL],
+                                head=users[Role.LEGAL_HEAD], table=table, days=days, threshold=threshold,
+                                targets=deadline_targets(), now=now)
+    say(f"demo data loaded: {len(UNITS)} units, {len(USERS)} users, {26 + len(READY) + past} cases, "
+        f"{assets} assets in the registers. Demo logins (shown once, keep them):")
     for username, role_name, unit_code, secret in credentials:
         say(f"  {username:14} {role_name:11} {unit_code:15} password: {secret}")
     say("  demo.head, demo.auditor and demo.admin set up two-step verification at their first login: scan the "

@@ -214,7 +214,8 @@ def dossier_values(session: Session, case: Case, store: Store, *, sealed_at: dat
         "payments": [{"on": day(p.paid_on, ZH), "amount": yuan(p.amount), "voucher": p.voucher}
                      for p in payments(session, case.id)],
         "litigation": [{"kind": str(label(e.kind, "litigation_step", ZH)), "on": day(e.on, ZH), "text": e.text,
-                        "amount": yuan(e.amount) if e.amount is not None else ""}
+                        "amount": yuan(e.amount) if e.amount is not None else "",
+                        "result": str(label(e.result, "judgment_result", ZH)) if e.result else ""}
                        for e in litigation(session, case.id)],
         "timeline": _timeline(history.lines),
         "access": _access_log(history),

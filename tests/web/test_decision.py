@@ -168,7 +168,7 @@ def test_an_escalation_needs_the_head_and_a_judgment_follows(app: Flask, world: 
     assert _post(head, number, "decide", approve="1", comment="同意应诉").status_code == 303
     assert _case(number).state == "in_litigation"
     assert _post(legal, number, "litigation", step="judgment", on="2026-10-01", text="驳回原告诉讼请求",
-                 awarded="0").status_code == 303
+                 awarded="0", result="won").status_code == 303
     assert _case(number).state == "judged"
 
 

@@ -16,9 +16,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from casework.assets.models import Asset, AssetRegister
 from casework.auth.models import Unit, User
 from casework.cases.models import Case
 from casework.cases.service import open_case
+from casework.decision.models import LitigationEntry, Proposal
 from casework.demo.data import FACTS
 from casework.domain.contract import CATEGORIES
 from casework.domain.evidence import checklist
@@ -43,7 +45,7 @@ DECISION = {"appliance": "settle", "outage": "settle", "power_quality": "settle"
 SEED = {"appliance": 1, "outage": 1, "power_quality": 1, "crop": 1, "trees": 1, "land_tower": 1, "injury": 0,
         "service_dispute": 0}
 NEVER = ("/logout", "/language")  # links that change the session, not pages
-MAX_PAGES = 400  # per role and language, over the whole site: enough for the demo's 29 cases and ours
+MAX_PAGES = 400  # per role and language, over the whole site: enough for the demo's 64 cases and ours
 
 
 class Reader:
@@ -138,6 +140,12 @@ def data_strings() -> list[str]:
         found |= {u.display_name for u in db.session.scalars(select(User))}
         found |= {e.original_name for e in db.session.scalars(select(Evidence))}
         found |= {e.note or "" for e in db.session.scalars(select(Evidence))}
+        for asset in db.session.scalars(select(Asset)):  # the asset register's names are the utility's data
+            found |= {asset.name, asset.line_name or "", asset.village or ""}
+        found |= {r.source_name for r in db.session.scalars(select(AssetRegister))}
+        for p in db.session.scalars(select(Proposal)):  # what officers wrote on the decisions the demo made
+            found |= {p.reason or "", p.note or "", p.court or "", p.cause or "", p.risk or "", p.demand or ""}
+        found |= {e.text for e in db.session.scalars(select(LitigationEntry))}
     _DATA[:] = sorted(found - {""}, key=len, reverse=True)
     return _DATA
 
@@ -228,7 +236,7 @@ def _decide(clients: dict[str, FlaskClient], number: str, category: str, snapsho
                      voucher=TYPED[8]) == 303
     elif kind == "escalate":
         assert _post(legal, decision, f"{decision}/litigation", step="judgment", on="2026-10-01", text=TYPED[5],
-                     awarded="0") == 303
+                     awarded="0", result="partly") == 303
     snapshot(_state(number))
     assert _post(legal, case_page, f"{case_page}/events/close", confirm="1") == 303
     assert _state(number) == "closed", number

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -24,9 +24,17 @@ from casework.cases.models import Case, CaseDeadline
 from casework.cases.site_visit import SiteVisit
 from casework.decision.models import Proposal
 from casework.domain.deadlines import DUTIES
-from casework.domain.handling import DUTY_KINDS, Spread, Tally, days_between, duty_outcome, hours_between, spread
+from casework.domain.handling import (
+    DUTY_KINDS,
+    Spread,
+    Tally,
+    days_between,
+    duty_outcome,
+    hours_between,
+    median,
+    spread,
+)
 from casework.domain.lifecycle import State
-from casework.domain.summary import CHINA
 from casework.ui.labels import DEADLINE
 
 Link = Callable[..., str]
@@ -42,49 +50,51 @@ NOTE = _l("时长从登记起算：现场调查按小时，其余按北京时间
           "审查期限以经办人第一次确认审查结论为准，决定期限以待批或已批准的处理意见提出之日为准。")
 
 
+_CHINA_OFFSET = timedelta(hours=8)  # China has kept UTC+8 without summer time since 1991: cheaper than a zone
+
+
 def _local(moment: datetime | None) -> date | None:
-    return moment.astimezone(CHINA).date() if moment is not None else None
+    return (moment + _CHINA_OFFSET).date() if moment is not None else None
 
 
-@dataclass
-class Steps:
-    """One case's steps, as read (moments UTC, days local)."""
+PENDING = "pending"  # undone, not yet due: shown beside the duties, never counted
+
+
+@dataclass(frozen=True)
+class Measured:
+    """One case's durations (STEPS order, None when the step is not done) and duties (DUTY_KINDS order: MET,
+    MISSED, PENDING or None when not counted), computed once from the row read."""
 
     unit_path: str
     assignee_id: int | None
-    state: str
-    registered_at: datetime
-    visited_at: datetime | None
-    checked_at: datetime | None
-    decided_on: date | None
-    paid_on: date | None
-    proposed_at: datetime | None
-    due: dict[str, date | None]
-
-    def duration(self, step: str) -> float | None:
-        registered = _local(self.registered_at)
-        assert registered is not None
-        if step == "visit":
-            # A visit before the claim was filed counts as done at once: the duty was met by then.
-            return max(0.0, hours_between(self.registered_at, self.visited_at)) if self.visited_at else None
-        end = {"check": _local(self.checked_at), "decision": self.decided_on, "payment": self.paid_on}[step]
-        return float(max(0, days_between(registered, end))) if end is not None else None
-
-    def done_on(self, kind: str) -> date | None:
-        return _local({"on_site_investigation": self.visited_at, "internal_first_check": self.checked_at,
-                       "internal_decision": self.proposed_at}[kind])
-
-    def outcome(self, kind: str, today: date) -> str | None:
-        due = self.due.get(kind)
-        if due is None:
-            return None
-        done = self.done_on(kind)
-        if done is None and self.state in DUTIES[kind]:
-            return None  # fulfilled (by its state) at a moment nobody recorded: imported or older data
-        return duty_outcome(due, done, today, withdrawn=self.state == State.WITHDRAWN.value)
+    durations: tuple[float | None, ...]
+    duties: tuple[str | None, ...]
 
 
-def read_cases(session: Session, view: View) -> list[Steps]:
+def measure(row: Any, today: date) -> Measured:
+    registered = _local(row.registered_at)
+    assert registered is not None
+    visited = row.visited_at
+    # A visit before the claim was filed counts as done at once: the duty was met by then.
+    hours = max(0.0, hours_between(row.registered_at, visited)) if visited is not None else None
+    checked = _local(row.checked_at)
+    days = [float(max(0, days_between(registered, end))) if end is not None else None
+            for end in (checked, row.decided_on, row.paid_on)]
+    done = {"on_site_investigation": _local(visited), "internal_first_check": checked,
+            "internal_decision": _local(row.proposed_at)}
+    state = str(row.state)
+    duties: list[str | None] = []
+    for kind in DUTY_KINDS:
+        due = row._mapping[f"due_{kind}"]
+        if due is None or (done[kind] is None and state in DUTIES[kind]):
+            duties.append(None)  # no such duty, or fulfilled (by its state) at a moment nobody recorded
+            continue
+        outcome = duty_outcome(due, done[kind], today, withdrawn=state == State.WITHDRAWN.value)
+        duties.append(PENDING if outcome is None and state != State.WITHDRAWN.value else outcome)
+    return Measured(row.unit_path, row.assignee_id, (hours, *days), tuple(duties))
+
+
+def read_cases(session: Session, view: View, today: date) -> list[Measured]:
     """The view's cases with their steps and duties: one query whatever their number."""
     def first(column: Any, *where: Any) -> Any:
         return select(func.min(column)).where(*where).correlate(Case).scalar_subquery()
@@ -100,9 +110,7 @@ def read_cases(session: Session, view: View) -> list[Steps]:
         .correlate(Case).scalar_subquery().label("proposed_at"),
         *(column.label(f"due_{kind}") for kind, column in due.items()),
     ).where(*view.case_where())
-    return [Steps(row.unit_path, row.assignee_id, str(row.state), row.registered_at, row.visited_at, row.checked_at,
-                  row.decided_on, row.paid_on, row.proposed_at, {k: row._mapping[f"due_{k}"] for k in DUTY_KINDS})
-            for row in session.execute(query)]
+    return [measure(row, today) for row in session.execute(query)]
 
 
 @dataclass
@@ -110,39 +118,38 @@ class Group:
     """The figures of a group of cases (a unit, an officer, all)."""
 
     cases: int = 0
-    durations: dict[str, list[float]] = field(default_factory=lambda: {key: [] for key, _l_, _h in STEPS})
-    duties: dict[str, Tally] = field(default_factory=lambda: {kind: Tally() for kind in DUTY_KINDS})
-    pending: dict[str, int] = field(default_factory=lambda: dict.fromkeys(DUTY_KINDS, 0))
+    durations: list[list[float]] = field(default_factory=lambda: [[] for _step in STEPS])
+    duties: list[Tally] = field(default_factory=lambda: [Tally() for _kind in DUTY_KINDS])
+    pending: list[int] = field(default_factory=lambda: [0 for _kind in DUTY_KINDS])
 
-    def add(self, case: Steps, today: date) -> None:
+    def add(self, case: Measured) -> None:
         self.cases += 1
-        for key, _label, _hours in STEPS:
-            if (value := case.duration(key)) is not None:
-                self.durations[key].append(value)
-        for kind in DUTY_KINDS:
-            outcome = case.outcome(kind, today)
-            self.duties[kind].add(outcome)
-            if outcome is None and case.due.get(kind) is not None and case.done_on(kind) is None \
-                    and case.state not in DUTIES[kind] and case.state != State.WITHDRAWN.value:
-                self.pending[kind] += 1
+        for values, value in zip(self.durations, case.durations, strict=True):
+            if value is not None:
+                values.append(value)
+        for i, outcome in enumerate(case.duties):
+            if outcome == PENDING:
+                self.pending[i] += 1
+            else:
+                self.duties[i].add(outcome)
 
-    def spread(self, step: str) -> Spread:
+    def spread(self, step: int) -> Spread:
         return spread(self.durations[step])
 
     def all_duties(self) -> Tally:
-        return Tally(sum(t.met for t in self.duties.values()), sum(t.missed for t in self.duties.values()))
+        return Tally(sum(t.met for t in self.duties), sum(t.missed for t in self.duties))
 
     def row(self) -> dict[str, Any]:
         total = self.all_duties()
-        return {"cases": self.cases, **{f"median_{key}": self.spread(key).median for key, _l_, _h in STEPS},
+        return {"cases": self.cases, **{f"median_{key}": median(self.durations[i]) for i, (key, _l_, _h) in enumerate(STEPS)},
                 "met": total.met, "missed": total.missed, "share": total.share,
-                **{f"share_{kind}": self.duties[kind].share for kind in DUTY_KINDS}}
+                **{f"share_{kind}": self.duties[i].share for i, kind in enumerate(DUTY_KINDS)}}
 
 
-def grouped(cases: Iterable[Steps], key: Callable[[Steps], Any], today: date) -> dict[Any, Group]:
+def grouped(cases: Iterable[Measured], key: Callable[[Measured], Any]) -> dict[Any, Group]:
     out: dict[Any, Group] = {}
     for case in cases:
-        out.setdefault(key(case), Group()).add(case, today)
+        out.setdefault(key(case), Group()).add(case)
     return out
 
 
@@ -165,30 +172,31 @@ ROW_COLUMNS = [Column("cases", _l("案件数"), "count"),
 
 
 def handling(session: Session, view: View, link: Link, today: date) -> Section:
-    cases = read_cases(session, view)
+    cases = read_cases(session, view, today)
     everything = Group()
     for case in cases:
-        everything.add(case, today)
+        everything.add(case)
     section = Section("handling", _l("办理时效"), intro=_l("统计期间内登记的案件（北京时间），不含草稿。"))
 
     section.tables.append(Table(
         "durations", _l("各环节用时"),
         [Column("step", _l("环节")), Column("count", _l("已完成件数"), "count"), Column("median", _l("中位数"), "days"),
          Column("p90", _l("90% 分位"), "days")],
-        [{"step": label, "count": (s := everything.spread(key)).count, "median": s.median, "p90": s.p90}
-         for key, label, _h in STEPS], [], note=NOTE))
+        [{"step": label, "count": (s := everything.spread(i)).count, "median": s.median, "p90": s.p90}
+         for i, (_key, label, _h) in enumerate(STEPS)], [], note=NOTE))
     section.charts.append(Chart("durations", _l("各环节用时中位数与 90% 分位"), "step", ("median", "p90")))
 
     section.tables.append(Table(
         "duties", _l("期限按期情况"),
         [Column("duty", _l("期限")), Column("met", _l("按期"), "count"), Column("missed", _l("逾期"), "count"),
          Column("share", _l("按期率"), "share"), Column("pending", _l("未到期未完成（不计）"), "count")],
-        [{"duty": DEADLINE[kind], "met": everything.duties[kind].met, "missed": everything.duties[kind].missed,
-          "share": everything.duties[kind].share, "pending": everything.pending[kind]} for kind in DUTY_KINDS], []))
+        [{"duty": DEADLINE[kind], "met": everything.duties[i].met, "missed": everything.duties[i].missed,
+          "share": everything.duties[i].share, "pending": everything.pending[i]} for i, kind in enumerate(DUTY_KINDS)],
+        []))
     section.charts.append(Chart("duties", _l("按期与逾期"), "duty", ("met", "missed"), "stacked"))
 
     units = child_units(session, view)
-    by_path = grouped(cases, lambda c: child_path(view, c.unit_path), today)
+    by_path = grouped(cases, lambda c: child_path(view, c.unit_path))
     shown: list[Unit] = [u for u in units if u.path in by_path]
     section.tables.append(Table(
         "by_unit", _l("按单位（点击单位名称查看下级）"), [Column("unit", _l("单位")), *ROW_COLUMNS],
@@ -199,7 +207,7 @@ def handling(session: Session, view: View, link: Link, today: date) -> Section:
                                 ("median_check", "median_decision", "median_payment")))
     section.charts.append(Chart("by_unit", _l("各单位期限按期与逾期"), "unit", ("met", "missed"), "stacked"))
 
-    by_officer = grouped(cases, lambda c: c.assignee_id, today)
+    by_officer = grouped(cases, lambda c: c.assignee_id)
     names: dict[int | None, str] = {row.id: row.display_name for row in session.execute(
         select(User.id, User.display_name).where(User.id.in_([i for i in by_officer if i is not None])))}
     officers = sorted(by_officer, key=lambda i: (i is None, names.get(i, ""), i or 0))

@@ -7,9 +7,8 @@ Create Date: 2026-12-05 10:00:00
 """
 import json
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'd16h4ndl1ng1'

@@ -7,8 +7,17 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from casework.domain.handling import (MET, MISSED, Tally, days_between, duty_outcome, hours_between, median,
-                                      percentile, spread)
+from casework.domain.handling import (
+    MET,
+    MISSED,
+    Tally,
+    days_between,
+    duty_outcome,
+    hours_between,
+    median,
+    percentile,
+    spread,
+)
 from casework.domain.litigation import cause_text, result_group
 
 DUE = date(2025, 3, 10)

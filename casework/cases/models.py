@@ -96,6 +96,10 @@ class Case(Base):
     # at the flush that moves it out of draft (cases.summary); every figure and the case list's period filter
     # count a case in the month of this moment, so a chart and the list it links to agree.
     registered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When an officer first confirmed the check's conclusion (registered → assessed): the "first check" of the
+    # handling figures and what meets the internal first-check target. The check itself runs at submission,
+    # so its earliest snapshot says nothing about how long the officer took.
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     complete_on: Mapped[date | None] = mapped_column(Date)
     duty_due_on: Mapped[date | None] = mapped_column(Date, index=True)
     # Set when a settlement that the law did not require is approved (issue 6): shown in lists and reports.

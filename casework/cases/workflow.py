@@ -86,6 +86,8 @@ def fire(session: Session, actor: Actor, case: Case, event: Event, *, now: datet
     case.state = verdict.target
     if event is Event.SUBMIT:
         case.submitted_at = now
+    if event is Event.CONFIRM_CHECK and case.checked_at is None:  # the first confirmation: a re-opened case keeps it
+        case.checked_at = now
     if event is Event.COMPLETE_EVIDENCE:
         case.complete_on = now.date()
     case.updated_at = now

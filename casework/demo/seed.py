@@ -114,6 +114,8 @@ def _rows(rng: random.Random, n: int, stations: list[Unit], creator: int, table:
             "claimed_amount": Decimal(rng.randint(200, 80000)), "description": _description(rng),
             "created_by_id": creator, "created_at": created, "updated_at": created, "version": 1,
             "registered_at": None if state is State.DRAFT else created,
+            # The officer confirmed the check 2 to 121 hours later (no draw from rng: the sequence stays as it was).
+            "checked_at": None if state in (State.DRAFT, State.REGISTERED) else created + timedelta(hours=2 + i * 37 % 120),
         }
         contract = {"category": category, "event_date": event.isoformat(), "report_date": reported.isoformat(),
                     **circumstances, "facts": facts}

@@ -2,7 +2,7 @@
 written with (their public ids, never the keys)
 
 Revision ID: d17k3y1d0001
-Revises: d16r3g1st3r2
+Revises: d16h4ndl1ng1
 Create Date: 2026-12-04 19:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd17k3y1d0001'
-down_revision = 'd16r3g1st3r2'
+down_revision = 'd16h4ndl1ng1'
 branch_labels = None
 depends_on = None
 

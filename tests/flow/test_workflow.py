@@ -160,3 +160,20 @@ def test_reassignment_is_audited_and_limited_to_the_company(app: Flask, office: 
     assert "只能分派给本单位的法务人员" in refused.text
     entries = _entries(app, case.number, "case.assign")
     assert [(e.before, e.after) for e in entries] == [({"assignee": None}, {"assignee": "legal2"})]
+
+
+def test_confirming_the_check_records_when_it_was_first_confirmed(app: Flask, office: dict) -> None:  # type: ignore[type-arg]
+    today = date.today()
+    draft = make_case(office["units"]["S1"], office["field"], state=State.DRAFT, facts=FRIDGE, circumstances=UTILITY,
+                      event_on=today - timedelta(days=2), reported_on=today - timedelta(days=1))
+    field = app.test_client()
+    login(field, "field1")
+    _post(field, f"/cases/{draft.number}/events/submit")
+    assert load(Case, number=draft.number).checked_at is None  # type: ignore[union-attr]  # the automatic check is not it
+    legal = app.test_client()
+    login(legal, "legal2")
+    _post(legal, f"/cases/{draft.number}/events/confirm_check")
+    stored = load(Case, number=draft.number)
+    assert stored is not None and stored.state == "assessed" and stored.checked_at is not None
+    confirmed = _entries(app, draft.number, "case.transition")[-1]
+    assert confirmed.after == {"state": "assessed", "event": "confirm_check"} and stored.checked_at == confirmed.at

@@ -92,8 +92,17 @@ def overview(session: Session, view: View, link: Link) -> Section:
         unit_rows.append({"unit": unit.name, **sums})
         unit_links.append(link("cases.index", **view.list_args(unit=unit.id)))
         unit_drill.append(link("analytics.overview", **view.args(unit=unit.id)))
+    # Claims filed at the viewed unit itself (a county company's own), not under any unit below it.
+    own: dict[str, Any] = {}
+    for (path, _category), row in by_unit_category.items():
+        if path == view.unit_path:
+            _add(own, row)
+    if own.get("cases") and view.unit_id is not None and units:  # a station has no rows below it to add up
+        unit_rows.append({"unit": _l("%(unit)s（本级）", unit=view.unit_name), **own})
+        unit_links.append(None)
+        unit_drill.append(None)
     section.tables.append(Table(
-        "by_unit", _l("按单位（点击单位名称查看下级）"),
+        "by_unit", _l("按单位"),
         [Column("unit", _l("单位")), Column("cases", _l("案件数"), "count"),
          Column("decided_settled", _l("和解赔偿"), "count"), Column("decided_rejected", _l("不予赔偿"), "count"),
          Column("decided_court", _l("移交诉讼"), "count"), Column("goodwill", _l("酌情补偿"), "count"),

@@ -510,4 +510,5 @@ SUMMARY_FIGURE = {
 }
 
 # -- the analytics PDF report (analytics.report_views) ------------------------------------------------
-ACTION.update({"analytics.report": _l("下载统计分析报告")})
+ACTION.update({"analytics.report": _l("下载统计分析报告"), "analytics.download": _l("下载统计表格"),
+               "analytics.rebuild": _l("重新汇总统计数据")})

@@ -115,6 +115,19 @@ def test_drilling_down_from_the_province_to_a_station(app: Flask, world: dict[st
     assert f"unit={units['S1'].id}" in html
 
 
+def test_claims_filed_at_the_viewed_unit_itself_have_their_own_row(app: Flask, world: dict[str, Any]) -> None:
+    """A county company files a claim itself: it counts in the county's total and in a row of its own, so the
+    rows add up to the total."""
+    units = world["units"]
+    legal = make_user("legal9", Role.LEGAL, units["K1"])
+    case = make_case(units["K1"], legal, claimed_amount=Decimal("10.00"))
+    _register(case, datetime(2025, 5, 5, 8, tzinfo=UTC))
+    client = app.test_client()
+    login(client, "audit1")
+    html = client.get(f"/analytics/?{PERIOD}&unit={units['K1'].id}").text
+    assert [row[:2] for row in _table(html, "by_unit")] == [["单位S1", "3"], ["单位K1（本级）", "1"]]
+
+
 def test_downloads_are_the_tables_opened_back(app: Flask, world: dict[str, Any]) -> None:
     client = app.test_client()
     login(client, "audit1")

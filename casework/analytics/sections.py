@@ -8,7 +8,9 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from casework.analytics.copycat import copycat
 from casework.analytics.overview import Link, overview
+from casework.analytics.places import places
 from casework.analytics.scope import View
 from casework.analytics.tables import Section
 
@@ -22,4 +24,6 @@ def _overview(session: Session, view: View, link: Link, _options: Mapping[str, s
 
 SECTIONS: dict[str, tuple[Any, Builder]] = {
     "overview": (_l("总览"), _overview),
+    "places": (_l("整改清单"), places),
+    "copycat": (_l("跟风索赔"), copycat),
 }

@@ -1,0 +1,139 @@
+"""Where it keeps happening (issue 16): the rectification list — lines, 台区 and towers with at least N claims
+of one fault type (the category, domain.hotspots says why) registered in the view's period (by default the
+last 12 months), ranked by claims then money paid, with the cases, a trend and a link to them.
+
+The cases are read grouped (place × category × unit × half of the period) through a covering index on
+(registered_at, unit_path, category, grid places, unit_id, paid_amount), so the list costs one index range
+scan whatever the period; the case numbers are then read for the hotspots alone. The same table is the work
+list for the operations department: /analytics/places/worklist.xlsx (one row per place; dates written as
+2025年7月20日, as on the page)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import Session
+
+from casework.analytics.overview import Link
+from casework.analytics.scope import View
+from casework.analytics.tables import Chart, Column, Section, Table
+from casework.auth.models import Unit
+from casework.cases.models import Case
+from casework.domain.hotspots import (
+    MINIMUM_BOUNDS,
+    Hotspot,
+    PlaceGroup,
+    PlaceKey,
+    bounded_minimum,
+    hotspots,
+    middle_day,
+    places_of,
+)
+from casework.domain.summary import CHINA
+from casework.ui.filters import day
+from casework.ui.labels import ASSET_KIND, CATEGORY, TREND
+
+ZERO = Decimal("0.00")
+TOP = 10  # places drawn in the chart (the table lists them all)
+
+
+def _local_day(at: datetime) -> Any:
+    return at.astimezone(CHINA).date()
+
+
+def place_groups(session: Session, view: View) -> list[PlaceGroup]:
+    """The view's registered cases that record a place, grouped (one row per place, category, unit, half)."""
+    middle = middle_day(view.period.first, view.period.end)
+    middle_at = datetime(middle.year, middle.month, middle.day, tzinfo=CHINA)
+    later = case((Case.registered_at >= middle_at, 1), else_=0).label("later")
+    query = (select(Case.grid_line, Case.grid_district, Case.grid_tower, Case.category, Case.unit_id, later,
+                    func.count().label("cases"), func.coalesce(func.sum(Case.paid_amount), 0).label("paid"),
+                    func.min(Case.registered_at).label("first_at"), func.max(Case.registered_at).label("last_at"))
+             .where(*view.case_where(), or_(Case.grid_line.is_not(None), Case.grid_district.is_not(None),
+                                            Case.grid_tower.is_not(None)))
+             .group_by(Case.grid_line, Case.grid_district, Case.grid_tower, Case.category, Case.unit_id, later))
+    rows = session.execute(query).all()
+    names: dict[int, str] = {unit_id: name for unit_id, name in session.execute(
+        select(Unit.id, Unit.name).where(Unit.id.in_({r.unit_id for r in rows})))}
+    return [PlaceGroup(r.grid_line, r.grid_district, r.grid_tower, r.category, names.get(r.unit_id, ""),
+                       bool(r.later), int(r.cases), Decimal(r.paid or 0).quantize(ZERO), _local_day(r.first_at),
+                       _local_day(r.last_at)) for r in rows]
+
+
+def case_numbers(session: Session, view: View, spots: list[Hotspot]) -> dict[tuple[PlaceKey, str], list[str]]:
+    """The case numbers of each hotspot, in order of registration."""
+    wanted = {(s.place, s.category) for s in spots}
+    if not wanted:
+        return {}
+    names = {kind: {p.name for p, _c in wanted if p.kind == kind} for kind in ("line", "district", "tower")}
+    query = (select(Case.number, Case.grid_line, Case.grid_district, Case.grid_tower, Case.category)
+             .where(*view.case_where(), or_(Case.grid_line.in_(names["line"]), Case.grid_district.in_(names["district"]),
+                                            Case.grid_tower.in_(names["tower"])))
+             .order_by(Case.registered_at, Case.id))
+    out: dict[tuple[PlaceKey, str], list[str]] = {}
+    for row in session.execute(query):
+        for place in places_of(row.grid_line, row.grid_district, row.grid_tower):
+            if (place, row.category) in wanted:
+                out.setdefault((place, row.category), []).append(row.number)
+    return out
+
+
+def place_args(place: PlaceKey) -> dict[str, str]:
+    """The case list's filter for one place (a tower with its line)."""
+    if place.kind == "tower":
+        return {"tower": place.name, **({"line": place.line} if place.line else {})}
+    return {place.kind: place.name}
+
+
+def place_label(place: PlaceKey) -> str:
+    return f"{ASSET_KIND[place.kind]}：{place.name}"
+
+
+def places(session: Session, view: View, link: Link, options: Mapping[str, str]) -> Section:
+    minimum, accepted = bounded_minimum(options.get("min"))
+    spots = hotspots(place_groups(session, view), minimum)
+    numbers = case_numbers(session, view, spots)
+    middle = middle_day(view.period.first, view.period.end)
+    intro = _("统计期间内登记、同一地点（线路、台区或杆塔）同一类别的索赔达到 %(n)d 起的，列为整改对象；"
+              "按案件数、再按已支付金额排序。一个案件按其线路、台区、杆塔分别计入。", n=minimum)
+    if not accepted:
+        low, high = MINIMUM_BOUNDS
+        intro = _("起数应为 %(low)d 至 %(high)d 之间的整数。", low=low, high=high) + intro
+    section = Section("places", _l("整改清单"), intro=intro, options={"min": minimum})
+    rows: list[dict[str, Any]] = []
+    links: list[str | None] = []
+    for spot in spots:
+        rows.append({
+            "unit": "、".join(spot.units), "kind": ASSET_KIND[spot.place.kind], "place": spot.place.name,
+            "line": spot.place.line if spot.place.kind == "tower" else "", "category": CATEGORY.get(spot.category, spot.category),
+            "cases": spot.count, "first_on": spot.first_on, "last_on": spot.last_on, "paid_amount": spot.paid_amount,
+            "trend": TREND[spot.trend], "earlier": spot.earlier, "later": spot.later,
+            "numbers": "、".join(numbers.get((spot.place, spot.category), [])),
+        })
+        links.append(link("cases.index", **view.list_args(category=spot.category, **place_args(spot.place))))
+    section.tables.append(Table(
+        "worklist", _l("整改清单（工作清单）"),
+        [Column("unit", _l("单位")), Column("kind", _l("位置类型")), Column("place", _l("位置")),
+         Column("line", _l("所属线路")), Column("category", _l("故障类型")), Column("cases", _l("案件数"), "count"),
+         Column("first_on", _l("首次登记"), "date"), Column("last_on", _l("最近登记"), "date"),
+         Column("paid_amount", _l("已支付金额"), "money"), Column("trend", _l("趋势")),
+         Column("earlier", _l("前半期案件"), "count"), Column("later", _l("后半期案件"), "count"),
+         Column("numbers", _l("案件编号"))],
+        rows, links,
+        note=_("故障类型即索赔类别。趋势比较前后两个半期的案件数：前半期至 %(day)s 前，后半期自 %(day)s 起。",
+               day=day(middle))))
+    top = [{"place": place_label(s.place) + (f"（{s.place.line}）" if s.place.kind == "tower" and s.place.line else ""),
+            "category": CATEGORY.get(s.category, s.category), "cases": s.count, "paid_amount": s.paid_amount}
+           for s in spots[:TOP]]
+    section.tables.append(Table(
+        "top", _l("案件最多的地点"),
+        [Column("place", _l("位置")), Column("category", _l("故障类型")), Column("cases", _l("案件数"), "count"),
+         Column("paid_amount", _l("已支付金额"), "money")], top, links[:TOP]))
+    section.charts.append(Chart("top", _l("案件最多的地点"), "place", ("cases",)))
+    return section

@@ -126,7 +126,7 @@ def places(session: Session, view: View, link: Link, options: Mapping[str, str])
          Column("earlier", _l("前半期案件"), "count"), Column("later", _l("后半期案件"), "count"),
          Column("numbers", _l("案件编号"))],
         rows, links,
-        note=_("故障类型即索赔类别。趋势比较前后两个半期的案件数：前半期至 %(day)s 前，后半期自 %(day)s 起。",
+        note=_("故障类型即索赔类别。趋势比较前后两个半期的案件数：前半期为 %(day)s 之前，后半期自 %(day)s 起。",
                day=day(middle))))
     top = [{"place": place_label(s.place) + (f"（{s.place.line}）" if s.place.kind == "tower" and s.place.line else ""),
             "category": CATEGORY.get(s.category, s.category), "cases": s.count, "paid_amount": s.paid_amount}

@@ -18,7 +18,8 @@ from casework.domain.access import Role
 from casework.domain.summary import CHINA
 from casework.infra.db import unit_of_work, utcnow
 from tests.analytics.test_overview import _register, _table
-from tests.factories import ctx, login, make_case, make_units, make_user
+from tests.factories import ctx, login, make_case, make_units, make_user, token
+from tests.visible import html_text, leaks
 
 PERIOD = "from=2025-01&to=2025-12"
 HEXI = {"grid_district": "河西村台区"}
@@ -109,3 +110,15 @@ def test_a_settlement_outside_the_period_is_not_listed(app: Flask, world: dict[s
     client = app.test_client()
     login(client, "audit1")
     assert _table(client.get("/analytics/copycat?from=2025-04&to=2025-05").text, "signals") == []
+
+
+@pytest.mark.parametrize("english", [False, True])
+def test_the_page_shows_no_internal_code(app: Flask, world: dict[str, Any], english: bool) -> None:
+    client = app.test_client()
+    login(client, "audit1")
+    if english:
+        client.post("/language", data={"lang": "en", "csrf_token": token(client)})
+    html = client.get(f"/analytics/copycat?{PERIOD}").text
+    assert ("Copycat claims" in html) is english
+    data = [*world["numbers"].values(), "河西村台区", "东山台区", "河西村", *(u.name for u in world["units"].values())]
+    assert list(leaks("copycat", html_text(html), english=english, data=data)) == []

@@ -19,7 +19,8 @@ from casework.domain.access import Role
 from casework.domain.lifecycle import State
 from casework.infra.db import db
 from tests.analytics.test_overview import _register, _table
-from tests.factories import ctx, login, make_case, make_units, make_user
+from tests.factories import ctx, login, make_case, make_units, make_user, token
+from tests.visible import html_text, leaks
 
 PERIOD = "from=2025-01&to=2025-12"  # its middle day is 2025年7月2日
 
@@ -134,3 +135,19 @@ def test_the_work_list_downloads_as_xlsx_and_is_audited(app: Flask, world: dict[
     with ctx():
         event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "analytics.download")).one()
         assert event.object_id == "places" and event.after["tables"] == ["worklist"] and event.after["rows"] == 5
+
+
+@pytest.mark.parametrize("english", [False, True])
+def test_the_page_and_work_list_show_no_internal_code(app: Flask, world: dict[str, Any], english: bool) -> None:
+    client = app.test_client()
+    login(client, "audit1")
+    if english:
+        client.post("/language", data={"lang": "en", "csrf_token": token(client)})
+    data = [*world["numbers"].values(), "河西线", "河西村台区", "东山线", "东山台区", *(u.name for u in world["units"].values())]
+    html = _get(client, f"/analytics/places?{PERIOD}&min=2")
+    assert ("Rectification list" in html) is english
+    sheet = load_workbook(io.BytesIO(client.get(f"/analytics/places/worklist.xlsx?{PERIOD}&min=2").data)).active
+    cells = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None)  # type: ignore[union-attr]
+    found = [*leaks("places", html_text(html), english=english, data=data),
+             *leaks("worklist", cells, english=english, data=data)]
+    assert found == []

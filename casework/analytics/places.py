@@ -2,9 +2,10 @@
 of one fault type (the category, domain.hotspots says why) registered in the view's period (by default the
 last 12 months), ranked by claims then money paid, with the cases, a trend and a link to them.
 
-The cases are read grouped (place × category × unit × half of the period) through a covering index on
-(registered_at, unit_path, category, grid places, unit_id, paid_amount), so the list costs one index range
-scan whatever the period; the case numbers are then read for the hotspots alone. The same table is the work
+The database counts: one grouped read per kind of place (place × category, with the later half's count, the
+money paid and the first and last registration), through a covering index on (registered_at, unit_path,
+category, grid_line, grid_district, grid_tower, paid_amount), keeping only the places at the threshold and at
+most LIMIT of each kind; the case numbers and units are then read for those places alone. The same table is the work
 list for the operations department: /analytics/places/worklist.xlsx (one row per place; dates written as
 2025年7月20日, as on the page)."""
 
@@ -28,12 +29,13 @@ from casework.cases.models import Case
 from casework.domain.hotspots import (
     MINIMUM_BOUNDS,
     Hotspot,
+    PlacedCase,
     PlaceGroup,
     PlaceKey,
+    attach_cases,
     bounded_minimum,
     hotspots,
     middle_day,
-    places_of,
 )
 from casework.domain.summary import CHINA
 from casework.ui.filters import day
@@ -41,47 +43,56 @@ from casework.ui.labels import ASSET_KIND, CATEGORY, TREND
 
 ZERO = Decimal("0.00")
 TOP = 10  # places drawn in the chart (the table lists them all)
+#: The longest list: more places than this is no work list; the page says so (narrow the unit, raise N).
+LIMIT = 500
 
 
 def _local_day(at: datetime) -> Any:
     return at.astimezone(CHINA).date()
 
 
-def place_groups(session: Session, view: View) -> list[PlaceGroup]:
-    """The view's registered cases that record a place, grouped (one row per place, category, unit, half)."""
+def _later(view: View) -> Any:
     middle = middle_day(view.period.first, view.period.end)
-    middle_at = datetime(middle.year, middle.month, middle.day, tzinfo=CHINA)
-    later = case((Case.registered_at >= middle_at, 1), else_=0).label("later")
-    query = (select(Case.grid_line, Case.grid_district, Case.grid_tower, Case.category, Case.unit_id, later,
-                    func.count().label("cases"), func.coalesce(func.sum(Case.paid_amount), 0).label("paid"),
-                    func.min(Case.registered_at).label("first_at"), func.max(Case.registered_at).label("last_at"))
-             .where(*view.case_where(), or_(Case.grid_line.is_not(None), Case.grid_district.is_not(None),
-                                            Case.grid_tower.is_not(None)))
-             .group_by(Case.grid_line, Case.grid_district, Case.grid_tower, Case.category, Case.unit_id, later))
-    rows = session.execute(query).all()
-    names: dict[int, str] = {unit_id: name for unit_id, name in session.execute(
-        select(Unit.id, Unit.name).where(Unit.id.in_({r.unit_id for r in rows})))}
-    return [PlaceGroup(r.grid_line, r.grid_district, r.grid_tower, r.category, names.get(r.unit_id, ""),
-                       bool(r.later), int(r.cases), Decimal(r.paid or 0).quantize(ZERO), _local_day(r.first_at),
-                       _local_day(r.last_at)) for r in rows]
+    return datetime(middle.year, middle.month, middle.day, tzinfo=CHINA)
 
 
-def case_numbers(session: Session, view: View, spots: list[Hotspot]) -> dict[tuple[PlaceKey, str], list[str]]:
-    """The case numbers of each hotspot, in order of registration."""
-    wanted = {(s.place, s.category) for s in spots}
-    if not wanted:
-        return {}
-    names = {kind: {p.name for p, _c in wanted if p.kind == kind} for kind in ("line", "district", "tower")}
-    query = (select(Case.number, Case.grid_line, Case.grid_district, Case.grid_tower, Case.category)
+#: Each kind of place: the columns that name it (a tower with its line).
+PLACE_COLUMNS = {"line": (Case.grid_line,), "district": (Case.grid_district,), "tower": (Case.grid_line, Case.grid_tower)}
+
+
+def place_groups(session: Session, view: View, minimum: int, limit: int) -> list[PlaceGroup]:
+    """The view's places of each kind with at least `minimum` claims of one category: the first `limit` of each
+    kind in rank order (so the first `limit` of all are among them), counted by the database."""
+    later_at = _later(view)
+    out: list[PlaceGroup] = []
+    for kind, columns in PLACE_COLUMNS.items():
+        count, paid = func.count(), func.coalesce(func.sum(Case.paid_amount), 0)
+        query = (select(*columns, Case.category, count.label("cases"),
+                        func.sum(case((Case.registered_at >= later_at, 1), else_=0)).label("later"), paid.label("paid"),
+                        func.min(Case.registered_at).label("first_at"), func.max(Case.registered_at).label("last_at"))
+                 .where(*view.case_where(), columns[-1].is_not(None))
+                 .group_by(*columns, Case.category).having(count >= minimum)
+                 .order_by(count.desc(), paid.desc()).limit(limit))
+        for row in session.execute(query):
+            name = row.grid_tower if kind == "tower" else row[0]
+            key = PlaceKey(kind, name, (row.grid_line or "") if kind == "tower" else "")
+            out.append(PlaceGroup(key, row.category, int(row.cases), int(row.later or 0),
+                                  Decimal(row.paid or 0).quantize(ZERO), _local_day(row.first_at),
+                                  _local_day(row.last_at)))
+    return out
+
+
+def placed_cases(session: Session, view: View, spots: list[Hotspot]) -> list[PlacedCase]:
+    """The cases at the hotspots' places, in order of registration (attach_cases keeps those of a hotspot)."""
+    if not spots:
+        return []
+    names = {kind: {s.place.name for s in spots if s.place.kind == kind} for kind in PLACE_COLUMNS}
+    query = (select(Case.number, Case.grid_line, Case.grid_district, Case.grid_tower, Case.category, Unit.name)
+             .join(Unit, Unit.id == Case.unit_id)
              .where(*view.case_where(), or_(Case.grid_line.in_(names["line"]), Case.grid_district.in_(names["district"]),
                                             Case.grid_tower.in_(names["tower"])))
              .order_by(Case.registered_at, Case.id))
-    out: dict[tuple[PlaceKey, str], list[str]] = {}
-    for row in session.execute(query):
-        for place in places_of(row.grid_line, row.grid_district, row.grid_tower):
-            if (place, row.category) in wanted:
-                out.setdefault((place, row.category), []).append(row.number)
-    return out
+    return [PlacedCase(*row) for row in session.execute(query)]
 
 
 def place_args(place: PlaceKey) -> dict[str, str]:
@@ -97,14 +108,16 @@ def place_label(place: PlaceKey) -> str:
 
 def places(session: Session, view: View, link: Link, options: Mapping[str, str]) -> Section:
     minimum, accepted = bounded_minimum(options.get("min"))
-    spots = hotspots(place_groups(session, view), minimum)
-    numbers = case_numbers(session, view, spots)
+    spots = hotspots(place_groups(session, view, minimum, LIMIT), minimum, LIMIT)
+    attach_cases(spots, placed_cases(session, view, spots))
     middle = middle_day(view.period.first, view.period.end)
     intro = _("统计期间内登记、同一地点（线路、台区或杆塔）同一类别的索赔达到 %(n)d 起的，列为整改对象；"
               "按案件数、再按已支付金额排序。一个案件按其线路、台区、杆塔分别计入。", n=minimum)
     if not accepted:
         low, high = MINIMUM_BOUNDS
         intro = _("起数应为 %(low)d 至 %(high)d 之间的整数。", low=low, high=high) + intro
+    if len(spots) == LIMIT:
+        intro += _("只列出排在前面的 %(limit)d 个地点；请缩小单位范围或提高起数。", limit=LIMIT)
     section = Section("places", _l("整改清单"), intro=intro, options={"min": minimum})
     rows: list[dict[str, Any]] = []
     links: list[str | None] = []
@@ -114,7 +127,7 @@ def places(session: Session, view: View, link: Link, options: Mapping[str, str])
             "line": spot.place.line if spot.place.kind == "tower" else "", "category": CATEGORY.get(spot.category, spot.category),
             "cases": spot.count, "first_on": spot.first_on, "last_on": spot.last_on, "paid_amount": spot.paid_amount,
             "trend": TREND[spot.trend], "earlier": spot.earlier, "later": spot.later,
-            "numbers": "、".join(numbers.get((spot.place, spot.category), [])),
+            "numbers": "、".join(spot.numbers),
         })
         links.append(link("cases.index", **view.list_args(category=spot.category, **place_args(spot.place))))
     section.tables.append(Table(

@@ -81,19 +81,27 @@ def places_of(line: str | None, district: str | None, tower: str | None) -> list
 
 @dataclass(frozen=True)
 class PlaceGroup:
-    """Claims registered at one combination of places, in one category, unit and half of the period (a
-    grouped read of the cases: one row stands for `count` claims)."""
+    """The claims registered at one place in one category (a grouped read of the cases)."""
 
+    place: PlaceKey
+    category: str
+    count: int
+    later: int  # of which registered in the later half of the period
+    paid_amount: Decimal
+    first_on: date
+    last_on: date
+
+
+@dataclass(frozen=True)
+class PlacedCase:
+    """One case at a hotspot, to name it in the list (its number) and the units that handled the place."""
+
+    number: str
     line: str | None
     district: str | None
     tower: str | None
     category: str
-    unit: str  # the unit's name, for the reader
-    later: bool  # registered in the later half of the period
-    count: int
-    paid_amount: Decimal
-    first_on: date
-    last_on: date
+    unit: str
 
 
 @dataclass
@@ -101,12 +109,16 @@ class Hotspot:
     place: PlaceKey
     category: str
     count: int = 0
-    earlier: int = 0
     later: int = 0
     paid_amount: Decimal = ZERO
     first_on: date | None = None
     last_on: date | None = None
+    numbers: list[str] = field(default_factory=list)
     units: list[str] = field(default_factory=list)
+
+    @property
+    def earlier(self) -> int:
+        return self.count - self.later
 
     @property
     def trend(self) -> str:
@@ -118,26 +130,39 @@ def middle_day(first: date, end: date) -> date:
     return first + timedelta(days=(end - first).days // 2)
 
 
-def hotspots(groups: Iterable[PlaceGroup], minimum: int = DEFAULT_MINIMUM) -> list[Hotspot]:
-    """The places and categories with at least `minimum` claims, ranked (see the module's docstring)."""
+def rank_key(spot: Hotspot) -> tuple[int, Decimal, int, str, str, str]:
+    return (-spot.count, -spot.paid_amount, PLACE_KINDS.index(spot.place.kind), spot.place.name, spot.place.line,
+            spot.category)
+
+
+def hotspots(groups: Iterable[PlaceGroup], minimum: int = DEFAULT_MINIMUM, limit: int | None = None) -> list[Hotspot]:
+    """The places and categories with at least `minimum` claims, ranked (see the module's docstring); the
+    first `limit` of them when given."""
     found: dict[tuple[PlaceKey, str], Hotspot] = {}
     for group in groups:
-        for place in places_of(group.line, group.district, group.tower):
-            spot = found.setdefault((place, group.category), Hotspot(place, group.category))
-            spot.count += group.count
-            spot.later += group.count if group.later else 0
-            spot.earlier += 0 if group.later else group.count
-            spot.paid_amount += group.paid_amount
-            spot.first_on = group.first_on if spot.first_on is None else min(spot.first_on, group.first_on)
-            spot.last_on = group.last_on if spot.last_on is None else max(spot.last_on, group.last_on)
-            if group.unit not in spot.units:
-                spot.units.append(group.unit)
-    ranked = [spot for spot in found.values() if spot.count >= minimum]
-    for spot in ranked:
+        spot = found.setdefault((group.place, group.category), Hotspot(group.place, group.category))
+        spot.count += group.count
+        spot.later += group.later
+        spot.paid_amount += group.paid_amount
+        spot.first_on = group.first_on if spot.first_on is None else min(spot.first_on, group.first_on)
+        spot.last_on = group.last_on if spot.last_on is None else max(spot.last_on, group.last_on)
+    ranked = sorted((spot for spot in found.values() if spot.count >= minimum), key=rank_key)
+    return ranked if limit is None else ranked[:limit]
+
+
+def attach_cases(spots: list[Hotspot], cases: Iterable[PlacedCase]) -> None:
+    """Each hotspot's case numbers (in the order given: of registration) and its units (by name)."""
+    by_key = {(spot.place, spot.category): spot for spot in spots}
+    for case in cases:
+        for place in places_of(case.line, case.district, case.tower):
+            spot = by_key.get((place, case.category))
+            if spot is None:
+                continue
+            spot.numbers.append(case.number)
+            if case.unit not in spot.units:
+                spot.units.append(case.unit)
+    for spot in spots:
         spot.units.sort()
-    ranked.sort(key=lambda s: (-s.count, -s.paid_amount, PLACE_KINDS.index(s.place.kind), s.place.name,
-                               s.place.line, s.category))
-    return ranked
 
 
 def add_months(day: date, months: int) -> date:

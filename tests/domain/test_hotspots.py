@@ -7,66 +7,68 @@ from decimal import Decimal
 
 from casework.domain.hotspots import (
     Claim,
+    PlacedCase,
     PlaceGroup,
     PlaceKey,
     Settlement,
     add_months,
+    attach_cases,
     bounded_minimum,
     copycat_signals,
     hotspots,
     middle_day,
+    places_of,
     windows,
 )
 
+HEXI = PlaceKey("district", "河西村台区")
 
-def group(count: int, *, line: str | None = "河西线", district: str | None = "河西村台区", tower: str | None = None,
-          category: str = "appliance", later: bool = False, paid: str = "0", unit: str = "单位S1",
+
+def group(count: int, later: int = 0, *, place: PlaceKey = HEXI, category: str = "appliance", paid: str = "0",
           first: date = date(2025, 3, 1), last: date = date(2025, 3, 1)) -> PlaceGroup:
-    return PlaceGroup(line, district, tower, category, unit, later, count, Decimal(paid), first, last)
+    return PlaceGroup(place, category, count, later, Decimal(paid), first, last)
 
 
 def test_a_place_is_a_hotspot_from_the_threshold_on() -> None:
-    below = hotspots([group(2, line=None)], minimum=3)
-    at = hotspots([group(2, line=None), group(1, line=None, later=True)], minimum=3)
-    assert below == []
-    assert [(s.place, s.count) for s in at] == [(PlaceKey("district", "河西村台区"), 3)]
-
-
-def test_a_case_counts_under_its_line_its_district_and_its_tower() -> None:
-    spots = hotspots([group(3, tower="12")], minimum=3)
-    assert [s.place for s in spots] == [PlaceKey("tower", "12", "河西线"), PlaceKey("district", "河西村台区"),
-                                        PlaceKey("line", "河西线")]
-
-
-def test_towers_with_one_number_on_two_lines_are_two_places() -> None:
-    spots = hotspots([group(2, tower="12", district=None), group(2, line="东山线", tower="12", district=None)],
-                     minimum=3)
-    assert spots == []
+    assert hotspots([group(2)], minimum=3) == []
+    assert [(s.place, s.count) for s in hotspots([group(2), group(1, 1)], minimum=3)] == [(HEXI, 3)]
 
 
 def test_categories_are_separate_fault_types() -> None:
-    spots = hotspots([group(2, line=None), group(2, line=None, category="crop")], minimum=3)
-    assert spots == []
+    assert hotspots([group(2), group(2, category="crop")], minimum=3) == []
 
 
-def test_money_dates_units_and_trend_are_summed_to_the_fen() -> None:
-    spots = hotspots([
-        group(1, line=None, paid="100.10", first=date(2025, 2, 3), last=date(2025, 2, 3)),
-        group(2, line=None, paid="0.01", later=True, unit="单位S2", first=date(2025, 8, 1), last=date(2025, 9, 30)),
-        group(1, line=None, paid="199.99", later=True, first=date(2025, 7, 2), last=date(2025, 7, 2)),
-    ], minimum=3)
-    (spot,) = spots
+def test_money_dates_and_trend_are_summed_to_the_fen() -> None:
+    (spot,) = hotspots([group(1, paid="100.10", first=date(2025, 2, 3), last=date(2025, 2, 3)),
+                        group(3, 3, paid="200.00", first=date(2025, 7, 2), last=date(2025, 9, 30))], minimum=3)
     assert spot.count == 4 and spot.paid_amount == Decimal("300.10")
     assert (spot.first_on, spot.last_on) == (date(2025, 2, 3), date(2025, 9, 30))
-    assert spot.units == ["单位S1", "单位S2"]
     assert (spot.earlier, spot.later, spot.trend) == (1, 3, "rising")
+    assert hotspots([group(2, 1)], minimum=2)[0].trend == "flat"
+    assert hotspots([group(3, 1)], minimum=2)[0].trend == "falling"
 
 
-def test_places_rank_by_count_then_money_paid() -> None:
-    spots = hotspots([group(3, line=None, district="甲台区", paid="10"), group(3, line=None, district="乙台区", paid="20"),
-                      group(4, line=None, district="丙台区")], minimum=3)
+def test_places_rank_by_count_then_money_then_the_most_specific() -> None:
+    a, b, c = (PlaceKey("district", name) for name in ("甲台区", "乙台区", "丙台区"))
+    spots = hotspots([group(3, place=a, paid="10"), group(3, place=b, paid="20"), group(4, place=c)], minimum=3)
     assert [s.place.name for s in spots] == ["丙台区", "乙台区", "甲台区"]
-    assert hotspots([group(1, line=None), group(1, line=None, later=True)], minimum=2)[0].trend == "flat"
+    line, tower = PlaceKey("line", "河西线"), PlaceKey("tower", "12", "河西线")
+    assert [s.place for s in hotspots([group(3, place=line), group(3), group(3, place=tower)])] == [tower, HEXI, line]
+    assert len(hotspots([group(3, place=a), group(3, place=b), group(4, place=c)], limit=2)) == 2
+
+
+def test_a_case_is_named_under_its_line_its_district_and_its_tower() -> None:
+    tower, other_tower = PlaceKey("tower", "12", "河西线"), PlaceKey("tower", "12", "东山线")
+    spots = hotspots([group(2, place=tower), group(2, place=PlaceKey("line", "河西线")), group(2)], minimum=2)
+    attach_cases(spots, [PlacedCase("A1", "河西线", "河西村台区", "12", "appliance", "单位S2"),
+                         PlacedCase("A2", "东山线", None, "12", "appliance", "单位S1"),  # tower 12 of another line
+                         PlacedCase("A3", "河西线", None, "12", "appliance", "单位S1"),
+                         PlacedCase("A4", None, "河西村台区", None, "crop", "单位S1")])  # another fault type
+    by_place = {s.place: (s.numbers, s.units) for s in spots}
+    assert by_place[tower] == (["A1", "A3"], ["单位S1", "单位S2"])
+    assert by_place[HEXI] == (["A1"], ["单位S2"])
+    assert other_tower not in by_place
+    assert places_of(" ", "河西村台区", "12") == [HEXI, PlaceKey("tower", "12", "")]
 
 
 def test_the_threshold_is_bounded() -> None:

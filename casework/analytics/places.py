@@ -5,7 +5,8 @@ last 12 months), ranked by claims then money paid, with the cases, a trend and a
 The database counts: one grouped read per kind of place (place × category, with the later half's count, the
 money paid and the first and last registration), through a covering index on (registered_at, unit_path,
 category, grid_line, grid_district, grid_tower, paid_amount), keeping only the places at the threshold and at
-most LIMIT of each kind; the case numbers and units are then read for those places alone. The same table is the work
+most LIMIT of each kind; the same read gathers each place's case numbers and units (aggregate_strings:
+group_concat on SQLite, string_agg on PostgreSQL), so the index also carries unit_id and number. The same table is the work
 list for the operations department: /analytics/places/worklist.xlsx (one row per place; dates written as
 2025年7月20日, as on the page)."""
 
@@ -18,7 +19,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import String, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from casework.analytics.overview import Link
@@ -28,11 +29,8 @@ from casework.auth.models import Unit
 from casework.cases.models import Case
 from casework.domain.hotspots import (
     MINIMUM_BOUNDS,
-    Hotspot,
-    PlacedCase,
     PlaceGroup,
     PlaceKey,
-    attach_cases,
     bounded_minimum,
     hotspots,
     middle_day,
@@ -64,35 +62,30 @@ def place_groups(session: Session, view: View, minimum: int, limit: int) -> list
     """The view's places of each kind with at least `minimum` claims of one category: the first `limit` of each
     kind in rank order (so the first `limit` of all are among them), counted by the database."""
     later_at = _later(view)
-    out: list[PlaceGroup] = []
+    rows: list[tuple[str, Any]] = []
     for kind, columns in PLACE_COLUMNS.items():
         count, paid = func.count(), func.coalesce(func.sum(Case.paid_amount), 0)
         query = (select(*columns, Case.category, count.label("cases"),
                         func.sum(case((Case.registered_at >= later_at, 1), else_=0)).label("later"), paid.label("paid"),
-                        func.min(Case.registered_at).label("first_at"), func.max(Case.registered_at).label("last_at"))
+                        func.min(Case.registered_at).label("first_at"), func.max(Case.registered_at).label("last_at"),
+                        func.aggregate_strings(Case.number, ",").label("numbers"),
+                        func.aggregate_strings(cast(Case.unit_id, String), ",").label("units"))
                  .where(*view.case_where(), columns[-1].is_not(None))
                  .group_by(*columns, Case.category).having(count >= minimum)
                  .order_by(count.desc(), paid.desc()).limit(limit))
-        for row in session.execute(query):
-            name = row.grid_tower if kind == "tower" else row[0]
-            key = PlaceKey(kind, name, (row.grid_line or "") if kind == "tower" else "")
-            out.append(PlaceGroup(key, row.category, int(row.cases), int(row.later or 0),
-                                  Decimal(row.paid or 0).quantize(ZERO), _local_day(row.first_at),
-                                  _local_day(row.last_at)))
+        rows.extend((kind, row) for row in session.execute(query))
+    unit_ids = {int(i) for _kind, row in rows for i in row.units.split(",")}
+    names: dict[int, str] = {unit_id: name for unit_id, name in session.execute(
+        select(Unit.id, Unit.name).where(Unit.id.in_(unit_ids)))}
+    out: list[PlaceGroup] = []
+    for kind, row in rows:
+        name = row.grid_tower if kind == "tower" else row[0]
+        key = PlaceKey(kind, name, (row.grid_line or "") if kind == "tower" else "")
+        units = tuple(dict.fromkeys(names.get(int(i), "") for i in row.units.split(",")))
+        out.append(PlaceGroup(key, row.category, int(row.cases), int(row.later or 0),
+                              Decimal(row.paid or 0).quantize(ZERO), _local_day(row.first_at), _local_day(row.last_at),
+                              tuple(row.numbers.split(",")), units))
     return out
-
-
-def placed_cases(session: Session, view: View, spots: list[Hotspot]) -> list[PlacedCase]:
-    """The cases at the hotspots' places, in order of registration (attach_cases keeps those of a hotspot)."""
-    if not spots:
-        return []
-    names = {kind: {s.place.name for s in spots if s.place.kind == kind} for kind in PLACE_COLUMNS}
-    query = (select(Case.number, Case.grid_line, Case.grid_district, Case.grid_tower, Case.category, Unit.name)
-             .join(Unit, Unit.id == Case.unit_id)
-             .where(*view.case_where(), or_(Case.grid_line.in_(names["line"]), Case.grid_district.in_(names["district"]),
-                                            Case.grid_tower.in_(names["tower"])))
-             .order_by(Case.registered_at, Case.id))
-    return [PlacedCase(*row) for row in session.execute(query)]
 
 
 def place_args(place: PlaceKey) -> dict[str, str]:
@@ -109,7 +102,6 @@ def place_label(place: PlaceKey) -> str:
 def places(session: Session, view: View, link: Link, options: Mapping[str, str]) -> Section:
     minimum, accepted = bounded_minimum(options.get("min"))
     spots = hotspots(place_groups(session, view, minimum, LIMIT), minimum, LIMIT)
-    attach_cases(spots, placed_cases(session, view, spots))
     middle = middle_day(view.period.first, view.period.end)
     intro = _("统计期间内登记、同一地点（线路、台区或杆塔）同一类别的索赔达到 %(n)d 起的，列为整改对象；"
               "按案件数、再按已支付金额排序。一个案件按其线路、台区、杆塔分别计入。", n=minimum)

@@ -47,7 +47,7 @@ class Case(Base):
         Index("ix_case_record_registered_unit", "registered_at", "unit_path"),
         # The rectification list (analytics.places) reads a period's cases by place from this index alone.
         Index("ix_case_record_registered_places", "registered_at", "unit_path", "category", "grid_line",
-              "grid_district", "grid_tower", "paid_amount"),
+              "grid_district", "grid_tower", "paid_amount", "unit_id", "number"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

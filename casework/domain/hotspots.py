@@ -90,18 +90,8 @@ class PlaceGroup:
     paid_amount: Decimal
     first_on: date
     last_on: date
-
-
-@dataclass(frozen=True)
-class PlacedCase:
-    """One case at a hotspot, to name it in the list (its number) and the units that handled the place."""
-
-    number: str
-    line: str | None
-    district: str | None
-    tower: str | None
-    category: str
-    unit: str
+    numbers: tuple[str, ...] = ()  # the case numbers
+    units: tuple[str, ...] = ()  # the names of the units that handled them
 
 
 @dataclass
@@ -146,23 +136,14 @@ def hotspots(groups: Iterable[PlaceGroup], minimum: int = DEFAULT_MINIMUM, limit
         spot.paid_amount += group.paid_amount
         spot.first_on = group.first_on if spot.first_on is None else min(spot.first_on, group.first_on)
         spot.last_on = group.last_on if spot.last_on is None else max(spot.last_on, group.last_on)
+        spot.numbers.extend(group.numbers)
+        spot.units.extend(u for u in group.units if u not in spot.units)
     ranked = sorted((spot for spot in found.values() if spot.count >= minimum), key=rank_key)
-    return ranked if limit is None else ranked[:limit]
-
-
-def attach_cases(spots: list[Hotspot], cases: Iterable[PlacedCase]) -> None:
-    """Each hotspot's case numbers (in the order given: of registration) and its units (by name)."""
-    by_key = {(spot.place, spot.category): spot for spot in spots}
-    for case in cases:
-        for place in places_of(case.line, case.district, case.tower):
-            spot = by_key.get((place, case.category))
-            if spot is None:
-                continue
-            spot.numbers.append(case.number)
-            if case.unit not in spot.units:
-                spot.units.append(case.unit)
-    for spot in spots:
+    ranked = ranked if limit is None else ranked[:limit]
+    for spot in ranked:  # numbers are issued in sequence: their order is the order the claims were opened
+        spot.numbers.sort()
         spot.units.sort()
+    return ranked
 
 
 def add_months(day: date, months: int) -> date:

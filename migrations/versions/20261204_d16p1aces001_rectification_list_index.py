@@ -1,4 +1,4 @@
-"""A covering index for the rectification list: a period's cases by place, category, unit and money paid
+"""A covering index for the rectification list: a period's cases by place and category, with money paid, case numbers and units
 
 Revision ID: d16p1aces001
 Revises: d16r3g1st3r2
@@ -14,7 +14,8 @@ down_revision = 'd16r3g1st3r2'
 branch_labels = None
 depends_on = None
 
-COLUMNS = ['registered_at', 'unit_path', 'category', 'grid_line', 'grid_district', 'grid_tower', 'paid_amount']
+COLUMNS = ['registered_at', 'unit_path', 'category', 'grid_line', 'grid_district', 'grid_tower', 'paid_amount',
+           'unit_id', 'number']
 
 
 def upgrade():

@@ -7,12 +7,10 @@ from decimal import Decimal
 
 from casework.domain.hotspots import (
     Claim,
-    PlacedCase,
     PlaceGroup,
     PlaceKey,
     Settlement,
     add_months,
-    attach_cases,
     bounded_minimum,
     copycat_signals,
     hotspots,
@@ -25,8 +23,9 @@ HEXI = PlaceKey("district", "河西村台区")
 
 
 def group(count: int, later: int = 0, *, place: PlaceKey = HEXI, category: str = "appliance", paid: str = "0",
-          first: date = date(2025, 3, 1), last: date = date(2025, 3, 1)) -> PlaceGroup:
-    return PlaceGroup(place, category, count, later, Decimal(paid), first, last)
+          first: date = date(2025, 3, 1), last: date = date(2025, 3, 1), numbers: tuple[str, ...] = (),
+          units: tuple[str, ...] = ()) -> PlaceGroup:
+    return PlaceGroup(place, category, count, later, Decimal(paid), first, last, numbers, units)
 
 
 def test_a_place_is_a_hotspot_from_the_threshold_on() -> None:
@@ -57,18 +56,16 @@ def test_places_rank_by_count_then_money_then_the_most_specific() -> None:
     assert len(hotspots([group(3, place=a), group(3, place=b), group(4, place=c)], limit=2)) == 2
 
 
-def test_a_case_is_named_under_its_line_its_district_and_its_tower() -> None:
-    tower, other_tower = PlaceKey("tower", "12", "河西线"), PlaceKey("tower", "12", "东山线")
-    spots = hotspots([group(2, place=tower), group(2, place=PlaceKey("line", "河西线")), group(2)], minimum=2)
-    attach_cases(spots, [PlacedCase("A1", "河西线", "河西村台区", "12", "appliance", "单位S2"),
-                         PlacedCase("A2", "东山线", None, "12", "appliance", "单位S1"),  # tower 12 of another line
-                         PlacedCase("A3", "河西线", None, "12", "appliance", "单位S1"),
-                         PlacedCase("A4", None, "河西村台区", None, "crop", "单位S1")])  # another fault type
-    by_place = {s.place: (s.numbers, s.units) for s in spots}
-    assert by_place[tower] == (["A1", "A3"], ["单位S1", "单位S2"])
-    assert by_place[HEXI] == (["A1"], ["单位S2"])
-    assert other_tower not in by_place
+def test_numbers_and_units_are_gathered_in_order() -> None:
+    (spot,) = hotspots([group(2, numbers=("GD-2025-0009", "GD-2025-0002"), units=("单位S2", "单位S1")),
+                        group(1, category="appliance", numbers=("GD-2025-0005",), units=("单位S1",))], minimum=3)
+    assert spot.numbers == ["GD-2025-0002", "GD-2025-0005", "GD-2025-0009"]
+    assert spot.units == ["单位S1", "单位S2"]
+
+
+def test_places_a_case_records() -> None:
     assert places_of(" ", "河西村台区", "12") == [HEXI, PlaceKey("tower", "12", "")]
+    assert places_of("河西线", None, "12") == [PlaceKey("line", "河西线"), PlaceKey("tower", "12", "河西线")]
 
 
 def test_the_threshold_is_bounded() -> None:

@@ -8,9 +8,11 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from casework.analytics.copycat import copycat
 from casework.analytics.handling import handling
 from casework.analytics.litigation import litigation
 from casework.analytics.overview import Link, overview
+from casework.analytics.places import places
 from casework.analytics.scope import View
 from casework.analytics.tables import Section
 from casework.domain.summary import CHINA
@@ -34,6 +36,8 @@ def _litigation(session: Session, view: View, link: Link, _options: Mapping[str,
 
 SECTIONS: dict[str, tuple[Any, Builder]] = {
     "overview": (_l("总览"), _overview),
+    "places": (_l("整改清单"), places),
+    "copycat": (_l("跟风索赔"), copycat),
     "handling": (_l("办理时效"), _handling),
     "litigation": (_l("诉讼"), _litigation),
 }

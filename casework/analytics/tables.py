@@ -71,6 +71,7 @@ class Section:
     tables: list[Table] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     intro: Any = ""
+    options: dict[str, Any] = field(default_factory=dict)  # page-specific values its template shows (a threshold)
 
     def table(self, name: str) -> Table:
         found = next((t for t in self.tables if t.name == name), None)

@@ -64,8 +64,8 @@ def page(name: str) -> Any:
     lang = language()
     charts = {table.name: [(f"{table.name}-{i}", chart, chart_data(chart, table, lang))
                            for i, chart in enumerate(built.charts_of(table.name))] for table in built.tables}
-    return render_template(
-        "analytics/page.html", view=view, problems=problems, section=built, charts=charts,
+    return render_template(  # a page may add to the generic one (analytics/places.html: the threshold)
+        [f"analytics/{name}.html", "analytics/page.html"], view=view, problems=problems, section=built, charts=charts,
         tabs=[(key, title, section_url(key, view)) for key, (title, _builder) in SECTIONS.items()], current=name, lang=lang,
         units=menu_units(db.session(), current_actor()), categories=CATEGORY, args=request.args)
 

@@ -22,14 +22,15 @@ PLACES = ("line", "district", "tower")
 def linked_criteria(args: dict[str, str], start_of: Callable[[date | None], datetime | None]) -> dict[str, Any]:
     """The linked filters as list_cases arguments; registration days are local (Beijing) days, both inclusive."""
     reg_to = iso_day(args["reg_to"])
-    place = next(((kind, args[kind]) for kind in PLACES if args[kind]), None)
+    # Every place given applies (a tower is named with its line: "12" recurs on every line).
+    places = tuple((kind, args[kind]) for kind in PLACES if args[kind])
     return {
         "registered_from": start_of(iso_day(args["reg_from"])),
         "registered_before": start_of(reg_to + timedelta(days=1)) if reg_to else None,
         "decision": args["decision"] if args["decision"] in DECISIONS else "",
         "goodwill": args["goodwill"] == "1",
         "cause": args["cause"] if args["cause"] in FACT_CHOICE["cause"] else "",
-        "place": place,
+        "places": places,
         # withdrawn=0: a figure that counts a withdrawn claim as withdrawn only (its check, its decision)
         "without_withdrawn": args["withdrawn"] == "0",
     }

@@ -152,6 +152,7 @@ def list_cases(
     event_from: date | None = None, event_to: date | None = None,
     registered_from: datetime | None = None, registered_before: datetime | None = None,
     decision: str = "", goodwill: bool = False, cause: str = "", place: tuple[str, str] | None = None,
+    places: tuple[tuple[str, str], ...] = (),
     without_withdrawn: bool = False, sort: str = "new", after: str = "", per_page: int = 25,
 ) -> Page:
     """One page of the cases the actor may see, filtered and sorted, continuing after the `after` token.
@@ -159,7 +160,8 @@ def list_cases(
     `assignee` is a user id, "me" or "none"; `overdue` needs `today` (services never read the clock);
     created_before and registered_before are exclusive, event_to inclusive. The analytics link here with the
     filters of a figure: registration period, decision (settled | rejected | court), goodwill, fault cause and
-    a grid place (`place` = ("line" | "district" | "tower", name)), and leaving out withdrawn claims.
+    grid places (`place` = ("line" | "district" | "tower", name); `places`: several, all of them), and leaving out
+    withdrawn claims.
     """
     query = scoped(actor, select(Case))
     if (scope := case_scope(actor)) and scope != "/":
@@ -207,9 +209,9 @@ def list_cases(
         query = query.where(Case.goodwill_payment.is_(True))
     if cause:
         query = query.where(Case.cause == cause)
-    if place is not None:
-        column = {"line": Case.grid_line, "district": Case.grid_district, "tower": Case.grid_tower}[place[0]]
-        query = query.where(column == place[1])
+    for kind, name in (*places, *([place] if place is not None else [])):
+        column = {"line": Case.grid_line, "district": Case.grid_district, "tower": Case.grid_tower}[kind]
+        query = query.where(column == name)
     if without_withdrawn:
         query = query.where(Case.state != State.WITHDRAWN)
     sort = sort if sort in SORTS else "new"

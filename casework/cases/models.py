@@ -45,6 +45,9 @@ class Case(Base):
         Index("ix_case_record_grid_tower", "grid_tower", "category"),
         Index("ix_case_record_customer_number", "customer_number"),
         Index("ix_case_record_registered_unit", "registered_at", "unit_path"),
+        # The rectification list (analytics.places) reads a period's cases by place from this index alone.
+        Index("ix_case_record_registered_places", "registered_at", "unit_path", "category", "grid_line",
+              "grid_district", "grid_tower", "paid_amount", "unit_id", "number"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

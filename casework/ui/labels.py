@@ -458,6 +458,8 @@ FIELD.update({
     "meter_number": _l("表号"),
 })
 ACTION.update({"assets.import": _l("导入资产台账")})
+#: A hotspot's claims in the later half of the period against the earlier half (domain.hotspots).
+TREND = {"rising": _l("上升"), "flat": _l("持平"), "falling": _l("下降")}
 ASSET_KIND = {"line": _l("线路"), "district": _l("台区"), "tower": _l("杆塔")}
 ASSET_PROBLEM = {
     "empty_file": _l("文件是空的，第一行应为表头"),

@@ -199,7 +199,7 @@ def handling(session: Session, view: View, link: Link, today: date) -> Section:
     by_path = grouped(cases, lambda c: child_path(view, c.unit_path))
     shown: list[Unit] = [u for u in units if u.path in by_path]
     section.tables.append(Table(
-        "by_unit", _l("按单位（点击单位名称查看下级）"), [Column("unit", _l("单位")), *ROW_COLUMNS],
+        "by_unit", _l("按单位"), [Column("unit", _l("单位")), *ROW_COLUMNS],
         [{"unit": u.name, **by_path[u.path].row()} for u in shown],
         [link("cases.index", **view.list_args(unit=u.id)) for u in shown],
         drill=[link("analytics.section", name="handling", **view.args(unit=u.id)) for u in shown]))

@@ -138,7 +138,7 @@ def litigation(session: Session, view: View, link: Link) -> Section:
         by_path.setdefault(child_path(view, suit.unit_path), Tally()).add(suit)
     shown = [u for u in units if u.path in by_path]
     section.tables.append(Table(
-        "by_unit", _l("按单位（点击单位名称查看下级）"),
+        "by_unit", _l("按单位"),
         [Column("unit", _l("单位")), Column("cases", _l("案件数"), "count"), *_group_columns(), *AMOUNTS],
         [{"unit": u.name, **by_path[u.path].row()} for u in shown],
         [link("cases.index", **view.list_args(unit=u.id, decision="court")) for u in shown],

@@ -48,6 +48,31 @@ def _b64(digest: bytes) -> str:
     return base64.b64encode(digest).decode("ascii")
 
 
+_clients: dict[tuple[int, int], Any] = {}
+_clients_lock = threading.Lock()
+
+
+def _client(connections: int) -> Any:
+    """A boto3 client (thread-safe, slow to build: shared by every store of the process), one per process: a
+    forked export worker must not use its parent's connections. Endpoint and credentials are read when it is
+    built, from the AWS variables."""
+    key = (os.getpid(), connections)
+    with _clients_lock:
+        if key not in _clients:
+            import boto3
+            from botocore.config import Config
+
+            config = Config(request_checksum_calculation="when_required",
+                            response_checksum_validation="when_required", signature_version="s3v4",
+                            s3={"addressing_style": "path"}, max_pool_connections=connections,
+                            retries={"max_attempts": 5, "mode": "standard"})
+            fresh = {k: v for k, v in _clients.items() if k[0] == key[0]}  # a fork's inherited ones go
+            _clients.clear()
+            _clients.update(fresh)
+            _clients[key] = boto3.session.Session().client("s3", config=config)
+        return _clients[key]
+
+
 class S3Store(StagingFolder):
     def __init__(self, bucket: str, prefix: str, *, staging_root: Path, part_bytes: int = 8 * 1024 * 1024,
                  threads: int = 4) -> None:
@@ -58,8 +83,6 @@ class S3Store(StagingFolder):
         self.part_bytes = max(part_bytes, MIN_PART)
         self.threads = max(1, threads)
         self.conditional = True  # cleared if the server answers NotImplemented to If-None-Match
-        self._clients: dict[int, Any] = {}
-        self._lock = threading.Lock()
         staging_root.mkdir(mode=0o750, parents=True, exist_ok=True)
 
     @classmethod
@@ -71,19 +94,7 @@ class S3Store(StagingFolder):
 
     @property
     def client(self) -> Any:
-        """One boto3 client per process: a forked export worker must not share its parent's connections."""
-        pid = os.getpid()
-        with self._lock:
-            if pid not in self._clients:
-                import boto3
-                from botocore.config import Config
-
-                config = Config(request_checksum_calculation="when_required",
-                                response_checksum_validation="when_required", signature_version="s3v4",
-                                s3={"addressing_style": "path"}, max_pool_connections=self.threads + 4,
-                                retries={"max_attempts": 5, "mode": "standard"})
-                self._clients = {pid: boto3.session.Session().client("s3", config=config)}
-            return self._clients[pid]
+        return _client(self.threads + 4)
 
     # keys
     def _key(self, sha256: str) -> str:

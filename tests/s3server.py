@@ -8,7 +8,9 @@ its own prefix.
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -33,13 +35,19 @@ def client() -> Any:
     return _client(8)
 
 
+def _die_with_parent() -> None:
+    """The server goes when the pytest process that started it does, however that ends (Linux)."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+
+
 def start() -> str:
     """Start the server (once per process) and point the AWS variables at it; its endpoint URL."""
     if _server:
         return str(_server[1])
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent)
     endpoint = f"http://127.0.0.1:{port}"
     # Every boto3 client of this process and of the servers tests start (gunicorn inherits them) finds it here.
     os.environ.update(AWS_ENDPOINT_URL=endpoint, AWS_ACCESS_KEY_ID="casework-test",

@@ -87,7 +87,7 @@ class Defaults:
     STORAGE_URL: str = ""
     #: Part size (MiB) of uploads to the bucket, and how many parts are sent at once (memory: their product).
     STORAGE_PART_MB: int = 8
-    STORAGE_UPLOAD_THREADS: int = 4
+    STORAGE_UPLOAD_THREADS: int = 3
     #: Send a browser straight to the bucket by a presigned URL instead of streaming the bytes through the app
     #: (the bucket's endpoint must then be reachable by the browser); valid for STORAGE_PRESIGN_SECONDS.
     STORAGE_PRESIGNED_DOWNLOADS: bool = False

@@ -84,6 +84,7 @@ class S3Store(StagingFolder):
         self.threads = max(1, threads)
         self.conditional = True  # cleared if the server answers NotImplemented to If-None-Match
         staging_root.mkdir(mode=0o750, parents=True, exist_ok=True)
+        import boto3  # noqa: F401 - loaded with the app (before gunicorn forks), not by the first upload
 
     @classmethod
     def from_url(cls, url: str, **kwargs: Any) -> S3Store:

@@ -301,7 +301,7 @@ def configured_store(config: Any, instance_path: str) -> Store:
 
         return S3Store.from_url(url, staging_root=Path(instance_path) / "staging",
                                 part_bytes=int(config.get("STORAGE_PART_MB", 8)) * 1024 * 1024,
-                                threads=int(config.get("STORAGE_UPLOAD_THREADS", 4)))
+                                threads=int(config.get("STORAGE_UPLOAD_THREADS", 3)))
     if url and not url.startswith("file://"):
         raise RuntimeError(f"STORAGE_URL must be s3://bucket/prefix or empty (local disk), not {url!r}")
     root = url.removeprefix("file://") or config.get("EVIDENCE_ROOT", "")

@@ -52,7 +52,7 @@ app = create_app()
 with app.app_context(), unit_of_work() as session:
     legal = session.scalar(select(User).where(User.role == Role.LEGAL.value)).actor()
     case = session.scalar(select(Case).where(Case.category == "appliance", Case.state == "evidence_complete"))
-    store = configured_store(app.config["EVIDENCE_ROOT"], app.instance_path)
+    store = configured_store(app.config, app.instance_path)
     files = []
     for i in range(photos):
         picture = Image.new("RGB", (1600, 1200), (180 + i % 60, 170, 160))
@@ -88,7 +88,7 @@ with app.app_context():
         with unit_of_work() as session:
             legal = session.scalar(select(User).where(User.role == Role.LEGAL.value)).actor()
             case = session.scalar(select(Case).where(Case.number == sys.argv[1]))
-            store = configured_store(app.config["EVIDENCE_ROOT"], app.instance_path)
+            store = configured_store(app.config, app.instance_path)
             row = seal(session, legal, case, store, now=utcnow())
             sha = row.sha256
         timings.append(time.perf_counter() - started)

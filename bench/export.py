@@ -55,7 +55,7 @@ def build(count: int) -> None:
     app = create_app()
     ids: list[int] = []
     with app.app_context():
-        store = configured_store(app.config["EVIDENCE_ROOT"], app.instance_path)
+        store = configured_store(app.config, app.instance_path)
         with unit_of_work() as session:
             legal = session.scalar(select(User).where(User.role == Role.LEGAL.value))
             field = session.scalar(select(User).where(User.role == Role.FIELD.value))

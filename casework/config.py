@@ -81,6 +81,17 @@ class Defaults:
     SETTLEMENT_APPROVAL_THRESHOLD: int = 5000
     #: Where evidence files are kept; empty means instance/evidence. Never under the static folder.
     EVIDENCE_ROOT: str = ""
+    #: The store for evidence, letters, dossiers and finished exports: empty (or file://PATH) is local disk
+    #: (EVIDENCE_ROOT); s3://bucket/prefix is an S3-compatible bucket, its endpoint, region and credentials
+    #: from the usual AWS variables (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY…).
+    STORAGE_URL: str = ""
+    #: Part size (MiB) of uploads to the bucket, and how many parts are sent at once (memory: their product).
+    STORAGE_PART_MB: int = 8
+    STORAGE_UPLOAD_THREADS: int = 3
+    #: Send a browser straight to the bucket by a presigned URL instead of streaming the bytes through the app
+    #: (the bucket's endpoint must then be reachable by the browser); valid for STORAGE_PRESIGN_SECONDS.
+    STORAGE_PRESIGNED_DOWNLOADS: bool = False
+    STORAGE_PRESIGN_SECONDS: int = 300
     #: Largest evidence file (bytes); a larger one is refused with 413 while it streams in.
     EVIDENCE_MAX_FILE_BYTES: int = 200 * 1024 * 1024
     #: Files in one upload (a batch of photos from a site visit).

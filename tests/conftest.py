@@ -1,7 +1,9 @@
-"""Fixtures: a real database per test (SQLite file, or PostgreSQL when CASEWORK_TEST_DATABASE_URL is set)."""
+"""Fixtures: a real database per test (SQLite file, or PostgreSQL when CASEWORK_TEST_DATABASE_URL is set), and
+the file store on local disk, or in a real S3 API server when CASEWORK_TEST_STORAGE=s3 (tests/s3server.py)."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -16,6 +18,7 @@ from sqlalchemy import create_engine, make_url, text
 
 from casework import create_app
 from casework.infra.db import db
+from tests import s3server
 
 
 def _per_worker(url: str) -> str:
@@ -32,10 +35,35 @@ PG_URL = _per_worker(os.environ.get("CASEWORK_TEST_DATABASE_URL", ""))
 PII_KEY = Fernet.generate_key().decode()
 SECRET = "test-secret-" + "x" * 40
 ACTIVE_APP: list[Flask] = []  # the current test's app, for factories
+S3_PREFIX = ["shared"]  # the running test's own prefix in the test bucket (CASEWORK_TEST_STORAGE=s3)
 
 
 def base_config(url: str) -> dict[str, object]:
-    return {"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": SECRET, "PII_KEY": PII_KEY}
+    config: dict[str, object] = {"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": SECRET, "PII_KEY": PII_KEY}
+    if s3server.USE_S3:
+        config["STORAGE_URL"] = s3server.url(S3_PREFIX[0])
+    return config
+
+
+@pytest.fixture(scope="session")
+def s3() -> Iterator[str]:
+    """The session's S3 API server (moto, a child process on loopback); its endpoint."""
+    yield s3server.start()
+    s3server.stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _s3_for_all() -> Iterator[None]:
+    if s3server.USE_S3:
+        s3server.start()
+    yield
+    s3server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _s3_prefix(request: pytest.FixtureRequest) -> None:
+    """Each test's files under a prefix of its own: no test sees another's objects."""
+    S3_PREFIX[0] = "t-" + hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:20]
 
 
 def _migrate(url: str) -> None:

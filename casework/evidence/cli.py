@@ -36,7 +36,7 @@ def verify_command(repair_orphans: bool) -> None:
         counts[kind] = counts.get(kind, 0) + 1
         total += size
     owners = ", ".join(f"{kind} {n}" for kind, n in counts.items()) or "none"
-    click.echo(f"checking {sum(counts.values())} files ({total / 1024 / 1024:.1f} MB) in {store.root}: {owners}")
+    click.echo(f"checking {sum(counts.values())} files ({total / 1024 / 1024:.1f} MB) in {store.location}: {owners}")
     with click.progressbar(length=total, label="hashing", file=sys.stderr) as bar:
         report = verify(session, store, progress=bar.update)
     def owned_by(sha256: str) -> list[str]:
@@ -76,8 +76,8 @@ def verify_command(repair_orphans: bool) -> None:
                 target = store.quarantine(sha256)
                 moved += 1
                 record(work, SYSTEM, "evidence.quarantine", now=utcnow(), object_type="stored_file",
-                       object_id=sha256, after={"moved_to": str(target)})
-        click.echo(f"moved {moved} orphan(s) to {store.root / 'quarantine'}"
+                       object_id=sha256, after={"moved_to": target})
+        click.echo(f"moved {moved} orphan(s) to {store.location.rstrip('/')}/quarantine"
                    + (f", left {len(young)} younger than an hour" if young else ""))
     click.echo(f"{report.checked} checked: {len(report.changed)} changed, {len(report.missing)} missing, "
                f"{len(report.orphans)} orphans")

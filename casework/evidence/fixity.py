@@ -163,8 +163,7 @@ def record_marks(session: Session, actor: Actor, store: Store, report: Report, *
     marks changed."""
     found: dict[str, tuple[str, str | None, int | None]] = {}
     for sha256, hashed in report.changed:
-        path = store.local_path(sha256)
-        found[sha256] = (damage.CHANGED, hashed, path.stat().st_size if path is not None else None)
+        found[sha256] = (damage.CHANGED, hashed, store.size(sha256))
     for sha256 in report.missing:
         found[sha256] = (damage.MISSING, None, None)
     changes = 0

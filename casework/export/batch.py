@@ -20,7 +20,7 @@ from casework.domain.access import Actor
 from casework.export.cases import export_case
 from casework.infra.db import db, utcnow
 from casework.infra.pdf_isolate import DEFAULT_LIMITS, RenderFailed, RenderLimits
-from casework.infra.storage import LocalStore, store_of
+from casework.infra.storage import Store, store_of
 
 Progress = Callable[[int, int], None]  # (cases finished, of how many)
 
@@ -37,7 +37,7 @@ def workers_default() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _store(app: Flask) -> LocalStore:
+def _store(app: Flask) -> Store:
     return store_of(app)
 
 

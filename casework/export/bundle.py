@@ -27,11 +27,11 @@ import json
 import os
 import re
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from casework.export.paths import path_problem
 
@@ -51,10 +51,12 @@ _HEX = re.compile(r"[0-9a-f]*")
 
 @dataclass(frozen=True)
 class Entry:
-    """One file of a bundle: its path inside the zip and where its bytes come from (a file on disk, or bytes)."""
+    """One file of a bundle: its path inside the zip and where its bytes come from (a file on disk, bytes, or a
+    function opening a stream: an object in an S3 bucket, whose `size` is then given when known)."""
 
     path: str
-    source: Path | bytes
+    source: Path | bytes | Callable[[], BinaryIO]
+    size: int | None = None
 
 
 class _Paths:
@@ -129,8 +131,16 @@ def _write_member(zf: zipfile.ZipFile, entry: Entry, date_time: tuple[int, int, 
                     digest.update(chunk)
                     dst.write(chunk)
                     size += len(chunk)
+    elif callable(source):
+        info.file_size = entry.size or 0
+        with source() as src, zf.open(info, "w", force_zip64=entry.size is None) as dst:
+            while chunk := src.read(CHUNK):
+                digest.update(chunk)
+                dst.write(chunk)
+                size += len(chunk)
     else:
-        raise TypeError(f"Entry {entry.path!r}: source must be a Path or bytes, not {type(source).__name__}")
+        raise TypeError(f"Entry {entry.path!r}: source must be a Path, bytes or an opener, "
+                        f"not {type(source).__name__}")
     return {"path": entry.path, "size": size, "sha256": digest.hexdigest()}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import ColumnElement, Select, exists, func, select
@@ -24,7 +25,7 @@ from casework.export.bundle import Entry, write_bundle
 from casework.export.paths import safe_path
 from casework.infra.db import db, unit_of_work
 from casework.infra.pdf_isolate import DEFAULT_LIMITS, RenderLimits
-from casework.infra.storage import LocalStore
+from casework.infra.storage import Store
 from casework.ui.filters import SHANGHAI
 
 DOSSIER, EVIDENCE, WITHDRAWN, DOCUMENTS = "dossier.pdf", "evidence", "withdrawn", "documents"
@@ -40,17 +41,25 @@ def document_path(document: CaseDocument) -> str:
     return f"{DOCUMENTS}/{TITLES.get(document.kind, document.kind)}-v{document.version}.pdf"
 
 
-def entries(session: Session, case: Case, store: LocalStore, dossier_sha256: str) -> list[Entry]:
+def _entry(store: Store, path: str, sha256: str, size: int | None = None) -> Entry:
+    """The file from disk where the store has it there, else streamed from the store (an object store)."""
+    local = store.local_path(sha256)
+    if local is not None:
+        return Entry(path, local)
+    return Entry(path, partial(store.open, sha256), size=size)
+
+
+def entries(session: Session, case: Case, store: Store, dossier_sha256: str) -> list[Entry]:
     """What goes into a case's bundle: the dossier, the evidence (withdrawn files apart), the letters."""
-    out = [Entry(DOSSIER, store.local_path(dossier_sha256) or Path())]
+    out = [_entry(store, DOSSIER, dossier_sha256)]
     for item in session.scalars(select(Evidence).where(Evidence.case_id == case.id).order_by(Evidence.id)):
-        out.append(Entry(evidence_path(item), store.local_path(item.sha256) or Path()))
+        out.append(_entry(store, evidence_path(item), item.sha256, item.size))
     for letter in documents(session, case.id):
-        out.append(Entry(document_path(letter), store.local_path(letter.sha256) or Path()))
+        out.append(_entry(store, document_path(letter), letter.sha256, letter.size))
     return out
 
 
-def export_case(actor: Actor, case_id: int, store: LocalStore, folder: Path, *, now: datetime,
+def export_case(actor: Actor, case_id: int, store: Store, folder: Path, *, now: datetime,
                 limits: RenderLimits = DEFAULT_LIMITS) -> Path:
     """Write <number>.zip into `folder` and record the export (with the manifest's hash) in the audit trail.
 

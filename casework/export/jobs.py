@@ -32,6 +32,7 @@ from casework.export.models import ExportJob
 from casework.infra import forksafe
 from casework.infra.db import db, unit_of_work, utcnow
 from casework.infra.pdf_isolate import RenderLimits
+from casework.infra.storage import store_of
 from casework.ui.filters import SHANGHAI
 
 STALE = timedelta(minutes=5)  # a running job that has not reported for this long has died
@@ -129,15 +130,17 @@ def run(app: Flask, public_id: str, *, workers: int | None, limits: RenderLimits
 
             outcome = run_batch(app, actor, ids, folder, workers=workers, limits=limits, progress=progress)
             result = _pack(folder, exports_root(app), public_id)
+            with result.open("rb") as packed:
+                digest = hashlib.file_digest(packed, "sha256").hexdigest()
+            result_name, result_size = result.name, result.stat().st_size
+            store_of(app).keep_result(result)  # an object store takes it (and the local copy goes): any instance serves it
             with unit_of_work() as session:
                 job = _job(session, public_id)
                 numbers = {case_id: number for case_id, number in session.execute(
                     select(Case.id, Case.number).where(Case.id.in_([i for i, _ in outcome.failed])))}
                 job.failed = [[numbers.get(case_id, str(case_id)), why] for case_id, why in outcome.failed]
                 job.state, job.done, job.finished_at = "done", len(ids), utcnow()
-                with result.open("rb") as packed:
-                    digest = hashlib.file_digest(packed, "sha256").hexdigest()
-                job.result_name, job.result_size, job.result_sha256 = result.name, result.stat().st_size, digest
+                job.result_name, job.result_size, job.result_sha256 = result_name, result_size, digest
                 record(session, actor, "export.batch.finish", now=job.finished_at, object_type="export",
                        object_id=public_id, after={"bundles": len(outcome.written), "failed": len(outcome.failed),
                                                    "sha256": job.result_sha256})

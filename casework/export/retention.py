@@ -27,7 +27,7 @@ from casework.decision.models import CaseDocument, Proposal
 from casework.dossier.models import DossierVersion
 from casework.evidence.models import Evidence
 from casework.evidence.service import thumbnail_name
-from casework.infra.storage import LocalStore
+from casework.infra.storage import Store
 
 #: Case columns the identifiers class empties (the name is never empty: it reads ANONYMISED).
 IDENTIFIER_COLUMNS = ("claimant_id_number", "claimant_id_digest", "claimant_phone", "claimant_phone_digest",
@@ -123,7 +123,7 @@ def apply(session: Session, item: Due, *, period_days: int, now: datetime) -> di
     return detail
 
 
-def delete_retired(session: Session, store: LocalStore) -> int:
+def delete_retired(session: Session, store: Store) -> int:
     """Remove the bytes (and thumbnails) of every retired file still in the store; after the commit that
     retired them, so a crash leaves at most bytes that the next run removes. Returns how many went."""
     removed = 0
@@ -133,7 +133,7 @@ def delete_retired(session: Session, store: LocalStore) -> int:
     return removed
 
 
-def run(begin: Callable[[], AbstractContextManager[Session]], session: Session, policy: Policy, store: LocalStore,
+def run(begin: Callable[[], AbstractContextManager[Session]], session: Session, policy: Policy, store: Store,
         *, now: datetime, dry_run: bool = False, progress: Callable[[Due], None] = lambda item: None) -> Report:
     """Everything due now: each (case, class) in its own unit of work from `begin()`; then the bytes. A dry run
     lists what is due and changes nothing."""

@@ -22,7 +22,8 @@ from casework.export import jobs
 from casework.export.cases import Criteria
 from casework.export.models import ExportJob
 from casework.infra.db import db, unit_of_work, utcnow
-from casework.infra.settings import render_limits, running_app, setting
+from casework.infra.settings import file_store, render_limits, running_app, setting
+from casework.ui.files import disposition, streamed
 from casework.ui.labels import CATEGORY, OUTCOME
 
 bp = Blueprint("export", __name__)
@@ -124,12 +125,19 @@ def status(public_id: str) -> Any:
 def download(public_id: str) -> Any:
     job = _job_or_404(public_id)
     path = jobs.exports_root(running_app()) / (job.result_name or "")
-    if job.state != "done" or not job.result_name or not path.is_file():
+    if job.state != "done" or not job.result_name:
+        abort(404)
+    kept = None if path.is_file() else file_store().open_result(job.result_name)  # in the bucket
+    if kept is None and not path.is_file():
         abort(404)
     with unit_of_work() as session:
         record(session, current_actor(), "export.batch.download", now=utcnow(), object_type="export",
                object_id=job.public_id, after={"file": job.result_name, "sha256": job.result_sha256})
-    response = send_file(path, mimetype="application/zip", as_attachment=True, download_name=job.result_name,
-                         etag=job.result_sha256 or True, conditional=True)
+    if kept is not None:
+        response = streamed(kept, "application/zip", etag=job.result_sha256 or job.public_id, length=job.result_size)
+        response.headers["Content-Disposition"] = disposition(job.result_name, "application/zip")
+    else:
+        response = send_file(path, mimetype="application/zip", as_attachment=True, download_name=job.result_name,
+                             etag=job.result_sha256 or True, conditional=True)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

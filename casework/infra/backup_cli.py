@@ -14,8 +14,15 @@ def _places() -> Any:
     from casework.infra.backup import Places
     from casework.infra.db import db
     from casework.infra.settings import file_store, instance_folder
+    from casework.infra.storage import LocalStore
 
-    return Places(engine=db.engine, store_root=file_store().root,
+    store = file_store()
+    if not isinstance(store, LocalStore):  # STORAGE_URL names a bucket
+        raise click.ClickException(
+            f"the stored files are in {store.location}, not on this machine: `casework backup` and `restore` "
+            "handle a local store only. Protect the bucket with its own versioning and replication (or "
+            "Object Lock), and back up the database with the database's tools (pg_dump).")
+    return Places(engine=db.engine, store_root=store.root,
                   exports_root=instance_folder() / "exports",  # casework.export.jobs.exports_root (a later stage)
                   tables=[table.name for table in db.metadata.sorted_tables])
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask, current_app, has_app_context
 
 from casework.config import targets
-from casework.infra.storage import LocalStore, store_of
+from casework.infra.storage import Store, store_of
 
 if TYPE_CHECKING:  # PDF layout (WeasyPrint) is imported only where a PDF is made
     from casework.infra.pdf_isolate import RenderLimits
@@ -53,7 +53,7 @@ def instance_folder() -> Path:
     return Path(current_app.instance_path)
 
 
-def file_store() -> LocalStore:
+def file_store() -> Store:
     """The app's one file store (evidence, letters, dossiers), built once by `create_app`."""
     return store_of(current_app)
 

@@ -3,8 +3,9 @@
 The protocol is file first (RELIABILITY.md §3.5): bytes go to a staging file, hashed as they arrive, are
 fsynced and renamed into a content-addressed path, and only then is the database row committed. A crash
 leaves at most a staging file or an object no row refers to (found by `casework evidence verify`), never a
-row without its bytes. An S3-compatible store implements the same methods: staging stays a local file,
-`promote` uploads it under its SHA-256 key.
+row without its bytes. The S3-compatible store (casework/infra/s3_store.py) implements the same methods:
+staging stays a local file, `promote` uploads it under its SHA-256 key. Which one an app uses is
+STORAGE_URL's choice (`configured_store`).
 """
 
 from __future__ import annotations
@@ -76,6 +77,11 @@ class Staging:
 
 
 class Store(Protocol):
+    #: Where the objects are, for messages to an operator (a folder, or s3://bucket/prefix).
+    location: str
+    #: The local folder uploads are received into before `promote`.
+    staging_root: Path
+
     def stage(self) -> Staging: ...
 
     def promote(self, staging: Staging, sha256: str) -> None:
@@ -88,14 +94,25 @@ class Store(Protocol):
 
     def exists(self, sha256: str) -> bool: ...
 
+    def size(self, sha256: str) -> int | None:
+        """The stored object's size in bytes, None if it is not there."""
+
     def local_path(self, sha256: str) -> Path | None:
-        """A path the web server may send from, where the store has one."""
+        """A path the web server may send from, where the store has one (an object store has none)."""
+
+    def presigned_url(self, sha256: str, *, media_type: str, disposition: str, seconds: int) -> str | None:
+        """A short-lived URL a browser may fetch the object from directly, where the store can give one."""
 
     def objects(self) -> Iterator[str]:
         """Every stored object's key."""
 
-    def quarantine(self, sha256: str) -> Path:
-        """Move an object no row refers to out of the store (kept: it may be evidence)."""
+    def quarantine(self, sha256: str) -> str:
+        """Move an object no row refers to out of the store (kept: it may be evidence); where it went."""
+
+    def remove(self, sha256: str) -> int:
+        """Delete an object for good (retention only); 1 if it was there."""
+
+    def remove_derived(self, name: str) -> None: ...
 
     def put_derived(self, name: str, data: bytes) -> None:
         """A file derived from evidence (a thumbnail): rebuildable, not evidence itself."""
@@ -111,12 +128,61 @@ class Store(Protocol):
     def object_age(self, sha256: str) -> float:
         """Seconds since the object was last stored."""
 
+    def keep_result(self, path: Path) -> None:
+        """Keep a finished export (a ZIP in the instance's exports folder) where every instance can read it."""
 
-class LocalStore:
+    def open_result(self, name: str) -> BinaryIO | None:
+        """A kept export's bytes, if the store holds them (the local store leaves them in the exports folder)."""
+
+
+class StagingFolder:
+    """Where received files wait to be promoted: always a local folder, for either store."""
+
+    staging_root: Path
+
+    def stage(self) -> Staging:
+        return Staging(self.staging_root / uuid.uuid4().hex)
+
+    def stale_staging(self, older_than: float) -> Iterator[Path]:
+        limit = time.time() - older_than
+        for path in self.staging_root.iterdir():
+            if path.stat().st_mtime < limit:
+                yield path
+
+    def clear_abandoned_staging(self, older_than: float = ABANDONED_AFTER_S) -> list[tuple[str, int]]:
+        """Remove staging files left by killed uploads: not locked by a living writer and untouched for
+        `older_than` seconds. Safe while other workers receive files (theirs are locked). (name, size) each."""
+        removed = []
+        for path in sorted(self.staging_root.iterdir()):
+            try:
+                if time.time() - path.stat().st_mtime < older_than:
+                    continue
+                fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+            except FileNotFoundError:  # promoted or discarded meanwhile
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as err:
+                os.close(fd)
+                if err.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                    log.warning("cannot lock staging file %s (%s): left in place", path.name, err)
+                continue  # a living writer holds it
+            try:
+                size = os.fstat(fd).st_size
+                path.unlink(missing_ok=True)
+                removed.append((path.name, size))
+            finally:
+                os.close(fd)
+        return removed
+
+
+class LocalStore(StagingFolder):
     """objects/ab/cd/<sha256>, read-only files in 0750 folders, outside the static folder."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.location = str(root)
+        self.staging_root = root / "staging"
         for sub in ("objects", "staging", "derived", "quarantine"):
             (root / sub).mkdir(mode=0o750, parents=True, exist_ok=True)
 
@@ -124,9 +190,6 @@ class LocalStore:
         if not _is_digest(sha256):  # keys come from our own hashing; anything else is a bug or an attack
             raise ValueError("not a SHA-256 key")
         return self.root / "objects" / sha256[:2] / sha256[2:4] / sha256
-
-    def stage(self) -> Staging:
-        return Staging(self.root / "staging" / uuid.uuid4().hex)
 
     def promote(self, staging: Staging, sha256: str) -> None:
         target = self._object(sha256)
@@ -156,18 +219,31 @@ class LocalStore:
     def exists(self, sha256: str) -> bool:
         return self._object(sha256).is_file()
 
+    def size(self, sha256: str) -> int | None:
+        path = self._object(sha256)
+        return path.stat().st_size if path.is_file() else None
+
     def local_path(self, sha256: str) -> Path | None:
         return self._object(sha256)
+
+    def presigned_url(self, sha256: str, *, media_type: str, disposition: str, seconds: int) -> str | None:
+        return None  # the web server sends the file itself
+
+    def keep_result(self, path: Path) -> None:
+        """Nothing to do: the exports folder beside the evidence folder is this store's place for them."""
+
+    def open_result(self, name: str) -> BinaryIO | None:
+        return None
 
     def objects(self) -> Iterator[str]:
         for path in sorted((self.root / "objects").glob("*/*/*")):
             if path.is_file():
                 yield path.name
 
-    def quarantine(self, sha256: str) -> Path:
+    def quarantine(self, sha256: str) -> str:
         target = self.root / "quarantine" / sha256
         shutil.move(self._object(sha256), target)
-        return target
+        return str(target)
 
     def remove(self, sha256: str) -> int:
         """Delete an object for good: only for bytes the retention schedule retired (their rows say so). 1 if
@@ -198,41 +274,9 @@ class LocalStore:
         path = self._derived(name)
         return path.open("rb") if path.is_file() else None
 
-    def stale_staging(self, older_than: float) -> Iterator[Path]:
-        limit = time.time() - older_than
-        for path in (self.root / "staging").iterdir():
-            if path.stat().st_mtime < limit:
-                yield path
-
     def object_age(self, sha256: str) -> float:
         """Seconds since the object was stored (or last stored again by an identical upload)."""
         return time.time() - self._object(sha256).stat().st_mtime
-
-    def clear_abandoned_staging(self, older_than: float = ABANDONED_AFTER_S) -> list[tuple[str, int]]:
-        """Remove staging files left by killed uploads: not locked by a living writer and untouched for
-        `older_than` seconds. Safe while other workers receive files (theirs are locked). (name, size) each."""
-        removed = []
-        for path in sorted((self.root / "staging").iterdir()):
-            try:
-                if time.time() - path.stat().st_mtime < older_than:
-                    continue
-                fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-            except FileNotFoundError:  # promoted or discarded meanwhile
-                continue
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError as err:
-                os.close(fd)
-                if err.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                    log.warning("cannot lock staging file %s (%s): left in place", path.name, err)
-                continue  # a living writer holds it
-            try:
-                size = os.fstat(fd).st_size
-                path.unlink(missing_ok=True)
-                removed.append((path.name, size))
-            finally:
-                os.close(fd)
-        return removed
 
 
 def _touch(path: Path) -> None:
@@ -248,8 +292,19 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def configured_store(root: str, instance_path: str) -> LocalStore:
-    """The store the configuration names: EVIDENCE_ROOT, or instance/evidence."""
+def configured_store(config: Any, instance_path: str) -> Store:
+    """The store the configuration names: STORAGE_URL (s3://bucket/prefix) if set, else the local folder
+    EVIDENCE_ROOT, or instance/evidence. An object store still stages uploads locally, in instance/staging."""
+    url = config.get("STORAGE_URL", "")
+    if url.startswith("s3://"):
+        from casework.infra.s3_store import S3Store
+
+        return S3Store.from_url(url, staging_root=Path(instance_path) / "staging",
+                                part_bytes=int(config.get("STORAGE_PART_MB", 8)) * 1024 * 1024,
+                                threads=int(config.get("STORAGE_UPLOAD_THREADS", 3)))
+    if url and not url.startswith("file://"):
+        raise RuntimeError(f"STORAGE_URL must be s3://bucket/prefix or empty (local disk), not {url!r}")
+    root = url.removeprefix("file://") or config.get("EVIDENCE_ROOT", "")
     return LocalStore(Path(root) if root else Path(instance_path) / "evidence")
 
 
@@ -260,17 +315,17 @@ class StoreExtension:
     """The app's one file store, built once from its configuration (an extension, like Flask-Migrate's)."""
 
     def init_app(self, app: Any) -> None:
-        store = app.extensions[_KEY] = configured_store(app.config["EVIDENCE_ROOT"], app.instance_path)
+        store = app.extensions[_KEY] = configured_store(app.config, app.instance_path)
         try:  # a start after a crash: partial uploads of killed workers go (one listing; usually empty)
             removed = store.clear_abandoned_staging()
         except OSError as err:
-            log.warning("could not clear abandoned uploads in %s: %s", store.root / "staging", err)
+            log.warning("could not clear abandoned uploads in %s: %s", store.staging_root, err)
             return
         if removed:
             log.warning("removed %d unfinished upload(s) left in staging by a killed worker (%d bytes)",
                         len(removed), sum(size for _name, size in removed))
 
 
-def store_of(app: Any) -> LocalStore:
+def store_of(app: Any) -> Store:
     """The store `create_app` built for this app (a forked export worker has the same app object)."""
     return app.extensions[_KEY]  # type: ignore[no-any-return]

@@ -51,7 +51,8 @@ def gunicorn(app: Flask, db_url: str, log: Path, *, port: int | None = None, sec
     override it, as on gunicorn's command line."""
     port = port or _free_port()
     env = {**os.environ, "CASEWORK_DATABASE_URL": db_url, "CASEWORK_SECRET_KEY": SECRET, "CASEWORK_PII_KEY": PII_KEY,
-           "CASEWORK_INSTANCE_PATH": app.instance_path, "CASEWORK_COOKIE_SECURE": "false"}
+           "CASEWORK_INSTANCE_PATH": app.instance_path, "CASEWORK_COOKIE_SECURE": "false",
+           "CASEWORK_STORAGE_URL": app.config.get("STORAGE_URL", "")}  # the same store (the AWS variables pass on)
     with log.open("ab") as out:
         proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", CONF, "--bind", f"127.0.0.1:{port}",
                                  *options],

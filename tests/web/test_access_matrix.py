@@ -16,7 +16,7 @@ from casework.evidence.models import Evidence
 from casework.export.jobs import exports_root
 from casework.export.models import ExportJob
 from casework.infra.db import unit_of_work, utcnow
-from casework.infra.storage import configured_store
+from casework.infra.storage import store_of
 from tests import samples
 from tests.conftest import ACTIVE_APP
 from tests.factories import ctx, load, load_rule_table, login, make_case, make_units, make_user, token
@@ -139,7 +139,7 @@ def world(app: Flask) -> dict:  # type: ignore[type-arg]
                             proposed_at=utcnow(), needs_role="legal", grounds=[])
         session.add(proposal)
         session.flush()
-        store = configured_store("", ACTIVE_APP[0].instance_path)
+        store = store_of(ACTIVE_APP[0])
         letter = generate(session, users["legal"].actor(), session.get(Case, own.id), proposal, store, now=utcnow()).id
         seal(session, users["legal"].actor(), session.get(Case, own.id), store, now=utcnow())  # dossier version 1
         # a finished batch export by the head of legal (auditors see every export; others only their own)

@@ -19,7 +19,7 @@ from casework.decision.models import Proposal
 from casework.domain.access import Role
 from casework.dossier.service import seal
 from casework.infra.db import db, unit_of_work, utcnow
-from casework.infra.storage import configured_store
+from casework.infra.storage import store_of
 from casework.ui.labels import ACTION
 from tests.conftest import ACTIVE_APP
 from tests.factories import ctx, load_rule_table, login, make_case, make_units, make_user, token
@@ -32,7 +32,7 @@ def _letter_and_dossier(case: Case, by: Any) -> int:
                             proposed_at=utcnow(), needs_role="legal", grounds=[])
         session.add(proposal)
         session.flush()
-        store = configured_store("", ACTIVE_APP[0].instance_path)
+        store = store_of(ACTIVE_APP[0])
         row = session.get(Case, case.id)
         letter = generate(session, by.actor(), row, proposal, store, now=utcnow()).id
         seal(session, by.actor(), row, store, now=utcnow())

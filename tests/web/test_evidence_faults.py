@@ -100,7 +100,8 @@ def server(app: Flask, db_url: str) -> Iterator[tuple[int, int]]:
     """gunicorn, as the README serves the app, with one worker, on this test's database and instance."""
     port = _free_port()
     env = {**os.environ, "CASEWORK_DATABASE_URL": db_url, "CASEWORK_SECRET_KEY": SECRET, "CASEWORK_PII_KEY": PII_KEY,
-           "CASEWORK_INSTANCE_PATH": app.instance_path, "CASEWORK_COOKIE_SECURE": "false"}
+           "CASEWORK_INSTANCE_PATH": app.instance_path, "CASEWORK_COOKIE_SECURE": "false",
+           "CASEWORK_STORAGE_URL": app.config.get("STORAGE_URL", "")}
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}",
                              "casework:create_app()"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

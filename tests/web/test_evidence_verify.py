@@ -5,15 +5,15 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from pathlib import Path
+from typing import Any
 
 from flask import Flask
 
 from casework.domain.access import Role
 from casework.domain.lifecycle import State
-from tests import samples
+from tests import s3server, samples
 from tests.factories import login, make_case, make_units, make_user
-from tests.uploads import store_root, stored, upload
+from tests.uploads import make_writable, object_at, store_root, stored, upload
 
 
 def _world(app: Flask) -> str:
@@ -27,9 +27,8 @@ def _world(app: Flask) -> str:
     return number
 
 
-def _object(app: Flask, data: bytes) -> Path:
-    sha = hashlib.sha256(data).hexdigest()
-    return store_root(app) / "objects" / sha[:2] / sha[2:4] / sha
+def _object(app: Flask, data: bytes) -> Any:
+    return object_at(app, hashlib.sha256(data).hexdigest())
 
 
 def test_an_untouched_store_verifies(app: Flask) -> None:
@@ -42,7 +41,7 @@ def test_an_untouched_store_verifies(app: Flask) -> None:
 def test_a_flipped_byte_a_missing_file_and_an_orphan_are_each_named(app: Flask) -> None:
     number = _world(app)
     photo = _object(app, samples.jpeg(320, 240))
-    os.chmod(photo, 0o640)
+    make_writable(photo)
     data = bytearray(photo.read_bytes())
     data[len(data) // 2] ^= 0x01
     photo.write_bytes(bytes(data))
@@ -58,6 +57,9 @@ def test_a_flipped_byte_a_missing_file_and_an_orphan_are_each_named(app: Flask) 
     assert any(line.startswith("MISSING") and number in line and "发票.pdf" in line for line in lines)
     assert any(line.startswith("ORPHAN") and orphan.name in line for line in lines)
     assert "3 checked: 1 changed, 1 missing, 1 orphans" in result.output
+    if s3server.USE_S3:
+        return  # an object's age in a bucket is the server's to say: the repair is tested on disk (and the
+        # contract tests quarantine in the bucket)
     old = time.time() - 2 * 3600  # a crash's leftover, found by the nightly run (a fresh one may await its commit)
     os.utime(orphan, (old, old))
     repaired = app.test_cli_runner().invoke(args=["evidence", "verify", "--repair-orphans"])

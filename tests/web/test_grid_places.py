@@ -17,7 +17,7 @@ from casework.cases.models import Case
 from casework.domain.access import Role
 from casework.dossier.content import dossier_values
 from casework.infra.db import db, utcnow
-from casework.infra.storage import configured_store
+from casework.infra.storage import store_of
 from tests.factories import ctx, load, login, make_case, make_units, make_user, token
 from tests.web.test_intake import CLAIMANT, cases, post
 
@@ -152,7 +152,7 @@ def test_the_dossier_lists_the_recorded_place_and_leaves_out_what_was_not(app: F
     with ctx():
         stored = db.session.get(Case, case.id)
         assert stored is not None
-        values = dossier_values(db.session(), stored, configured_store("", app.instance_path), sealed_at=utcnow(),
+        values = dossier_values(db.session(), stored, store_of(app), sealed_at=utcnow(),
                                 chain=(1, "0" * 64))
     facts = dict(values["facts"])
     assert facts["台区"] == "河西村台区" and facts["杆塔号"] == "河西线#12"

@@ -11,10 +11,10 @@ from pathlib import Path
 from flask import Flask
 
 from casework import create_app
-from casework.infra.storage import LocalStore
+from casework.infra.storage import store_of
 from tests import samples
 from tests.conftest import base_config, csrf_from
-from tests.uploads import multipart, staging, store_root
+from tests.uploads import multipart, staging
 from tests.web.test_evidence_faults import Browser, _wait_for, _worker_of, case_number, server  # noqa: F401
 
 TWO_MINUTES_AGO = time.time() - 120
@@ -35,12 +35,12 @@ def _live_worker(arbiter: int, not_this: int = 0) -> int:
 
 
 def test_a_start_clears_abandoned_partial_uploads_and_leaves_live_ones(app: Flask, db_url: str) -> None:
-    store = LocalStore(store_root(app))
-    abandoned = store.root / "staging" / "killed-upload"
+    store = store_of(app)  # local disk, or a bucket (whose uploads still arrive in a local staging folder)
+    abandoned = store.staging_root / "killed-upload"
     abandoned.write_bytes(b"x" * 4096)  # nobody holds it: its writer died
     live = store.stage()  # a slow upload in another worker: locked, but no byte for two minutes
     live.write(b"y" * 1024)
-    recent = store.root / "staging" / "just-now"
+    recent = store.staging_root / "just-now"
     recent.write_bytes(b"z")  # unlocked but fresh: could be a writer between creating and locking it
     for path in (abandoned, live.path):
         _age(path)
@@ -59,7 +59,7 @@ def test_a_start_clears_abandoned_partial_uploads_and_leaves_live_ones(app: Flas
 
 
 def test_the_nightly_check_clears_them_without_repair_flags(app: Flask) -> None:
-    path = store_root(app) / "staging" / "killed-upload"
+    path = store_of(app).staging_root / "killed-upload"
     path.write_bytes(b"x" * 100)
     _age(path)
     result = app.test_cli_runner().invoke(args=["evidence", "verify"])

@@ -113,6 +113,16 @@ class S3Store(StagingFolder):
             raise ValueError("bad export name")
         return f"{self.prefix}exports/{name}"
 
+    def reachable(self) -> bool:
+        """The bucket answers (for /readyz): a HEAD of the bucket, which needs no object and lists nothing."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except (ClientError, BotoCoreError):
+            return False
+        return True
+
     # reading
     def _head(self, key: str) -> dict[str, Any] | None:
         from botocore.exceptions import ClientError

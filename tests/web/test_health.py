@@ -20,11 +20,14 @@ def test_health_and_readiness_answer_without_a_login(app: Flask) -> None:
     assert "Set-Cookie" not in ready.headers and ready.headers["Cache-Control"] == "no-store"
 
 
-def test_readiness_fails_when_the_store_cannot_be_written(app: Flask, monkeypatch: pytest.MonkeyPatch,
-                                                         tmp_path: Path) -> None:
+def test_readiness_fails_when_the_store_cannot_be_reached(app: Flask, monkeypatch: pytest.MonkeyPatch,
+                                                          tmp_path: Path) -> None:
     with app.app_context():
         store = file_store()
-    monkeypatch.setattr(store, "root", tmp_path / "gone")
+    if hasattr(store, "bucket"):  # an S3 store: a bucket the server does not have
+        monkeypatch.setattr(store, "bucket", "no-such-bucket")
+    else:  # the local disk: a folder that is not there
+        monkeypatch.setattr(store, "root", tmp_path / "gone")
     answer = app.test_client().get("/readyz")
     assert answer.status_code == 503 and answer.get_json() == {"status": "unavailable", "failing": ["store"]}
 

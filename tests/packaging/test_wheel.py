@@ -9,13 +9,17 @@ One test function, so pytest-xdist never builds the wheel twice.
 from __future__ import annotations
 
 import http.client
+import http.cookiejar
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
+import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -86,6 +90,21 @@ def _get(port: int, path: str) -> tuple[int, bytes, str]:
         return response.status, response.read(), response.getheader("Content-Type") or ""
     finally:
         conn.close()
+
+
+def _login_page_in_english(port: int) -> str:
+    """Switch the language as a person does (the form at the foot of the page, CSRF token and session cookie),
+    which only works if the wheel's compiled catalogue is found."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    with opener.open(f"http://127.0.0.1:{port}/login", timeout=10) as response:
+        page = response.read().decode()
+    form = re.search(r'<form[^>]*action="/language".*?</form>', page, re.S)
+    assert form, "no language switch on the login page"
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form.group(0))
+    assert token
+    data = urllib.parse.urlencode({"lang": "en", "csrf_token": token.group(1)}).encode()
+    with opener.open(f"http://127.0.0.1:{port}/language", data=data, timeout=10) as response:
+        return str(response.read().decode())
 
 
 def _wait_until_served(port: int, server: subprocess.Popen[bytes], log: Path) -> None:
@@ -163,13 +182,16 @@ def test_a_built_wheel_installed_outside_the_checkout_initialises_and_serves_the
         server = subprocess.Popen(
             [venv / "bin" / "gunicorn", "-c", "python:casework.gunicorn_conf", "--workers", "1",
              "--bind", f"127.0.0.1:{port}", "casework:create_app()"],
-            cwd=work, env=watched, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            # Plain HTTP on loopback, as `make run` serves: the session cookie cannot be Secure here.
+            cwd=work, env={**watched, "CASEWORK_COOKIE_SECURE": "false"}, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         _wait_until_served(port, server, log)
         status, body, _ = _get(port, "/login")
         page = body.decode()
         assert status == 200
         assert '<html lang="zh-CN"' in page and "<title>登录" in page and "用户名" in page
+        english = _login_page_in_english(port)
+        assert "<title>Log in" in english and "Username" in english
 
         status, body, kind = _get(port, "/vendor/htmx.min.js")
         assert status == 200 and "javascript" in kind

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 def instance_path() -> str:
-    """<repo>/instance unless CASEWORK_INSTANCE_PATH moves it."""
-    return os.environ.get("CASEWORK_INSTANCE_PATH") or str(ROOT / "instance")
+    """CASEWORK_INSTANCE_PATH, else <checkout>/instance, or ./instance when installed from a wheel (infra.paths)."""
+    from casework.infra import paths
+
+    return str(paths.instance())
 
 
 def _check_keys(app: Flask) -> None:
@@ -35,6 +33,7 @@ def _check_keys(app: Flask) -> None:
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Config → extensions → blueprints → flow → CLI → error handlers; nothing else (no migrations, no prompts)."""
     from casework import cli, config, flow, models, web  # noqa: F401  (models: the whole schema for Alembic)
+    from casework.infra import paths
     from casework.infra.db import init_db
     from casework.infra.pii import init_pii
 
@@ -42,7 +41,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         __name__,
         instance_path=instance_path(),
         instance_relative_config=True,
-        template_folder=str(ROOT / "templates"),
+        template_folder=str(paths.templates()),
     )
     config.load_config(app, test_config)
     config.check_secret(app)

@@ -210,8 +210,9 @@ def check_secret(app: Flask) -> None:
     key = app.config.get("SECRET_KEY") or ""
     if key in KNOWN_DEV_SECRETS or len(key) < 32:
         raise RuntimeError(
-            "SECRET_KEY is missing or weak: run `casework init` (writes instance/config.py) "
-            "or set CASEWORK_SECRET_KEY to at least 32 random characters."
+            f"SECRET_KEY is missing or weak: run `casework init` (writes {Path(app.instance_path) / 'config.py'}; "
+            "CASEWORK_INSTANCE_PATH names another instance folder) or set CASEWORK_SECRET_KEY to at least 32 random "
+            "characters."
         )
     from casework.infra.pii import configured_keys
 

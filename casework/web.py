@@ -27,13 +27,13 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from casework import ROOT
 from casework.auth.guard import current_actor, enforce, login_required, public
 from casework.auth.loader import init_login
 from casework.domain.access import Perm, Role
 from casework.extensions import babel, bootstrap, csrf, file_store, migrate, talisman
+from casework.infra import paths
 from casework.infra.bounds import IdConverter
-from casework.infra.db import ROOT_MIGRATIONS, db
+from casework.infra.db import db
 from casework.infra.i18n import LANGUAGES
 from casework.ui import filters
 
@@ -88,7 +88,7 @@ def init_extensions(app: Flask) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"]
         )
-    migrate.init_app(app, db, directory=ROOT_MIGRATIONS, render_as_batch=True, compare_type=True)
+    migrate.init_app(app, db, directory=str(paths.migrations()), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     file_store.init_app(app)
     init_login(app)
@@ -152,14 +152,11 @@ def _no_store(response: Response) -> Response:
     return response
 
 
-# Front-end libraries installed from npm (package.json), served by the app itself: no CDN.
-VENDOR = {"htmx.min.js": "htmx.org/dist/htmx.min.js", "echarts.min.js": "echarts/dist/echarts.min.js"}
-
-
 def vendor(filename: str) -> Response:
-    if filename not in VENDOR:
+    """The npm libraries the pages load (paths.VENDOR), from the checkout's node_modules or the wheel's copy."""
+    if filename not in paths.VENDOR:
         abort(404)
-    return send_from_directory(ROOT / "node_modules", VENDOR[filename], max_age=3600)
+    return send_from_directory(*paths.vendor_file(filename), max_age=3600)
 
 
 # The home page (each role lands where its work is) and the language switch.

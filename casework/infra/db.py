@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
-from pathlib import Path
 from typing import Any, TypeVar
 
 from flask import Flask
@@ -74,9 +73,6 @@ class StrEnumColumn(TypeDecorator[E]):
     def process_result_value(self, value: Any, dialect: Dialect) -> E | None:
         return None if value is None else self.enum_class(value)
 
-
-#: Alembic's folder at the top of the repository (the package is installed editable).
-ROOT_MIGRATIONS = str(Path(__file__).resolve().parents[2] / "migrations")
 
 # True while a unit_of_work is open: SQLite must then begin with BEGIN IMMEDIATE, because a deferred
 # transaction that read first cannot upgrade to a writer once another connection has committed.

@@ -1,4 +1,7 @@
-"""The languages pages speak, and compiling their catalogues (.po → .mo; `casework init` and the tests run this)."""
+"""The languages pages speak, and compiling their catalogues (.po → .mo; `casework init` and the tests run this).
+
+A wheel carries catalogues compiled when it was built (setup.py), so an installed package never writes into
+site-packages."""
 
 from __future__ import annotations
 
@@ -14,6 +17,10 @@ CATALOGUES = Path(__file__).resolve().parents[1] / "translations"
 
 def compile_translations() -> list[Path]:
     """Write every messages.mo that is missing or older than its .po; return what was written."""
+    from casework.infra import paths
+
+    if paths.installed():
+        return []
     written = []
     for po_path in CATALOGUES.glob("*/LC_MESSAGES/messages.po"):
         mo_path = po_path.with_suffix(".mo")

@@ -25,9 +25,9 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 import casework
 from casework.domain.money import format_yuan
+from casework.infra import paths
 
 PACKAGE = Path(casework.__file__).resolve().parent
-TEMPLATES = PACKAGE.parent / "templates"
 STATIC = PACKAGE / "static"
 STATIC_SCHEME = "casework-static"
 STYLESHEET = f"{STATIC_SCHEME}:/documents.css"
@@ -108,7 +108,7 @@ def cn_number(n: int) -> str:
 def default_environment() -> jinja2.Environment:
     """Autoescaping everywhere, and an error (not an empty string) for a value the template names but lacks."""
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
+        loader=jinja2.FileSystemLoader(paths.templates()),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -12,7 +12,8 @@ import pytest
 from pypdf import PdfReader
 
 from casework.decision.letters import FIELDS, KINDS, TITLES, letter_pdf
-from casework.infra.pdf import STYLESHEET, TEMPLATES, FetchRefused, cn_number, default_fetcher, pdf_from_html, yuan
+from casework.infra import paths
+from casework.infra.pdf import STYLESHEET, FetchRefused, cn_number, default_fetcher, pdf_from_html, yuan
 from casework.ui.filters import money
 
 GROUNDS = [
@@ -264,7 +265,7 @@ def test_bad_calls_are_refused_before_rendering() -> None:
         letter_pdf("settlement_agreement", incomplete)
     with pytest.raises(TypeError):
         letter_pdf("settlement_agreement", values("settlement_agreement", amount=1800.0))
-    unsafe = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False)
+    unsafe = jinja2.Environment(loader=jinja2.FileSystemLoader(paths.templates()), autoescape=False)
     with pytest.raises(ValueError, match="autoescaping"):
         letter_pdf("rejection_letter", values("rejection_letter"), templates=unsafe)
     assert set(FIELDS) == set(KINDS) == set(TITLES)

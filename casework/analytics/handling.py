@@ -6,7 +6,7 @@ Each case carries its figures as columns (analytics.handling_facts keeps them at
 covering index: for each step the database counts the cases per group and duration (a histogram: days are
 small whole numbers, the site visit whole minutes), from which domain.handling reads the exact median and
 90th percentile; the duties are counted met, missed and not yet due per group, by today. The groups are the
-units one level down and the officers; the whole view is their sum."""
+pairs (unit one level down, officer), few since an officer works for one county; the tables sum them."""
 
 from __future__ import annotations
 
@@ -91,26 +91,39 @@ def _count(condition: ColumnElement[bool]) -> ColumnElement[Any]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def read_groups(session: Session, view: View, key: Any, today: date) -> dict[Any, Group]:
-    """The view's cases grouped by key: their number, each step's histogram and the duties counted by today.
-    One scan of the covering index per step and one for the cases and duties."""
+def read_groups(session: Session, view: View, child: ColumnElement[Any], today: date) -> dict[tuple[Any, Any], Group]:
+    """The view's cases grouped by (unit one level down, officer): their number, each step's histogram and the
+    duties counted by today. One scan of the covering index per step and one for the cases and duties, each a
+    range per unit of the view (its cases' units are those whose path it prefixes, as unit_path says)."""
     where = view.case_where()
-    out: dict[Any, Group] = {}
+    if view.unit_path != "/":
+        where.append(Case.unit_id.in_(select(Unit.id).where(Unit.path.startswith(view.unit_path, autoescape=True))
+                                      .scalar_subquery()))
+    key = (child, Case.assignee_id)
+    out: dict[tuple[Any, Any], Group] = {}
     counted = [_count(Case.id.isnot(None))]
     for outcome, due in DUTY_COLUMNS.values():
         status, due_on = getattr(Case, outcome), getattr(Case, due)
         counted += [_count(status == MET), _count(or_(status == MISSED, and_(status == OPEN, due_on < today))),
                     _count(and_(status == OPEN, due_on >= today))]
-    for group, cases, *duties in session.execute(select(key, *counted).where(*where).group_by(key)):
-        figures = out[group] = Group(cases=int(cases))
+    for unit, officer, cases, *duties in session.execute(select(*key, *counted).where(*where).group_by(*key)):
+        figures = out[unit, officer] = Group(cases=int(cases))
         for i in range(len(DUTY_KINDS)):
             met, missed, pending = (int(n) for n in duties[3 * i:3 * i + 3])
             figures.duties[i], figures.pending[i] = Tally(met, missed), pending
     for i, (_key, _label, column, _scale) in enumerate(STEPS):
-        for group, value, count in session.execute(
-                select(key, column, func.count()).where(*where, column.isnot(None)).group_by(key, column)):
-            out[group].durations[i][float(value)] = int(count)
+        for unit, officer, value, count in session.execute(
+                select(*key, column, func.count()).where(*where, column.isnot(None)).group_by(*key, column)):
+            out[unit, officer].durations[i][float(value)] = int(count)
     return out
+
+
+def by(groups: dict[tuple[Any, Any], Group], part: int) -> dict[Any, Group]:
+    """The groups summed by one part of their key (0: the unit, 1: the officer)."""
+    parts: dict[Any, list[Group]] = {}
+    for key, group in groups.items():
+        parts.setdefault(key[part], []).append(group)
+    return {name: summed(members) for name, members in parts.items()}
 
 
 def child_path(view: View, unit_path: str) -> str:
@@ -136,8 +149,8 @@ def handling(session: Session, view: View, link: Link, today: date) -> Section:
     # The unit one level down that holds each case (None: a case of the view's own unit).
     child = case(*((Case.unit_path.startswith(u.path, autoescape=True), u.id) for u in units), else_=None) \
         if units else func.nullif(0, 0)
-    by_unit = read_groups(session, view, child, today)
-    everything = summed(list(by_unit.values()))
+    groups = read_groups(session, view, child, today)
+    by_unit, everything = by(groups, 0), summed(list(groups.values()))
     section = Section("handling", _l("办理时效"), intro=_l("统计期间内登记的案件（北京时间），不含草稿。"))
 
     section.tables.append(Table(
@@ -167,7 +180,7 @@ def handling(session: Session, view: View, link: Link, today: date) -> Section:
                                 ("median_check", "median_decision", "median_payment")))
     section.charts.append(Chart("by_unit", _l("各单位期限按期与逾期"), "unit", ("met", "missed"), "stacked"))
 
-    by_officer = read_groups(session, view, Case.assignee_id, today)
+    by_officer = by(groups, 1)
     names: dict[int | None, str] = {row.id: row.display_name for row in session.execute(
         select(User.id, User.display_name).where(User.id.in_([i for i in by_officer if i is not None])))}
     officers = sorted(by_officer, key=lambda i: (i is None, names.get(i, ""), i or 0))

@@ -50,8 +50,10 @@ class Case(Base):
         Index("ix_case_record_grid_tower", "grid_tower", "category"),
         Index("ix_case_record_customer_number", "customer_number"),
         Index("ix_case_record_registered_unit", "registered_at", "unit_path"),
-        # The handling page's scans read only this index (analytics.handling): a view's cases and their figures.
-        Index("ix_case_record_handling", "registered_at", "unit_path", "category", "assignee_id", *HANDLING_COLUMNS),
+        # The handling page's scans read only this index (analytics.handling): a view's units' cases of a period
+        # (one range per unit, so a county reads only its own) and their figures.
+        Index("ix_case_record_handling", "unit_id", "registered_at", "unit_path", "category", "assignee_id",
+              *HANDLING_COLUMNS),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

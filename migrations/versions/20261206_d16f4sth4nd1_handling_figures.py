@@ -17,7 +17,7 @@ depends_on = None
 
 INTEGERS = ('visit_minutes', 'check_days', 'decision_days', 'payment_days')
 DUTIES = ('visit', 'check', 'decision')
-INDEXED = ('registered_at', 'unit_path', 'category', 'assignee_id', 'visit_minutes', 'check_days', 'decision_days',
+INDEXED = ('unit_id', 'registered_at', 'unit_path', 'category', 'assignee_id', 'visit_minutes', 'check_days', 'decision_days',
            'payment_days', 'visit_duty', 'visit_due_on', 'check_duty', 'check_due_on', 'decision_duty',
            'decision_due_on')
 

@@ -30,6 +30,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from casework.analytics import handling_facts
 from casework.audit.anchors import configured_stamper
 from casework.cases import pages, summary, work, workflow
 from casework.cases.assignment import assign_on_submit
@@ -75,5 +76,6 @@ def install() -> None:
     pages.PANELS[:] = PANELS
     work.QUEUE.update(QUEUE)
     summary.install()
+    handling_facts.install()
     for owner in (LETTERS, DOSSIERS):
         fixity.register(owner)

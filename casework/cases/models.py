@@ -24,6 +24,11 @@ class CaseNumberCounter(Base):
     last: Mapped[int] = mapped_column(Integer, default=0)
 
 
+#: The handling figures' columns (below), in the order of the covering index.
+HANDLING_COLUMNS = ("visit_minutes", "check_days", "decision_days", "payment_days", "visit_duty", "visit_due_on",
+                    "check_duty", "check_due_on", "decision_duty", "decision_due_on")
+
+
 class Case(Base):
     __tablename__ = "case_record"
     __table_args__ = (
@@ -48,6 +53,10 @@ class Case(Base):
         # The rectification list (analytics.places) reads a period's cases by place from this index alone.
         Index("ix_case_record_registered_places", "registered_at", "unit_path", "category", "grid_line",
               "grid_district", "grid_tower", "paid_amount", "unit_id", "number"),
+        # The handling page's scans read only this index (analytics.handling): a view's units' cases of a period
+        # (one range per unit, so a county reads only its own) and their figures.
+        Index("ix_case_record_handling", "unit_id", "registered_at", "unit_path", "category", "assignee_id",
+              *HANDLING_COLUMNS),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -116,6 +125,20 @@ class Case(Base):
     settled_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     paid_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     paid_on: Mapped[date | None] = mapped_column(Date)
+
+    # The handling figures, kept from the moments above, the site visits, proposals and deadlines at every flush
+    # (analytics.handling_facts; domain.handling.handled): durations from registration, and each duty MET,
+    # MISSED or OPEN (owed, undone: missed once its due day has passed) with its due day.
+    visit_minutes: Mapped[int | None] = mapped_column(Integer)
+    check_days: Mapped[int | None] = mapped_column(Integer)
+    decision_days: Mapped[int | None] = mapped_column(Integer)
+    payment_days: Mapped[int | None] = mapped_column(Integer)
+    visit_duty: Mapped[str | None] = mapped_column(String(8))
+    visit_due_on: Mapped[date | None] = mapped_column(Date)
+    check_duty: Mapped[str | None] = mapped_column(String(8))
+    check_due_on: Mapped[date | None] = mapped_column(Date)
+    decision_duty: Mapped[str | None] = mapped_column(String(8))
+    decision_due_on: Mapped[date | None] = mapped_column(Date)
 
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
+from casework.analytics import handling_facts
 from casework.audit.service import record
 from casework.auth.models import Unit, User
 from casework.auth.passwords import hash_password
@@ -173,4 +174,5 @@ def _flush(batch: list[tuple[dict[str, Any], dict[str, Any], list[Any]]]) -> int
         if deadline_rows:
             session.execute(insert(CaseDeadline), deadline_rows)
         summary.count_in(session, ids)  # bulk rows bypass the flush that keeps the summary
+        handling_facts.refresh(session, ids)  # and the one that keeps the handling figures
     return len(batch)

@@ -8,14 +8,15 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
-from casework.cases.models import Case, CaseDeadline
+from casework.analytics import handling_facts
+from casework.cases.models import HANDLING_COLUMNS, Case, CaseDeadline
 from casework.cases.site_visit import SiteVisit
 from casework.decision.models import Proposal
 from casework.domain.access import Role
@@ -145,3 +146,18 @@ def test_the_duties_table_downloads_as_numbers(app: Flask, world: dict[str, Any]
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert rows[0] == ["期限", "按期", "逾期", "按期率", "未到期未完成（不计）"]
     assert rows[1] == ["现场调查期限", "1", "2", "0.3333", "1"]
+
+
+def test_each_cases_figures_are_kept_at_every_flush_as_a_fresh_computation_gives_them(app: Flask, world: dict[str, Any]) -> None:
+    with ctx(), unit_of_work() as session:
+        ids = list(session.scalars(select(Case.id)))
+        stored = {row.id: {name: getattr(row, name) for name in HANDLING_COLUMNS}
+                  for row in session.execute(select(Case.id, *(getattr(Case, n) for n in HANDLING_COLUMNS)))}
+        assert stored == handling_facts.computed(session.connection(), ids)
+        d = session.scalar(select(Case).where(Case.state == State.REGISTERED, Case.assignee_id.is_(None)))
+        assert d is not None and d.visit_minutes is None and d.visit_duty == "open"
+        session.add(SiteVisit(case_id=d.id, visited_at=d.registered_at + timedelta(hours=3), visitors="李四", place="河西村",
+                              recorded_by_id=d.created_by_id, recorded_at=d.registered_at))
+        session.flush()
+        session.refresh(d)
+        assert (d.visit_minutes, d.visit_duty) == (180, "met")

@@ -96,10 +96,10 @@ def plan(rng: random.Random, row: dict[str, Any], people: People, similar: str |
     else:
         kind, status = _kind(rng, state, owed), "approved"
         row["state"] = _state_of(kind, state).value
-    amount = None
+    amount: Decimal | None = None
     if kind == "settle":
-        base = assessed if owed else claimed * Decimal(rng.randint(20, 60)) / 100
-        bump = Decimal(rng.randint(105, 130)) / 100 if rng.random() < 0.04 else 1  # a few pay above the check
+        base: Decimal = assessed if owed and assessed else claimed * Decimal(rng.randint(20, 60)) / 100
+        bump = Decimal(rng.randint(105, 130)) / 100 if rng.random() < 0.04 else Decimal(1)  # a few pay above the check
         amount = (base * bump).quantize(Decimal("0.01"))
     goodwill = is_goodwill(kind, amount, outcome, assessed)
     risky = similar is not None and kind in ("settle", "reject") and rng.random() < 0.03

@@ -92,7 +92,9 @@ def _users(session: Any, stations: list[Unit]) -> tuple[dict[str, User], dict[in
     field_staff = [users[f"seed.{Role.FIELD.value}.{s.code.lower()}"] for s in stations[:20]]
     people = {}
     for i, station in enumerate(stations):
-        city = station.parent.parent.code.lower()
+        county = station.parent
+        assert county is not None and county.parent is not None
+        city = county.parent.code.lower()
         worker = field_staff[i % len(field_staff)]
         people[station.id] = People(legal=users[f"seed.{Role.LEGAL.value}.{city}"].id,
                                     head=users[f"seed.{Role.LEGAL_HEAD.value}.{city}"].id,
@@ -259,15 +261,15 @@ def _insert_decisions(session: Any, plans: list[tuple[int, Plan]]) -> None:
     visits = [{"case_id": i, **p.visit} for i, p in plans if p.visit]
     if visits:
         session.execute(insert(SiteVisit), visits)
-    proposed = [(i, p) for i, p in plans if p.proposal]
+    proposed = [(i, p, p.proposal) for i, p in plans if p.proposal]
     if not proposed:
         return
     proposal_ids = session.execute(insert(Proposal).returning(Proposal.id, sort_by_parameter_order=True),
-                                   [{"case_id": i, **p.proposal} for i, p in proposed]).scalars().all()
+                                   [{"case_id": i, **row} for i, _, row in proposed]).scalars().all()
     payments = [{"case_id": i, "proposal_id": pid, **p.payment}
-                for pid, (i, p) in zip(proposal_ids, proposed, strict=True) if p.payment]
+                for pid, (i, p, _) in zip(proposal_ids, proposed, strict=True) if p.payment]
     if payments:
         session.execute(insert(Payment), payments)
-    entries = [{"case_id": i, **entry} for i, p in proposed for entry in p.litigation]
+    entries = [{"case_id": i, **entry} for i, p, _ in proposed for entry in p.litigation]
     if entries:
         session.execute(insert(LitigationEntry), entries)

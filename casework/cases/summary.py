@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, event, inspect, select, text, update
+from sqlalchemy import Table, bindparam, delete, event, inspect, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -73,12 +73,35 @@ def apply_difference(session: Session, totals: Totals) -> None:
         return
     lock_chain(session)  # the audit chain's lock before the summary's rows: one lock order for every writer
     connection = session.connection()
-    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    for (unit_path, month_on, category), moved in sorted(totals.items()):
-        key = {"unit_path": unit_path, "month_on": month_on, "category": category}
-        connection.execute(insert(_TABLE).values(**key).on_conflict_do_nothing())
-        connection.execute(update(_TABLE).where(*(_TABLE.c[k] == v for k, v in key.items()))
-                           .values({_TABLE.c[name]: _TABLE.c[name] + delta for name, delta in moved.items()}))
+    # Two statements for the whole difference, each compiled once and run over every row (executemany): one
+    # pair of statements per row, each built with its own values, cost more than the write they kept up.
+    keys = [{"k_unit_path": unit_path, "k_month_on": month_on, "k_category": category}
+            for unit_path, month_on, category in sorted(totals)]
+    dialect = connection.dialect.name
+    connection.execute(_insert_missing(dialect), keys)
+    moved = [{**key, **{f"d_{name}": row.get(name, 0) for name in _moved_names(totals)}}
+             for key, (_, row) in zip(keys, sorted(totals.items()), strict=True)]
+    connection.execute(_add(_moved_names(totals)), moved)
+
+
+def _moved_names(totals: Totals) -> tuple[str, ...]:
+    """The figures any row of the difference moves, in FIGURES order (one statement shape for all its rows)."""
+    names = {name for row in totals.values() for name in row}
+    return tuple(name for name in FIGURES if name in names)
+
+
+def _insert_missing(dialect: str) -> Any:
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return insert(_TABLE).values(unit_path=bindparam("k_unit_path"), month_on=bindparam("k_month_on"),
+                                 category=bindparam("k_category")).on_conflict_do_nothing()
+
+
+def _add(names: tuple[str, ...]) -> Any:
+    return (update(_TABLE).where(_TABLE.c.unit_path == bindparam("k_unit_path"),
+                                 _TABLE.c.month_on == bindparam("k_month_on"),
+                                 _TABLE.c.category == bindparam("k_category"))
+            .values({_TABLE.c[name]: _TABLE.c[name] + bindparam(f"d_{name}", type_=_TABLE.c[name].type)
+                     for name in names}))
 
 
 @contextmanager

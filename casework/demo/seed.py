@@ -242,8 +242,12 @@ def _flush(batch: list[Item]) -> int:
     if not batch:
         return 0
     with unit_of_work() as session:
-        ids = session.execute(insert(Case).returning(Case.id, sort_by_parameter_order=True),
-                              [row for row, _, _, _ in batch]).scalars().all()
+        # A plain executemany, then the ids by number: RETURNING in parameter order makes SQLite insert one
+        # row per statement and splice the results (quadratic in the batch), most of the seeding time.
+        session.execute(insert(Case), [row for row, _, _, _ in batch])
+        numbers = [row["number"] for row, _, _, _ in batch]
+        by_number = dict(session.execute(select(Case.number, Case.id).where(Case.number.in_(numbers))).tuples().all())
+        ids = [by_number[n] for n in numbers]
         pairs = list(zip(ids, batch, strict=True))
         session.execute(insert(CaseSearch), [{"case_id": i, **g} for i, (_, g, _, _) in pairs])
         deadline_rows = [{"case_id": i, "kind": d.kind, "due_on": d.due, "source": d.source,
@@ -264,8 +268,10 @@ def _insert_decisions(session: Any, plans: list[tuple[int, Plan]]) -> None:
     proposed = [(i, p, p.proposal) for i, p in plans if p.proposal]
     if not proposed:
         return
-    proposal_ids = session.execute(insert(Proposal).returning(Proposal.id, sort_by_parameter_order=True),
-                                   [{"case_id": i, **row} for i, _, row in proposed]).scalars().all()
+    session.execute(insert(Proposal), [{"case_id": i, **row} for i, _, row in proposed])
+    by_case = dict(session.execute(select(Proposal.case_id, Proposal.id)
+                                   .where(Proposal.case_id.in_([i for i, _, _ in proposed]))).tuples().all())
+    proposal_ids = [by_case[i] for i, _, _ in proposed]  # one proposal per seeded case
     payments = [{"case_id": i, "proposal_id": pid, **p.payment}
                 for pid, (i, p, _) in zip(proposal_ids, proposed, strict=True) if p.payment]
     if payments:

@@ -23,18 +23,23 @@ import signal
 import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import tools
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = ROOT / ".venv" / "bin"
+# The checkout's own venv; in a git worktree without one, the interpreter running this script.
+BIN = ROOT / ".venv" / "bin" if (ROOT / ".venv" / "bin").is_dir() else Path(sys.executable).parent
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-PG_BENCH = "postgresql+psycopg://postgres@127.0.0.1:5432/casework_bench"
+PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/"
+PG_BENCH = PG_SERVER + "casework_bench"
 
 
 def free_port() -> int:
@@ -48,19 +53,26 @@ def run(env: dict[str, str], *args: str) -> str:
     return done.stdout
 
 
-def prepare(db: str, cases: int, folder: Path) -> dict[str, str]:
+def instance_env(folder: Path, database_url: str | None = None) -> dict[str, str]:
+    """The environment of the casework commands and the server for one benchmark instance."""
     # The seeded auditor logs in with its password alone: this measures pages, not the second factor.
     env = {**os.environ, "CASEWORK_INSTANCE_PATH": str(folder), "CASEWORK_COOKIE_SECURE": "false",
            "CASEWORK_SECOND_FACTOR_ROLES": ""}
+    if database_url:
+        env["CASEWORK_DATABASE_URL"] = database_url
+    return env
+
+
+def prepare(db: str, cases: int, folder: Path, database: str = "casework_bench") -> dict[str, str]:
+    env = instance_env(folder, PG_SERVER + database if db == "postgresql" else None)
     if db == "postgresql":
         from sqlalchemy import create_engine, text
 
         admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            conn.execute(text("DROP DATABASE IF EXISTS casework_bench"))
-            conn.execute(text("CREATE DATABASE casework_bench"))
+            conn.execute(text(f"DROP DATABASE IF EXISTS {database}"))
+            conn.execute(text(f"CREATE DATABASE {database}"))
         admin.dispose()
-        env["CASEWORK_DATABASE_URL"] = PG_BENCH
     run(env, "init")
     started = time.perf_counter()
     out = run(env, "bench", "seed", "--cases", str(cases))
@@ -106,21 +118,31 @@ def wrk(program: str, url: str, cookie: str, seconds: int = 10) -> float:
     return float(match.group(1))
 
 
-def measure(db: str, cases: int, requests: int, folder: Path, wrk_program: str) -> list[tuple[str, str]]:
-    print(f"== {db}")
-    env = prepare(db, cases, folder)
+@contextmanager
+def serving(env: dict[str, str]) -> Iterator[str]:
+    """The app served by gunicorn (2 sync workers) on a free loopback port; yields its base URL once it answers."""
     port = free_port()
     server = subprocess.Popen([str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
                                "casework:create_app()"], env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
+        for _ in range(300):
             try:
                 urllib.request.urlopen(base + "/login").read()
                 break
             except OSError:
                 time.sleep(0.1)
+        yield base
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def measure(db: str, cases: int, requests: int, folder: Path, wrk_program: str) -> list[tuple[str, str]]:
+    print(f"== {db}")
+    env = prepare(db, cases, folder)
+    with serving(env) as base:
         client = Client(base)
         client.login("seed.auditor", "seed benchmark only")
         number = re.search(r"PC-\d{4}-\d{6}", client.get("/cases/"))
@@ -159,9 +181,6 @@ def measure(db: str, cases: int, requests: int, folder: Path, wrk_program: str) 
         rows.append(("8 connections, baseline page", f"{baseline:,.0f} req/s"))
         print(f"  8 connections baseline page       {baseline:8.0f} req/s")
         return rows
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -175,3 +175,14 @@ def load_rule_table() -> str:
         load_bundled_calendar(session)
         assert row is not None
         return row.version
+
+
+def set_registered(case: Case, at: datetime, **columns: Any) -> None:
+    """Set a case's registration moment (and other columns, e.g. its decision) as if it had been filed then:
+    the analytics count a case in the month of its registration."""
+    with ctx(), unit_of_work() as session:
+        row = session.get(Case, case.id)
+        assert row is not None
+        row.registered_at = at
+        for name, value in columns.items():
+            setattr(row, name, value)

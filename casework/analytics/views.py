@@ -90,25 +90,25 @@ def _download(view: View, built: Section, tables: list[Table], extension: str, b
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _one_table(name: str, table: str) -> tuple[View, Section, Table]:
+    view, _problems, built = build(name)
+    try:
+        return view, built, built.table(table)
+    except KeyError:
+        abort(404)
+
+
 @bp.route("/<name>/<table>.csv")
 @requires(Perm.ANALYTICS_READ)
 def table_csv(name: str, table: str) -> Any:
-    view, _problems, built = build(name)
-    try:
-        found = built.table(table)
-    except KeyError:
-        abort(404)
+    view, built, found = _one_table(name, table)
     return _download(view, built, [found], "csv", to_csv(found, language()), "text/csv; charset=utf-8")
 
 
 @bp.route("/<name>/<table>.xlsx")
 @requires(Perm.ANALYTICS_READ)
 def table_xlsx(name: str, table: str) -> Any:
-    view, _problems, built = build(name)
-    try:
-        found = built.table(table)
-    except KeyError:
-        abort(404)
+    view, built, found = _one_table(name, table)
     return _download(view, built, [found], "xlsx", to_xlsx([found], language()), XLSX)
 
 

@@ -14,23 +14,14 @@ import pytest
 from flask import Flask
 from openpyxl import load_workbook
 
-from casework.cases.models import Case
 from casework.domain.access import Role
 from casework.domain.lifecycle import State
-from casework.infra.db import unit_of_work
-from tests.factories import ctx, login, make_case, make_units, make_user
+from tests.factories import login, make_case, make_units, make_user, set_registered
 
 PERIOD = "from=2025-01&to=2025-12"
 
 
-def _register(case: Case, at: datetime, **columns: Any) -> None:
-    """Set the registration moment (and decision columns) as if the case had been filed then."""
-    with ctx(), unit_of_work() as session:
-        row = session.get(Case, case.id)
-        assert row is not None
-        row.registered_at = at
-        for name, value in columns.items():
-            setattr(row, name, value)
+_register = set_registered
 
 
 @pytest.fixture

@@ -16,25 +16,16 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from casework.audit.models import AuditEvent
-from casework.cases.models import Case
 from casework.domain.access import Role
 from casework.domain.lifecycle import State
 from casework.domain.periods import Period, months_before
 from casework.domain.report_periods import default_report_period, report_name
 from casework.domain.summary import CHINA
-from casework.infra.db import db, unit_of_work
-from tests.factories import csrf_from, ctx, login, make_case, make_units, make_user
+from casework.infra.db import db
+from tests.factories import csrf_from, ctx, login, make_case, make_units, make_user, set_registered
 from tests.visible import pdf_text
 
-
-def _register(case: Case, at: datetime, **columns: Any) -> None:
-    """Set the registration moment (and decision columns) as if the case had been filed then."""
-    with ctx(), unit_of_work() as session:
-        row = session.get(Case, case.id)
-        assert row is not None
-        row.registered_at = at
-        for name, value in columns.items():
-            setattr(row, name, value)
+_register = set_registered
 
 
 @pytest.fixture

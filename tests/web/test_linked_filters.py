@@ -12,22 +12,15 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from casework.cases.models import Case
 from casework.domain.access import Role
 from casework.domain.lifecycle import State
-from casework.infra.db import unit_of_work
 from tests.conftest import csrf_from
-from tests.factories import ctx, login, make_case, make_units, make_user
+from tests.factories import login, make_case, make_units, make_user, set_registered
 
 
 def _case(unit: Any, by: Any, at: datetime, **columns: Any) -> str:
     case = make_case(unit, by, state=columns.pop("state", State.REGISTERED))
-    with ctx(), unit_of_work() as session:
-        row = session.get(Case, case.id)
-        assert row is not None
-        row.registered_at = at
-        for name, value in columns.items():
-            setattr(row, name, value)
+    set_registered(case, at, **columns)
     return case.number
 
 
